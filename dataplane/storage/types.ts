@@ -1,0 +1,155 @@
+// Storage contract: an in-memory MVCC property graph with snapshot isolation
+// (Memgraph's model: per-object undo-delta chains, start/commit timestamps, GC).
+// The query engine only talks to these interfaces.
+
+import type { NodeValue, RelationshipValue, Value } from '../values.js';
+
+/** Global id of a vertex or an edge (separate id spaces), never reused. */
+export type Gid = number;
+
+export interface PropertyBound {
+  value: Value;
+  inclusive: boolean;
+}
+
+/** A predicate a label+property index can answer: equality or a range. */
+export type PropertyFilter =
+  | { kind: 'equal'; value: Value }
+  | { kind: 'range'; lower: PropertyBound | null; upper: PropertyBound | null };
+
+export interface VertexAccessor extends NodeValue {
+  readonly gid: Gid;
+  /** True when the vertex is deleted in the view of this transaction. */
+  isDeleted(): boolean;
+  labels(): readonly string[];
+  hasLabel(label: string): boolean;
+  /** Returns false when the label was already there. */
+  addLabel(label: string): boolean;
+  removeLabel(label: string): boolean;
+  /** null when absent. */
+  getProperty(key: string): Value;
+  /** null removes. Returns the previous value. Throws TypeError for graph entities. */
+  setProperty(key: string, value: Value): Value;
+  properties(): ReadonlyMap<string, Value>;
+  /** Removes every property. */
+  clearProperties(): void;
+  /** Outgoing edges, optionally only of these types and/or only towards `to`. */
+  outEdges(types?: readonly string[] | null, to?: VertexAccessor | null): Iterable<EdgeAccessor>;
+  inEdges(types?: readonly string[] | null, from?: VertexAccessor | null): Iterable<EdgeAccessor>;
+  outDegree(): number;
+  inDegree(): number;
+}
+
+export interface EdgeAccessor extends RelationshipValue {
+  readonly gid: Gid;
+  isDeleted(): boolean;
+  from(): VertexAccessor;
+  to(): VertexAccessor;
+  getProperty(key: string): Value;
+  setProperty(key: string, value: Value): Value;
+  properties(): ReadonlyMap<string, Value>;
+  clearProperties(): void;
+}
+
+/** Change counters of one transaction (Bolt `stats`). */
+export interface WriteStats {
+  nodesCreated: number;
+  nodesDeleted: number;
+  relationshipsCreated: number;
+  relationshipsDeleted: number;
+  propertiesSet: number;
+  labelsAdded: number;
+  labelsRemoved: number;
+}
+
+/**
+ * One committed change, in commit order. This is the unit the WAL writes and replication
+ * ships (DESIGN §3), so it carries everything needed to replay it on an empty store.
+ */
+export type Delta =
+  | { op: 'createVertex'; gid: Gid }
+  | { op: 'deleteVertex'; gid: Gid }
+  | { op: 'addLabel'; gid: Gid; label: string }
+  | { op: 'removeLabel'; gid: Gid; label: string }
+  | { op: 'setVertexProperty'; gid: Gid; key: string; value: Value }
+  | { op: 'createEdge'; gid: Gid; from: Gid; to: Gid; type: string }
+  | { op: 'deleteEdge'; gid: Gid }
+  | { op: 'setEdgeProperty'; gid: Gid; key: string; value: Value };
+
+export interface CommittedTransaction {
+  commitTimestamp: number;
+  deltas: Delta[];
+}
+
+export interface StorageTransaction {
+  readonly startTimestamp: number;
+  readonly stats: WriteStats;
+  createVertex(): VertexAccessor;
+  createEdge(from: VertexAccessor, to: VertexAccessor, type: string): EdgeAccessor;
+  /** Visible vertex by gid, or null. */
+  vertex(gid: Gid): VertexAccessor | null;
+  edge(gid: Gid): EdgeAccessor | null;
+  /** All visible vertices. */
+  vertices(): Iterable<VertexAccessor>;
+  /** Visible vertices with the label (label index when present, else a filtered scan). */
+  verticesByLabel(label: string): Iterable<VertexAccessor>;
+  /**
+   * Visible vertices with the label whose property matches the filter, using the
+   * label+property index. Throws if there is no such index (check `hasIndex` first).
+   */
+  verticesByLabelProperty(label: string, property: string, filter: PropertyFilter): Iterable<VertexAccessor>;
+  /** Estimated count for the planner (index sizes, no visibility check). */
+  estimateCount(label?: string, property?: string): number;
+  /** Throws a ClientError when the vertex still has edges and `detach` is false. */
+  deleteVertex(v: VertexAccessor, detach: boolean): void;
+  deleteEdge(e: EdgeAccessor): void;
+  /**
+   * Validates constraints, assigns a commit timestamp and makes the changes visible.
+   * Throws ConstraintValidationFailed (and aborts) on violation.
+   */
+  commit(): CommittedTransaction;
+  abort(): void;
+  /** True until commit() or abort(). */
+  isActive(): boolean;
+}
+
+export interface IndexInfo {
+  /** 'label' | 'label+property' (Memgraph's `index type` column values) */
+  type: 'label' | 'label+property';
+  label: string;
+  property: string | null;
+  count: number;
+}
+
+export interface ConstraintInfo {
+  /** Memgraph's `constraint type` column: 'exists' | 'unique' */
+  type: 'exists' | 'unique';
+  label: string;
+  properties: string[];
+}
+
+export interface StorageCounts {
+  vertexCount: number;
+  edgeCount: number;
+  /** Vertex + edge versions kept for open transactions (GC backlog). */
+  pendingVersions: number;
+}
+
+export interface Storage {
+  begin(): StorageTransaction;
+  /** Schema changes run outside transactions, as in Memgraph. Return false if it already existed / did not exist. */
+  createIndex(label: string, property: string | null): boolean;
+  dropIndex(label: string, property: string | null): boolean;
+  hasIndex(label: string, property: string | null): boolean;
+  /** Throws ConstraintVerificationFailed if existing data violates it. */
+  createConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean;
+  dropConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean;
+  indexes(): IndexInfo[];
+  constraints(): ConstraintInfo[];
+  counts(): StorageCounts;
+  /** Frees versions no open transaction can see and unlinks deleted objects. */
+  collectGarbage(): void;
+  lastCommitTimestamp(): number;
+  /** Called synchronously, in commit order, for every committed write transaction. */
+  onCommit(listener: (tx: CommittedTransaction) => void): void;
+}
