@@ -1,0 +1,69 @@
+// Closed-loop load harness shared by every benchmark: `clients` workers each await one
+// operation at a time for `seconds`; repeated `trials` times, the median is reported.
+// Both sides of a comparison go through this same function, so the ratio compares
+// servers, not harnesses.
+
+export interface TrialResult {
+  ops: number;
+  seconds: number;
+  opsPerSec: number;
+}
+
+export interface LoadResult {
+  name: string;
+  clients: number;
+  trials: TrialResult[];
+  medianOpsPerSec: number;
+}
+
+export type Operation = (client: number, i: number) => Promise<void>;
+
+export async function runLoad(
+  name: string,
+  op: Operation,
+  options: { clients: number; seconds: number; trials: number; warmupSeconds?: number },
+): Promise<LoadResult> {
+  if ((options.warmupSeconds ?? 0) > 0) await runTrial(op, options.clients, options.warmupSeconds ?? 0);
+  const trials: TrialResult[] = [];
+  for (let t = 0; t < options.trials; t++) trials.push(await runTrial(op, options.clients, options.seconds));
+  return { name, clients: options.clients, trials, medianOpsPerSec: median(trials.map((t) => t.opsPerSec)) };
+}
+
+async function runTrial(op: Operation, clients: number, seconds: number): Promise<TrialResult> {
+  const deadline = performance.now() + seconds * 1000;
+  let ops = 0;
+  const start = performance.now();
+  const worker = async (c: number): Promise<void> => {
+    for (let i = 0; performance.now() < deadline; i++) {
+      await op(c, i);
+      ops++;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, c) => worker(c)));
+  const elapsed = (performance.now() - start) / 1000;
+  return { ops, seconds: elapsed, opsPerSec: ops / elapsed };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** One machine-readable line per figure: `BENCH name=value unit=… key=value…`. */
+export function report(fields: Record<string, string | number>): void {
+  const parts = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'number' ? round(v) : v}`);
+  console.log(`BENCH ${parts.join(' ')}`);
+}
+
+function round(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3);
+}
+
+export function argNumber(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (!hit) return fallback;
+  const v = Number(hit.slice(name.length + 3));
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+}

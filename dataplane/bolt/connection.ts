@@ -1,0 +1,206 @@
+// One Bolt socket: handshake, dechunking, decoding, an in-order request queue driven
+// through the session, and batched writes (one socket write per drained queue).
+// Malformed input ends this connection only; nothing here throws into the event loop.
+
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Value } from '../values.js';
+import type { MghaError } from '../errors.js';
+import { ChunkedWriter, Dechunker } from './chunking.js';
+import { HANDSHAKE_BYTES, negotiate } from './handshake.js';
+import { decodeRequest, ResponseWriter, type Metadata } from './messages.js';
+import { Packer } from './packstream.js';
+import { BoltSession, type ResponseSink, type SessionDeps } from './session.js';
+import { featuresOf, type ProtocolFeatures, type Request } from './types.js';
+
+/** Flush mid-batch once this much output is pending (large results). */
+const FLUSH_BYTES = 256 * 1024;
+/** Stop reading while this many requests wait (a client pipelining without reading). */
+const MAX_QUEUED = 1024;
+/** Stop processing while this much output sits unsent (a client not reading replies). */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+
+export type ConnectionDeps = Omit<SessionDeps, 'enableUtcDateTime'> & {
+  logger: Logger;
+  maxMessageBytes: number;
+};
+
+export class BoltConnection implements ResponseSink {
+  private handshake: Buffer | null = Buffer.alloc(0);
+  private dechunker: Dechunker;
+  private features: ProtocolFeatures | null = null;
+  private session: BoltSession | null = null;
+  private writer: ResponseWriter | null = null;
+  private queue: Request[] = [];
+  private busy = false;
+  private ended = false;
+  private readonly closedPromise: Promise<void>;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.dechunker = new Dechunker(deps.maxMessageBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('error', (e) => this.deps.logger.debug({ err: e, conn: deps.connectionId }, 'bolt socket error'));
+    this.closedPromise = new Promise((resolve) => {
+      socket.once('close', () => {
+        this.ended = true;
+        void this.session?.shutdown();
+        resolve();
+      });
+    });
+  }
+
+  /** Server shutdown: roll back open work, then end the socket. */
+  async close(): Promise<void> {
+    this.ended = true;
+    this.queue = [];
+    await this.session?.shutdown();
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), 2000);
+    await this.closedPromise;
+    clearTimeout(timer);
+  }
+
+  // --- ResponseSink: write through, flushing early when a batch grows large ---------
+
+  success(meta: Metadata): void {
+    (this.writer as ResponseWriter).success(meta);
+    this.maybeFlush();
+  }
+
+  record(values: readonly Value[]): void {
+    (this.writer as ResponseWriter).record(values);
+    this.maybeFlush();
+  }
+
+  failure(error: MghaError): void {
+    (this.writer as ResponseWriter).failure(error);
+  }
+
+  ignored(): void {
+    (this.writer as ResponseWriter).ignored();
+  }
+
+  // --- input -------------------------------------------------------------------------
+
+  private onData(data: Buffer): void {
+    if (this.ended) return;
+    try {
+      if (this.handshake !== null) {
+        data = this.onHandshake(data);
+        if (data.length === 0) return;
+      }
+      for (const body of this.dechunker.feed(data)) {
+        const req = decodeRequest(body, this.features as ProtocolFeatures);
+        if (req.type === 'RESET') this.session?.noteResetQueued();
+        this.queue.push(req);
+      }
+    } catch (e) {
+      return this.abort(e);
+    }
+    if (this.queue.length > MAX_QUEUED) this.socket.pause();
+    this.pump();
+  }
+
+  /** Returns the bytes after the handshake (clients may pipeline HELLO behind it). */
+  private onHandshake(data: Buffer): Buffer {
+    const got = Buffer.concat([this.handshake as Buffer, data]);
+    if (got.length < HANDSHAKE_BYTES) {
+      this.handshake = got;
+      return Buffer.alloc(0);
+    }
+    this.handshake = null;
+    const result = negotiate(got);
+    if (!result.ok) {
+      this.deps.logger.debug({ conn: this.deps.connectionId, reason: result.reason }, 'bolt handshake refused');
+      this.ended = true;
+      if (result.reply !== null) this.socket.end(result.reply);
+      else this.socket.destroy();
+      return Buffer.alloc(0);
+    }
+    const features = featuresOf(result.version);
+    this.features = features;
+    const packer = new Packer({ elementIds: features.elementIds, utcDateTime: features.version.major >= 5 });
+    this.writer = new ResponseWriter(new ChunkedWriter(packer));
+    this.session = new BoltSession(
+      features,
+      { ...this.deps, enableUtcDateTime: () => (packer.options.utcDateTime = true) },
+      this,
+    );
+    this.socket.write(result.reply);
+    return got.subarray(HANDSHAKE_BYTES);
+  }
+
+  // --- processing ----------------------------------------------------------------------
+
+  /** Runs queued requests in order; synchronous handlers never touch a Promise. */
+  private pump(): void {
+    const session = this.session as BoltSession;
+    while (!this.busy && !this.ended && this.queue.length > 0) {
+      if (this.socket.writableLength > MAX_UNSENT_BYTES) {
+        this.flush();
+        this.busy = true;
+        this.socket.once('drain', () => {
+          this.busy = false;
+          this.pump();
+        });
+        return;
+      }
+      const req = this.queue.shift() as Request;
+      let pending: void | Promise<void>;
+      try {
+        pending = session.handle(req);
+      } catch (e) {
+        return this.abort(e);
+      }
+      if (pending !== undefined) {
+        this.busy = true;
+        pending.then(
+          () => {
+            this.busy = false;
+            this.afterRequest(session);
+            this.pump();
+          },
+          (e: unknown) => this.abort(e),
+        );
+        return;
+      }
+      this.afterRequest(session);
+    }
+    if (!this.busy) {
+      this.flush();
+      if (this.queue.length <= MAX_QUEUED && this.socket.isPaused()) this.socket.resume();
+    }
+  }
+
+  private afterRequest(session: BoltSession): void {
+    if (!session.closed || this.ended) return;
+    this.flush();
+    this.ended = true;
+    this.queue = [];
+    this.socket.end();
+  }
+
+  private maybeFlush(): void {
+    if ((this.writer as ResponseWriter).out.pending() >= FLUSH_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    const out = (this.writer as ResponseWriter | null)?.out;
+    if (out === undefined || out.pending() === 0 || this.socket.destroyed) return;
+    this.socket.write(out.take());
+  }
+
+  private abort(e: unknown): void {
+    this.deps.logger.warn(
+      { conn: this.deps.connectionId, err: e instanceof Error ? e.message : String(e) },
+      'closing bolt connection',
+    );
+    this.ended = true;
+    this.queue = [];
+    this.socket.destroy();
+  }
+}

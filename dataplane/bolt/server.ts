@@ -1,0 +1,73 @@
+// The Bolt listener: accepts sockets and gives each one a BoltConnection.
+
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { Engine } from '../query/engine-types.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './chunking.js';
+import { BoltConnection } from './connection.js';
+import type { BoltHooks, RoutingProvider } from './session.js';
+
+export type { BoltHooks, RoutingProvider, RoutingTable } from './session.js';
+
+export interface BoltServerOptions {
+  host: string;
+  port: number;
+  engine: Engine;
+  serverAgent: string;
+  logger: Logger;
+  routing: RoutingProvider;
+  hooks?: BoltHooks;
+  maxMessageBytes?: number;
+}
+
+export interface BoltServer {
+  port: number;
+  /** Stops accepting, rolls back open transactions, closes sockets. */
+  close(): Promise<void>;
+  connectionCount(): number;
+}
+
+export async function startBoltServer(options: BoltServerOptions): Promise<BoltServer> {
+  const connections = new Set<BoltConnection>();
+  let nextId = 1;
+  const server = net.createServer((socket) => {
+    const connectionId = `bolt-${nextId++}`;
+    const conn = new BoltConnection(socket, {
+      engine: options.engine,
+      routing: options.routing,
+      serverAgent: options.serverAgent,
+      connectionId,
+      hooks: options.hooks,
+      logger: options.logger,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    });
+    connections.add(conn);
+    options.hooks?.connectionOpened();
+    socket.once('close', () => {
+      connections.delete(conn);
+      options.hooks?.connectionClosed();
+    });
+  });
+  server.on('error', (e) => options.logger.error({ err: e }, 'bolt listener error'));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  options.logger.info({ host: options.host, port }, 'bolt server listening');
+
+  return {
+    port,
+    connectionCount: () => connections.size,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...connections].map((c) => c.close()));
+      await closed;
+    },
+  };
+}

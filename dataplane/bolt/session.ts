@@ -1,0 +1,448 @@
+// The Bolt server state machine for one connection (no sockets, no timers).
+//
+// The connection feeds requests strictly in order through handle(); a request answered
+// without touching the engine is handled synchronously (handle returns undefined), the
+// rest return a Promise the connection awaits before the next request. Responses go to a
+// ResponseSink, which the connection batches into one socket write per drained queue.
+// States follow the Bolt spec (server-state.adoc); INTERRUPTED is "a RESET is queued"
+// (pendingResets > 0): everything before it is IGNORED.
+
+import { Codes, MghaError, toMghaError } from '../errors.js';
+import type { Engine, EngineTransaction, QuerySummary, QueryType, ResultStream, TransactionOptions } from '../query/engine-types.js';
+import type { Value } from '../values.js';
+import type { Metadata } from './messages.js';
+import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
+
+export interface ResponseSink {
+  success(meta: Metadata): void;
+  /** Throws if a value cannot be encoded (nothing is written then). */
+  record(values: readonly Value[]): void;
+  failure(error: MghaError): void;
+  ignored(): void;
+}
+
+export interface RoutingTable {
+  ttlSeconds: number;
+  routers: string[];
+  readers: string[];
+  writers: string[];
+}
+
+export interface RoutingProvider {
+  routingTable(database: string | null): RoutingTable;
+}
+
+export interface BoltHooks {
+  connectionOpened(): void;
+  connectionClosed(): void;
+  queryFinished(type: QueryType | 'error', seconds: number): void;
+}
+
+export interface SessionDeps {
+  engine: Engine;
+  routing: RoutingProvider;
+  serverAgent: string;
+  connectionId: string;
+  hooks?: BoltHooks | undefined;
+  /** Called when a 4.x client negotiates patch_bolt ["utc"]. */
+  enableUtcDateTime(): void;
+}
+
+/** Name reported as `db` in summaries when the client did not pick one (Memgraph's default). */
+export const DEFAULT_DATABASE = 'memgraph';
+
+interface OpenStream {
+  stream: ResultStream;
+  startedAt: number;
+}
+
+interface AutoCommit extends OpenStream {
+  tx: EngineTransaction;
+  database: string | null;
+}
+
+export class BoltSession {
+  state: SessionState = 'NEGOTIATION';
+  private pendingResets = 0;
+  private auto: AutoCommit | null = null;
+  private tx: EngineTransaction | null = null;
+  private txDatabase: string | null = null;
+  private streams = new Map<number, OpenStream>();
+  private nextQid = 0;
+  private lastQid = -1;
+
+  constructor(
+    private readonly features: ProtocolFeatures,
+    private readonly deps: SessionDeps,
+    private readonly sink: ResponseSink,
+  ) {}
+
+  /** A RESET has been received but not yet handled: answer IGNORED until it is. */
+  noteResetQueued(): void {
+    this.pendingResets++;
+  }
+
+  get closed(): boolean {
+    return this.state === 'DEFUNCT';
+  }
+
+  handle(req: Request): void | Promise<void> {
+    if (this.state === 'DEFUNCT') return;
+    if (req.type === 'GOODBYE') return this.goodbye();
+    if (req.type === 'RESET') return this.reset();
+    if (this.pendingResets > 0 && this.state !== 'NEGOTIATION' && this.state !== 'AUTHENTICATION') {
+      return this.sink.ignored();
+    }
+    switch (this.state) {
+      case 'NEGOTIATION':
+        if (req.type === 'HELLO') return this.hello(req.extra);
+        return this.violation(req);
+      case 'AUTHENTICATION':
+        if (req.type === 'LOGON') return this.logon(req.auth);
+        return this.violation(req);
+      case 'FAILED':
+        if (req.type === 'HELLO' || req.type === 'LOGON') return this.violation(req);
+        return this.sink.ignored();
+      case 'READY':
+        switch (req.type) {
+          case 'RUN':
+            return this.runAutoCommit(req.query, req.parameters, req.extra);
+          case 'BEGIN':
+            return this.begin(req.extra);
+          case 'ROUTE':
+            return this.route(req.db);
+          case 'TELEMETRY':
+            return this.sink.success({});
+          case 'LOGOFF':
+            this.state = 'AUTHENTICATION';
+            return this.sink.success({});
+          case 'INVALID':
+            return this.fail(req.error);
+        }
+        return this.violation(req);
+      case 'STREAMING':
+        switch (req.type) {
+          case 'PULL':
+          case 'DISCARD': {
+            const args = streamArgs(req.type, req.extra);
+            return args instanceof MghaError ? this.fail(args) : this.pullAutoCommit(args.n);
+          }
+          case 'TELEMETRY':
+            return this.sink.success({});
+          case 'INVALID':
+            return this.fail(req.error);
+        }
+        return this.violation(req);
+      case 'TX_READY':
+      case 'TX_STREAMING':
+        switch (req.type) {
+          case 'RUN':
+            return this.runInTx(req.query, req.parameters);
+          case 'PULL':
+          case 'DISCARD': {
+            const args = streamArgs(req.type, req.extra);
+            return args instanceof MghaError ? this.fail(args) : this.pullInTx(args.n, args.qid);
+          }
+          case 'COMMIT':
+            return this.commit();
+          case 'ROLLBACK':
+            return this.rollback();
+          case 'TELEMETRY':
+            return this.sink.success({});
+          case 'INVALID':
+            return this.fail(req.error);
+        }
+        return this.violation(req);
+    }
+  }
+
+  /** Server shutdown or socket loss: roll back whatever is open. */
+  async shutdown(): Promise<void> {
+    this.state = 'DEFUNCT';
+    await this.abortTransactions();
+  }
+
+  // --- connection setup -----------------------------------------------------------
+
+  private hello(extra: Dict): void {
+    if (!this.features.logon && !this.authenticate(extra)) return;
+    const meta: Record<string, Value> = {
+      server: this.deps.serverAgent,
+      connection_id: this.deps.connectionId,
+    };
+    if (this.features.hints) meta.hints = new Map();
+    const patch = extra.get('patch_bolt');
+    if (this.features.utcPatchNegotiable && Array.isArray(patch) && patch.includes('utc')) {
+      this.deps.enableUtcDateTime();
+      meta.patch_bolt = ['utc'];
+    }
+    this.state = this.features.logon ? 'AUTHENTICATION' : 'READY';
+    this.sink.success(meta);
+  }
+
+  private logon(auth: Dict): void {
+    if (!this.authenticate(auth)) return;
+    this.state = 'READY';
+    this.sink.success({});
+  }
+
+  /** No users are configured yet: any credentials pass, unknown schemes do not. */
+  private authenticate(auth: Dict): boolean {
+    const scheme = auth.get('scheme') ?? 'none';
+    if (scheme === 'none' || scheme === 'basic') return true;
+    this.sink.failure(new MghaError(Codes.Unauthorized, `Unsupported authentication scheme: ${String(scheme)}`));
+    this.state = 'DEFUNCT';
+    return false;
+  }
+
+  private goodbye(): void | Promise<void> {
+    const open = this.auto !== null || this.tx !== null;
+    this.state = 'DEFUNCT';
+    if (open) return this.abortTransactions();
+  }
+
+  private reset(): void | Promise<void> {
+    if (this.pendingResets > 0) this.pendingResets--;
+    if (this.state === 'NEGOTIATION') return this.violation({ type: 'RESET' });
+    const done = (): void => {
+      if (this.state !== 'AUTHENTICATION' && this.state !== 'DEFUNCT') this.state = 'READY';
+      this.sink.success({});
+    };
+    if (this.auto === null && this.tx === null) return done();
+    return this.abortTransactions().then(done);
+  }
+
+  private violation(req: Request): void {
+    const what = req.type === 'INVALID' ? req.name : req.type;
+    this.sink.failure(new MghaError(Codes.RequestInvalid, `Message ${what} is not valid in state ${this.state}`));
+    this.state = 'DEFUNCT';
+  }
+
+  /** Reports an error, rolls back and moves to FAILED (cleared by RESET). */
+  private fail(e: unknown, startedAt?: number): void | Promise<void> {
+    const err = toMghaError(e);
+    this.sink.failure(err);
+    if (this.state !== 'DEFUNCT') this.state = 'FAILED';
+    if (startedAt !== undefined) this.deps.hooks?.queryFinished('error', seconds(startedAt));
+    if (this.auto !== null || this.tx !== null) return this.abortTransactions();
+  }
+
+  private async abortTransactions(): Promise<void> {
+    const txs = [this.auto?.tx, this.tx];
+    this.auto = null;
+    this.tx = null;
+    this.streams.clear();
+    for (const tx of txs) {
+      if (tx === undefined || tx === null) continue;
+      await tx.rollback().catch(ignore);
+    }
+  }
+
+  // --- auto-commit ----------------------------------------------------------------
+
+  private async runAutoCommit(query: string, parameters: Dict, extra: Dict): Promise<void> {
+    const startedAt = performance.now();
+    let tx: EngineTransaction | null = null;
+    try {
+      const options = transactionOptions(extra, true);
+      tx = await this.deps.engine.begin(options);
+      const stream = await tx.run(query, parameters);
+      this.auto = { tx, stream, startedAt, database: options.database };
+      this.state = 'STREAMING';
+      this.sink.success({ fields: stream.fields, t_first: millis(startedAt) });
+    } catch (e) {
+      if (tx !== null) await tx.rollback().catch(ignore);
+      return this.fail(e, startedAt);
+    }
+  }
+
+  /** n > 0: up to n records; n < 0: all; n = 0: DISCARD. */
+  private async pullAutoCommit(n: number): Promise<void> {
+    const auto = this.auto as AutoCommit;
+    try {
+      if (!(await this.drain(auto.stream, n))) return;
+      const summary = auto.stream.summary();
+      const bookmark = await auto.tx.commit();
+      this.auto = null;
+      this.state = 'READY';
+      this.sink.success({ bookmark, ...this.summaryMeta(summary, auto.startedAt, auto.database) });
+      this.deps.hooks?.queryFinished(summary.type, seconds(auto.startedAt));
+    } catch (e) {
+      return this.fail(e, auto.startedAt);
+    }
+  }
+
+  /** Streams records; returns true when the stream is exhausted, false after `has_more`. */
+  private async drain(stream: ResultStream, n: number): Promise<boolean> {
+    if (n === 0) {
+      await stream.discard();
+      return true;
+    }
+    const batch = await stream.pull(n);
+    for (const record of batch.records) this.sink.record(record);
+    if (batch.hasMore) {
+      this.sink.success({ has_more: true });
+      return false;
+    }
+    return true;
+  }
+
+  private summaryMeta(summary: QuerySummary, startedAt: number, database: string | null): Record<string, Value> {
+    const meta: Record<string, Value> = { type: summary.type, t_last: millis(startedAt), db: database ?? DEFAULT_DATABASE };
+    const stats = new Map<string, Value>();
+    for (const [k, v] of Object.entries(summary.stats)) if (v !== 0) stats.set(k, BigInt(v));
+    if (stats.size > 0) meta.stats = stats;
+    if (summary.plan !== null) meta.plan = summary.plan;
+    if (summary.notifications.length > 0) meta.notifications = summary.notifications;
+    return meta;
+  }
+
+  // --- explicit transactions ------------------------------------------------------
+
+  private async begin(extra: Dict): Promise<void> {
+    try {
+      const options = transactionOptions(extra, false);
+      this.tx = await this.deps.engine.begin(options);
+      this.txDatabase = options.database;
+      this.nextQid = 0;
+      this.lastQid = -1;
+      this.state = 'TX_READY';
+      this.sink.success({});
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  private async runInTx(query: string, parameters: Dict): Promise<void> {
+    const startedAt = performance.now();
+    try {
+      const stream = await (this.tx as EngineTransaction).run(query, parameters);
+      const qid = this.nextQid++;
+      this.streams.set(qid, { stream, startedAt });
+      this.lastQid = qid;
+      this.state = 'TX_STREAMING';
+      this.sink.success({ fields: stream.fields, t_first: millis(startedAt), qid: BigInt(qid) });
+    } catch (e) {
+      return this.fail(e, startedAt);
+    }
+  }
+
+  private async pullInTx(n: number, requestedQid: number): Promise<void> {
+    const qid = requestedQid === -1 ? this.lastQid : requestedQid;
+    const open = this.streams.get(qid);
+    if (open === undefined) {
+      return this.fail(new MghaError(Codes.RequestInvalid, `No open result with qid ${requestedQid}`));
+    }
+    try {
+      if (!(await this.drain(open.stream, n))) return;
+      this.streams.delete(qid);
+      this.state = this.streams.size > 0 ? 'TX_STREAMING' : 'TX_READY';
+      const summary = open.stream.summary();
+      this.sink.success(this.summaryMeta(summary, open.startedAt, this.txDatabase));
+      this.deps.hooks?.queryFinished(summary.type, seconds(open.startedAt));
+    } catch (e) {
+      return this.fail(e, open.startedAt);
+    }
+  }
+
+  /** Results left unconsumed are discarded first (their side effects still commit). */
+  private async commit(): Promise<void> {
+    const tx = this.tx as EngineTransaction;
+    try {
+      for (const open of this.streams.values()) await open.stream.discard();
+      this.streams.clear();
+      const bookmark = await tx.commit();
+      this.tx = null;
+      this.state = 'READY';
+      this.sink.success({ bookmark });
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  private async rollback(): Promise<void> {
+    const tx = this.tx as EngineTransaction;
+    this.tx = null;
+    this.streams.clear();
+    try {
+      await tx.rollback();
+      this.state = 'READY';
+      this.sink.success({});
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  // --- routing --------------------------------------------------------------------
+
+  private route(database: string | null): void | Promise<void> {
+    try {
+      const t = this.deps.routing.routingTable(database);
+      const servers: Value[] = [
+        new Map<string, Value>([['addresses', t.routers], ['role', 'ROUTE']]),
+        new Map<string, Value>([['addresses', t.readers], ['role', 'READ']]),
+        new Map<string, Value>([['addresses', t.writers], ['role', 'WRITE']]),
+      ];
+      // No `db` key: the driver would adopt it as the session database (reference §4.3).
+      const rt = new Map<string, Value>([['ttl', BigInt(t.ttlSeconds)], ['servers', servers]]);
+      this.sink.success({ rt });
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+}
+
+function ignore(): void {
+  // A rollback after a failure may itself fail (the engine already ended the transaction).
+}
+
+function millis(since: number): bigint {
+  return BigInt(Math.round(performance.now() - since));
+}
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+function intOf(v: Value | undefined, name: string): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw new MghaError(Codes.RequestInvalid, `${name} must be an integer`);
+}
+
+/** PULL/DISCARD `{n, qid}`: n > 0 up to n records, -1 all, 0 discard; qid -1 = last RUN. */
+function streamArgs(type: 'PULL' | 'DISCARD', extra: Dict): { n: number; qid: number } | MghaError {
+  try {
+    const n = intOf(extra.get('n'), 'n') ?? -1;
+    const qid = intOf(extra.get('qid'), 'qid') ?? -1;
+    return { n: type === 'DISCARD' ? 0 : n <= 0 ? -1 : n, qid };
+  } catch (e) {
+    return toMghaError(e);
+  }
+}
+
+/** BEGIN / auto-commit RUN `extra` → engine options; bad shapes are client errors. */
+export function transactionOptions(extra: Dict, implicit: boolean): TransactionOptions {
+  const bookmarks = extra.get('bookmarks') ?? [];
+  if (!Array.isArray(bookmarks) || !bookmarks.every((b): b is string => typeof b === 'string')) {
+    throw new MghaError(Codes.RequestInvalid, 'bookmarks must be a list of strings');
+  }
+  const metadata = extra.get('tx_metadata') ?? new Map<string, Value>();
+  if (!(metadata instanceof Map)) throw new MghaError(Codes.RequestInvalid, 'tx_metadata must be a map');
+  const mode = extra.get('mode') ?? 'w';
+  if (mode !== 'r' && mode !== 'w') throw new MghaError(Codes.RequestInvalid, `Unknown access mode ${String(mode)}`);
+  const database = extra.get('db') ?? null;
+  if (database !== null && typeof database !== 'string') throw new MghaError(Codes.RequestInvalid, 'db must be a string');
+  const impUser = extra.get('imp_user') ?? null;
+  if (impUser !== null) throw new MghaError(Codes.RequestInvalid, 'Impersonation is not supported');
+  const timeout = intOf(extra.get('tx_timeout'), 'tx_timeout');
+  return {
+    bookmarks,
+    timeoutMs: timeout !== null && timeout > 0 ? timeout : null,
+    metadata,
+    mode,
+    database,
+    implicit,
+  };
+}

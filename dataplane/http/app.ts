@@ -1,0 +1,49 @@
+// The HTTP surface of an instance on the metrics port: health, Prometheus metrics and the
+// /v1/instance JSON. Pure wiring over small interfaces so tests can drive it in-process.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+
+export interface InstanceInfo {
+  name: string;
+  role: string;
+  version: string;
+  uptimeSeconds: number;
+  storage: { vertexCount: number; edgeCount: number };
+  bolt: { address: string; port: number; advertisedAddress: string; connections: number };
+}
+
+export interface HttpDeps {
+  registry: Registry;
+  /** True once Bolt listens and storage is ready, false again while shutting down. */
+  ready(): boolean;
+  instance(): InstanceInfo;
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/livez', (_req, res) => {
+    res.type('text/plain').send('ok\n');
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = deps.ready();
+    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'not ready\n');
+  });
+  app.get('/metrics', async (_req, res) => {
+    const body = await deps.registry.metrics();
+    res.type(deps.registry.contentType).send(body);
+  });
+  app.get('/v1/instance', (_req, res) => {
+    res.json(deps.instance());
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // Express 5 routes rejected promises here; a failing handler answers 500, the process lives on.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const message = err instanceof Error ? err.message : String(err);
+    res.status(500).json({ error: message });
+  });
+  return app;
+}

@@ -1,0 +1,203 @@
+// Aggregate functions (implicit grouping in WITH/RETURN). Each group gets one
+// accumulator per aggregate call; nulls are skipped as openCypher requires.
+
+import { argumentError, typeError } from '../errors.js';
+import { typeName, type Value } from '../values.js';
+import { add } from './operators.js';
+import { groupKey, orderCompare } from './value-ops.js';
+
+const NAMES = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'collect',
+  'stdev',
+  'stdevp',
+  'percentilecont',
+  'percentiledisc',
+]);
+
+export function isAggregateName(name: string): boolean {
+  return NAMES.has(name);
+}
+
+export interface Accumulator {
+  /** `args` are the evaluated arguments (empty for count(*)). */
+  add(args: Value[]): void;
+  result(): Value;
+}
+
+function numeric(v: Value, fn: string): bigint | number {
+  if (typeof v === 'bigint' || typeof v === 'number') return v;
+  throw typeError(`${fn}() expected a number, got ${typeName(v)}.`);
+}
+
+function toFloat(v: bigint | number): number {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+class Count implements Accumulator {
+  private n = 0n;
+  constructor(private readonly star: boolean) {}
+  add(args: Value[]): void {
+    if (this.star || args[0] !== null) this.n++;
+  }
+  result(): Value {
+    return this.n;
+  }
+}
+
+class Sum implements Accumulator {
+  private total: Value = 0n;
+  private durations = false;
+  add([v]: Value[]): void {
+    if (v === null) return;
+    if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && v.kind === 'duration') {
+      this.total = this.durations || this.total !== 0n ? add(this.total, v) : v;
+      this.durations = true;
+      return;
+    }
+    this.total = add(this.total, numeric(v, 'sum'));
+  }
+  result(): Value {
+    return this.total;
+  }
+}
+
+class Avg implements Accumulator {
+  private sum = 0;
+  private n = 0;
+  add([v]: Value[]): void {
+    if (v === null) return;
+    this.sum += toFloat(numeric(v, 'avg'));
+    this.n++;
+  }
+  result(): Value {
+    return this.n === 0 ? null : this.sum / this.n;
+  }
+}
+
+class MinMax implements Accumulator {
+  private best: Value = null;
+  constructor(private readonly sign: 1 | -1) {}
+  add([v]: Value[]): void {
+    if (v === null) return;
+    if (this.best === null || this.sign * orderCompare(v, this.best) < 0) this.best = v;
+  }
+  result(): Value {
+    return this.best;
+  }
+}
+
+class Collect implements Accumulator {
+  private readonly items: Value[] = [];
+  add([v]: Value[]): void {
+    if (v !== null) this.items.push(v);
+  }
+  result(): Value {
+    return this.items;
+  }
+}
+
+class StDev implements Accumulator {
+  private readonly xs: number[] = [];
+  constructor(private readonly population: boolean) {}
+  add([v]: Value[]): void {
+    if (v !== null) this.xs.push(toFloat(numeric(v, this.population ? 'stDevP' : 'stDev')));
+  }
+  result(): Value {
+    const n = this.xs.length;
+    const d = this.population ? n : n - 1;
+    if (d <= 0) return 0;
+    const mean = this.xs.reduce((a, b) => a + b, 0) / n;
+    return Math.sqrt(this.xs.reduce((a, x) => a + (x - mean) ** 2, 0) / d);
+  }
+}
+
+class Percentile implements Accumulator {
+  private readonly xs: (bigint | number)[] = [];
+  private p: number | null = null;
+  constructor(private readonly continuous: boolean) {}
+  add([v, p]: Value[]): void {
+    if (this.p === null) {
+      const pv = toFloat(numeric(p ?? null, 'percentile'));
+      if (!(pv >= 0 && pv <= 1)) throw argumentError(`Percentile must be between 0.0 and 1.0, got ${pv}.`);
+      this.p = pv;
+    }
+    if (v !== null) this.xs.push(numeric(v, 'percentile'));
+  }
+  result(): Value {
+    if (this.xs.length === 0 || this.p === null) return null;
+    const sorted = [...this.xs].sort(orderCompare);
+    const p = this.p;
+    if (!this.continuous) {
+      const idx = p === 0 ? 0 : Math.ceil(p * sorted.length) - 1;
+      return sorted[Math.max(0, idx)];
+    }
+    const pos = p * (sorted.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    const a = toFloat(sorted[lo]);
+    const b = toFloat(sorted[hi]);
+    return a + (b - a) * (pos - lo);
+  }
+}
+
+class Distinct implements Accumulator {
+  private readonly seen = new Set<string>();
+  constructor(private readonly inner: Accumulator) {}
+  add(args: Value[]): void {
+    if (args[0] === null) return;
+    const k = groupKey(args[0]);
+    if (this.seen.has(k)) return;
+    this.seen.add(k);
+    this.inner.add(args);
+  }
+  result(): Value {
+    return this.inner.result();
+  }
+}
+
+/** `name` null means count(*). */
+export function createAccumulator(name: string | null, distinct: boolean): Accumulator {
+  let acc: Accumulator;
+  switch (name) {
+    case null:
+      return new Count(true);
+    case 'count':
+      acc = new Count(false);
+      break;
+    case 'sum':
+      acc = new Sum();
+      break;
+    case 'avg':
+      acc = new Avg();
+      break;
+    case 'min':
+      acc = new MinMax(1);
+      break;
+    case 'max':
+      acc = new MinMax(-1);
+      break;
+    case 'collect':
+      acc = new Collect();
+      break;
+    case 'stdev':
+      acc = new StDev(false);
+      break;
+    case 'stdevp':
+      acc = new StDev(true);
+      break;
+    case 'percentilecont':
+      acc = new Percentile(true);
+      break;
+    case 'percentiledisc':
+      acc = new Percentile(false);
+      break;
+    default:
+      throw argumentError(`Unknown aggregate function ${name}().`);
+  }
+  return distinct ? new Distinct(acc) : acc;
+}

@@ -1,0 +1,333 @@
+// The query engine: transactions over storage, the plan cache, and result streams that
+// drive the operator generators in batches, yielding to the event loop on PAUSE markers
+// so heartbeats and other sessions keep running during long queries.
+
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Statement } from './ast.js';
+import type { Engine, EngineTransaction, QuerySummary, QueryType, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
+import { Codes, MghaError, toMghaError } from '../errors.js';
+import type { Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import type { Value } from '../values.js';
+import { parse } from './parser.js';
+import { PlanCache } from './plan-cache.js';
+import { explainLines, planQuery, type Plan } from './planner.js';
+import { checkAllowedInTransaction, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
+import { materialize } from './executor/materialize.js';
+import { PAUSE, type ExecContext, type Step } from './executor/types.js';
+
+/** Result of a system statement handled outside the engine (replication, snapshots …). */
+export interface SystemResult {
+  columns: string[];
+  rows: Value[][];
+}
+
+/** Handles `System` statements; return null when the statement is not yours. */
+export type SystemHandler = (stmt: Statement & { kind: 'System' }, implicit: boolean) => Promise<SystemResult | null>;
+
+type Prepared =
+  | { kind: 'query'; plan: Plan; explain: boolean }
+  | { kind: 'schema'; stmt: SchemaStatement }
+  | { kind: 'system'; stmt: Statement & { kind: 'System' } };
+
+const STAT_NAMES: [keyof WriteStats, string][] = [
+  ['nodesCreated', 'nodes-created'],
+  ['nodesDeleted', 'nodes-deleted'],
+  ['relationshipsCreated', 'relationships-created'],
+  ['relationshipsDeleted', 'relationships-deleted'],
+  ['propertiesSet', 'properties-set'],
+  ['labelsAdded', 'labels-added'],
+  ['labelsRemoved', 'labels-removed'],
+];
+
+const BOOKMARK_PREFIX = 'mgha:';
+const BOOKMARK_WAIT_MS = 5000;
+
+export class QueryEngine implements Engine {
+  private readonly cache: PlanCache<Prepared>;
+  private maintenance: NodeJS.Timeout | null = null;
+  private systemHandler: SystemHandler | null = null;
+
+  constructor(
+    readonly storage: Storage,
+    options: { planCacheSize?: number } = {},
+  ) {
+    this.cache = new PlanCache(options.planCacheSize ?? 1000);
+  }
+
+  async begin(options: TransactionOptions): Promise<EngineTransaction> {
+    await this.waitForBookmarks(options.bookmarks);
+    return new Transaction(this, this.storage.begin(), options);
+  }
+
+  currentBookmark(): string {
+    return `${BOOKMARK_PREFIX}${this.storage.lastCommitTimestamp()}`;
+  }
+
+  counts(): StorageCounts {
+    return this.storage.counts();
+  }
+
+  /** Lets later subsystems (replication, snapshots, coordination) answer system queries. */
+  setSystemHandler(handler: SystemHandler): void {
+    this.systemHandler = handler;
+  }
+
+  /** Periodic garbage collection of old versions. */
+  startMaintenance(intervalMs: number): void {
+    this.stop();
+    this.maintenance = setInterval(() => this.storage.collectGarbage(), intervalMs);
+    this.maintenance.unref();
+  }
+
+  stop(): void {
+    if (this.maintenance !== null) clearInterval(this.maintenance);
+    this.maintenance = null;
+  }
+
+  /** Parses and plans a query (cached by text). */
+  prepare(query: string): Prepared {
+    const cached = this.cache.get(query);
+    if (cached !== undefined) return cached;
+    const stmt = parse(query);
+    let prepared: Prepared;
+    if (stmt.kind === 'Query') {
+      if (stmt.profile) throw new MghaError(Codes.MemgraphClientError, 'PROFILE is not supported yet.');
+      const probe = this.storage.begin();
+      try {
+        const catalog = {
+          hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
+          estimateCount: (label?: string, property?: string) => probe.estimateCount(label, property),
+        };
+        prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain };
+      } finally {
+        probe.abort();
+      }
+    } else if (stmt.kind === 'System') prepared = { kind: 'system', stmt };
+    else prepared = { kind: 'schema', stmt };
+    if (prepared.kind === 'query') this.cache.set(query, prepared);
+    return prepared;
+  }
+
+  /** Plans depend on the indexes that exist. */
+  schemaChanged(): void {
+    this.cache.clear();
+  }
+
+  async runSystem(stmt: Statement & { kind: 'System' }, implicit: boolean): Promise<SystemResult> {
+    const result = this.systemHandler === null ? null : await this.systemHandler(stmt, implicit);
+    if (result === null) throw new MghaError(Codes.MemgraphClientError, `${stmt.words.join(' ')} is not supported yet.`);
+    return result;
+  }
+
+  private async waitForBookmarks(bookmarks: string[]): Promise<void> {
+    let target = 0;
+    for (const b of bookmarks) {
+      const m = /^mgha:(\d+)$/.exec(b);
+      if (m === null) throw new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${b}'.`);
+      target = Math.max(target, Number(m[1]));
+    }
+    const deadline = Date.now() + BOOKMARK_WAIT_MS;
+    while (this.storage.lastCommitTimestamp() < target) {
+      if (Date.now() > deadline) {
+        throw new MghaError(Codes.DatabaseUnavailable, `Timed out waiting for bookmark mgha:${target} to become visible.`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+class Transaction implements EngineTransaction {
+  private failure: MghaError | null = null;
+  private stream: QueryStream | null = null;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly engine: QueryEngine,
+    private readonly tx: StorageTransaction,
+    private readonly options: TransactionOptions,
+  ) {
+    this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? Date.now() + options.timeoutMs : Infinity;
+  }
+
+  async run(query: string, parameters: Map<string, Value>): Promise<ResultStream> {
+    this.checkUsable();
+    // An earlier result may still be open (Bolt qid streams): buffer the rest of it so
+    // this statement sees its effects and the client can still pull it.
+    if (this.stream !== null && !this.stream.finished) await this.stream.buffer();
+    try {
+      const prepared = this.engine.prepare(query);
+      this.stream = await this.start(prepared, parameters);
+      return this.stream;
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  private async start(prepared: Prepared, params: Map<string, Value>): Promise<QueryStream> {
+    if (prepared.kind === 'schema') {
+      if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
+      const r = runSchemaStatement(prepared.stmt, this.engine.storage);
+      if (r.schemaChanged) this.engine.schemaChanged();
+      return QueryStream.ofRows(r.columns, r.rows, { type: r.type, stats: r.stats, plan: null, notifications: [] });
+    }
+    if (prepared.kind === 'system') {
+      const r = await this.engine.runSystem(prepared.stmt, this.options.implicit);
+      return QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] });
+    }
+    const { plan, explain } = prepared;
+    if (explain) {
+      const lines = explainLines(plan.root);
+      const planMap = new Map<string, Value>([['operatorType', lines.join('\n')]]);
+      return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: planMap, notifications: [] });
+    }
+    const ctx: ExecContext = { tx: this.tx, params, statementTime: Date.now(), work: 0, slotCount: plan.slotCount };
+    const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
+    const before = { ...this.tx.stats };
+    const gen = plan.root.run(ctx, arg);
+    return new QueryStream(plan.columns, gen, plan.resultSlots, {
+      deadline: this.deadline,
+      onError: (e) => this.fail(e),
+      summary: () => ({ type: plan.type, stats: statsDiff(before, this.tx.stats), plan: null, notifications: [] }),
+    });
+  }
+
+  async commit(): Promise<string> {
+    this.checkUsable();
+    if (this.stream !== null && !this.stream.finished) await this.stream.discard();
+    this.checkUsable();
+    try {
+      const committed = this.tx.commit();
+      return committed.deltas.length === 0 ? this.engine.currentBookmark() : `${BOOKMARK_PREFIX}${committed.commitTimestamp}`;
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.tx.isActive()) this.tx.abort();
+  }
+
+  private checkUsable(): void {
+    if (this.failure !== null) {
+      throw new MghaError(this.failure.code, `Transaction failed earlier and must be rolled back: ${this.failure.message}`);
+    }
+    if (!this.tx.isActive()) throw new MghaError(Codes.RequestInvalid, 'The transaction is no longer open.');
+    if (Date.now() > this.deadline) throw this.fail(timedOut());
+  }
+
+  private fail(e: unknown): MghaError {
+    const err = toMghaError(e);
+    if (this.failure === null) this.failure = err;
+    if (this.tx.isActive()) this.tx.abort();
+    return err;
+  }
+}
+
+function timedOut(): MghaError {
+  return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
+}
+
+function statsDiff(before: WriteStats, after: WriteStats): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, name] of STAT_NAMES) {
+    const d = after[key] - before[key];
+    if (d !== 0) out[name] = d;
+  }
+  return out;
+}
+
+interface StreamHooks {
+  deadline: number;
+  onError: (e: unknown) => MghaError;
+  summary: () => QuerySummary;
+}
+
+/** Time slice after which a pull yields to the event loop even without a PAUSE marker. */
+const SLICE_MS = 20;
+
+class QueryStream implements ResultStream {
+  finished = false;
+  private result: QuerySummary | null = null;
+  private failure: MghaError | null = null;
+  private buffered: Value[][] = [];
+
+  constructor(
+    readonly fields: string[],
+    private readonly gen: Generator<Step>,
+    private readonly slots: number[],
+    private readonly hooks: StreamHooks,
+  ) {}
+
+  static ofRows(fields: string[], rows: Value[][], summary: QuerySummary): QueryStream {
+    const gen = (function* (): Generator<Step> {
+      yield* rows;
+    })();
+    return new QueryStream(
+      fields,
+      gen,
+      fields.map((_, i) => i),
+      { deadline: Infinity, onError: toMghaError, summary: () => summary },
+    );
+  }
+
+  /** Runs the query to the end, keeping the remaining records for later pulls. */
+  async buffer(): Promise<void> {
+    const rest = await this.pull(-1);
+    this.buffered = rest.records;
+  }
+
+  async pull(n: number): Promise<RecordBatch> {
+    if (this.failure !== null) throw this.failure;
+    if (this.buffered.length > 0) {
+      const records = n < 0 ? this.buffered.splice(0) : this.buffered.splice(0, n);
+      return { records, hasMore: this.buffered.length > 0 };
+    }
+    const records: Value[][] = [];
+    if (this.finished) return { records, hasMore: false };
+    try {
+      let sliceStart = Date.now();
+      while (n < 0 || records.length < n) {
+        const step = this.gen.next();
+        if (step.done === true) {
+          this.finish();
+          break;
+        }
+        if (step.value === PAUSE) {
+          await yieldToLoop();
+          if (Date.now() > this.hooks.deadline) throw timedOut();
+          sliceStart = Date.now();
+          continue;
+        }
+        // A query without RETURN produces no records, only side effects.
+        if (this.fields.length === 0) continue;
+        const row = step.value;
+        records.push(this.slots.map((s) => materialize(row[s])));
+        if ((records.length & 255) === 0 && Date.now() - sliceStart > SLICE_MS) {
+          await yieldToLoop();
+          sliceStart = Date.now();
+        }
+      }
+    } catch (e) {
+      this.finished = true;
+      this.failure = this.hooks.onError(e);
+      this.gen.return(undefined);
+      throw this.failure;
+    }
+    return { records, hasMore: !this.finished };
+  }
+
+  async discard(): Promise<void> {
+    this.buffered = [];
+    while (!this.finished) await this.pull(4096);
+  }
+
+  summary(): QuerySummary {
+    if (this.result === null) throw new MghaError(Codes.RequestInvalid, 'The result has not been fully consumed yet.');
+    return this.result;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.result = this.hooks.summary();
+  }
+}

@@ -1,0 +1,448 @@
+// Read operators: scans, expansions, filters and the row plumbing of MATCH.
+// Every operator pulls from its input per argument row (Memgraph's shape: a chain that
+// ends in Once), passes PAUSE markers through and emits its own every WORK_PER_PAUSE rows.
+
+import type { EdgeAccessor, PropertyFilter, VertexAccessor } from '../../storage/types.js';
+import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values.js';
+import { PAUSE, rowsOf, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
+
+export type Direction = 'out' | 'in' | 'both';
+
+export class Once implements Operator {
+  *run(_ctx: ExecContext, arg: Row): Generator<Step> {
+    yield arg.slice();
+  }
+  describe(): string {
+    return 'Once';
+  }
+  children(): Operator[] {
+    return [];
+  }
+}
+
+abstract class Unary implements Operator {
+  constructor(readonly input: Operator) {}
+  abstract run(ctx: ExecContext, arg: Row): Generator<Step>;
+  abstract describe(): string;
+  children(): Operator[] {
+    return [this.input];
+  }
+}
+
+/** Scans vertices (all, by label, or by label+property index) and binds them to `slot`. */
+export class Scan extends Unary {
+  constructor(
+    input: Operator,
+    private readonly slot: number,
+    private readonly varName: string,
+    private readonly label: string | null,
+    private readonly index: { property: string; filter: (row: Row, ctx: ExecContext) => PropertyFilter | null; text: string } | null,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      let source: Iterable<VertexAccessor>;
+      if (this.index !== null && this.label !== null) {
+        const filter = this.index.filter(row, ctx);
+        if (filter === null) continue;
+        source = ctx.tx.verticesByLabelProperty(this.label, this.index.property, filter);
+      } else if (this.label !== null) source = ctx.tx.verticesByLabel(this.label);
+      else source = ctx.tx.vertices();
+      for (const v of source) {
+        const out = row.slice();
+        out[this.slot] = v;
+        yield out;
+        if (tick(ctx)) yield PAUSE;
+      }
+    }
+  }
+  describe(): string {
+    if (this.label === null) return `ScanAll (${this.varName})`;
+    if (this.index === null) return `ScanAllByLabel (${this.varName} :${this.label})`;
+    return `ScanAllByLabelProperty${this.index.text} (${this.varName} :${this.label} {${this.index.property}})`;
+  }
+}
+
+export class Filter extends Unary {
+  constructor(
+    input: Operator,
+    private readonly predicate: Eval,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE || this.predicate(row, ctx) === true) yield row;
+    }
+  }
+  describe(): string {
+    return 'Filter';
+  }
+}
+
+function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<[EdgeAccessor, VertexAccessor]> {
+  if (dir !== 'in') for (const e of v.outEdges(types, to)) yield [e, e.to()];
+  if (dir !== 'out') {
+    for (const e of v.inEdges(types, to)) {
+      // A self-loop was already produced by the outgoing side of an undirected pattern.
+      if (dir === 'both' && e.from().gid === e.to().gid) continue;
+      yield [e, e.from()];
+    }
+  }
+}
+
+/** Single-hop expansion from `fromSlot`; when `toBound` the far node must equal the row's value. */
+export class Expand extends Unary {
+  constructor(
+    input: Operator,
+    private readonly fromSlot: number,
+    private readonly relSlot: number,
+    private readonly toSlot: number,
+    private readonly dir: Direction,
+    private readonly types: string[] | null,
+    private readonly toBound: boolean,
+    private readonly text: string,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const from = row[this.fromSlot];
+      if (!isNode(from)) continue;
+      const bound = this.toBound ? row[this.toSlot] : null;
+      if (this.toBound && !isNode(bound)) continue;
+      for (const [e, other] of edgesOf(from as VertexAccessor, this.dir, this.types, bound as VertexAccessor | null)) {
+        const out = row.slice();
+        out[this.relSlot] = e;
+        out[this.toSlot] = other;
+        yield out;
+        if (tick(ctx)) yield PAUSE;
+      }
+    }
+  }
+  describe(): string {
+    return `Expand ${this.text}`;
+  }
+}
+
+/** Variable-length expansion (`*min..max`): DFS without repeating a relationship. */
+export class VarExpand extends Unary {
+  constructor(
+    input: Operator,
+    private readonly fromSlot: number,
+    private readonly relSlot: number,
+    private readonly toSlot: number,
+    private readonly dir: Direction,
+    private readonly types: string[] | null,
+    private readonly min: number,
+    private readonly max: number,
+    private readonly toBound: boolean,
+    private readonly edgeFilter: ((e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean) | null,
+    private readonly text: string,
+    /** Expanding against the pattern's direction: report the relationships in pattern order. */
+    private readonly reversed: boolean,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const step of this.input.run(ctx, arg)) {
+      if (step === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const row: Row = step;
+      const from = row[this.fromSlot];
+      if (!isNode(from)) continue;
+      const bound = this.toBound ? row[this.toSlot] : null;
+      if (this.toBound && !isNode(bound)) continue;
+      const path: EdgeAccessor[] = [];
+      const used = new Set<number>();
+      const self = this;
+      function* dfs(v: VertexAccessor): Generator<Step> {
+        if (path.length >= self.min && (bound === null || (bound as NodeValue).id === v.id)) {
+          const out = row.slice();
+          out[self.relSlot] = self.reversed ? path.slice().reverse() : path.slice();
+          out[self.toSlot] = v;
+          yield out;
+        }
+        if (path.length >= self.max) return;
+        for (const [e, other] of edgesOf(v, self.dir, self.types, null)) {
+          if (used.has(e.gid)) continue;
+          if (self.edgeFilter !== null && !self.edgeFilter(e, row, ctx)) continue;
+          if (tick(ctx)) yield PAUSE;
+          used.add(e.gid);
+          path.push(e);
+          yield* dfs(other);
+          path.pop();
+          used.delete(e.gid);
+        }
+      }
+      yield* dfs(from as VertexAccessor);
+    }
+  }
+  describe(): string {
+    return `ExpandVariable ${this.text}`;
+  }
+}
+
+/** BFS shortest path(s) between two bound nodes; binds the relationship list. */
+export class ShortestPath extends Unary {
+  constructor(
+    input: Operator,
+    private readonly fromSlot: number,
+    private readonly relSlot: number,
+    private readonly toSlot: number,
+    private readonly dir: Direction,
+    private readonly types: string[] | null,
+    private readonly min: number,
+    private readonly max: number,
+    private readonly all: boolean,
+    private readonly edgeFilter: ((e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean) | null,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const from = row[this.fromSlot];
+      const to = row[this.toSlot];
+      if (!isNode(from) || !isNode(to)) continue;
+      for (const rels of this.search(from as VertexAccessor, to.id, row, ctx)) {
+        const out = row.slice();
+        out[this.relSlot] = rels;
+        yield out;
+      }
+    }
+  }
+  private search(from: VertexAccessor, toId: number, row: Row, ctx: ExecContext): EdgeAccessor[][] {
+    if (from.id === toId && this.min === 0) return [[]];
+    // Level-by-level BFS keeping every predecessor edge on a shortest route (for allShortest).
+    const preds = new Map<number, { edge: EdgeAccessor; prev: number }[]>();
+    const depth = new Map<number, number>([[from.id, 0]]);
+    let frontier: VertexAccessor[] = [from];
+    let found = false;
+    for (let d = 1; d <= this.max && frontier.length > 0 && !found; d++) {
+      const next: VertexAccessor[] = [];
+      for (const v of frontier) {
+        for (const [e, other] of edgesOf(v, this.dir, this.types, null)) {
+          if (this.edgeFilter !== null && !this.edgeFilter(e, row, ctx)) continue;
+          const seen = depth.get(other.id);
+          if (seen !== undefined && seen < d) continue;
+          if (seen === undefined) {
+            depth.set(other.id, d);
+            next.push(other);
+          }
+          const list = preds.get(other.id) ?? [];
+          list.push({ edge: e, prev: v.id });
+          preds.set(other.id, list);
+          if (other.id === toId) found = true;
+        }
+      }
+      frontier = next;
+    }
+    if (!found) return [];
+    const results: EdgeAccessor[][] = [];
+    const walk = (id: number, suffix: EdgeAccessor[]): void => {
+      if (!this.all && results.length > 0) return;
+      if (id === from.id) {
+        results.push(suffix);
+        return;
+      }
+      for (const p of preds.get(id) ?? []) {
+        if ((depth.get(p.prev) ?? Infinity) !== (depth.get(id) ?? 0) - 1) continue;
+        walk(p.prev, [p.edge, ...suffix]);
+      }
+    };
+    walk(toId, []);
+    return results.filter((r) => r.length >= this.min);
+  }
+  describe(): string {
+    return this.all ? 'AllShortestPaths' : 'ShortestPath';
+  }
+}
+
+/** openCypher relationship isomorphism: no relationship twice in one MATCH. */
+export class EdgeUniqueness extends Unary {
+  constructor(
+    input: Operator,
+    private readonly slots: number[],
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE || this.unique(row)) yield row;
+    }
+  }
+  private unique(row: Row): boolean {
+    const seen = new Set<number>();
+    for (const s of this.slots) {
+      const v = row[s];
+      const rels = Array.isArray(v) ? v : [v];
+      for (const r of rels) {
+        if (!isRelationship(r)) continue;
+        if (seen.has(r.id)) return false;
+        seen.add(r.id);
+      }
+    }
+    return true;
+  }
+  describe(): string {
+    return 'EdgeUniquenessFilter';
+  }
+}
+
+/** Builds a path value from node slots and relationship slots (single or list). */
+export class ConstructPath extends Unary {
+  constructor(
+    input: Operator,
+    private readonly slot: number,
+    private readonly nodeSlots: number[],
+    private readonly relSlots: number[],
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      row[this.slot] = buildPath(row, this.nodeSlots, this.relSlots);
+      yield row;
+    }
+  }
+  describe(): string {
+    return 'ConstructNamedPath';
+  }
+}
+
+export function buildPath(row: Row, nodeSlots: number[], relSlots: number[]): Value {
+  const first = row[nodeSlots[0]];
+  if (!isNode(first)) return null;
+  const nodes: NodeValue[] = [first];
+  const rels: RelationshipValue[] = [];
+  let current: NodeValue = first;
+  for (let i = 0; i < relSlots.length; i++) {
+    const r = row[relSlots[i]];
+    if (r === null) return null;
+    const hops = (Array.isArray(r) ? r : [r]) as EdgeAccessor[];
+    for (const e of hops) {
+      const next: NodeValue = e.startId === current.id ? e.to() : e.from();
+      rels.push(e);
+      nodes.push(next);
+      current = next;
+    }
+    const end = row[nodeSlots[i + 1]];
+    if (isNode(end) && end.id !== current.id) current = end;
+  }
+  return new PathValue(nodes, rels);
+}
+
+/** OPTIONAL MATCH: the subplan's rows, or the input row with the new variables null. */
+export class Optional extends Unary {
+  constructor(
+    input: Operator,
+    private readonly sub: Operator,
+    private readonly newSlots: number[],
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      let any = false;
+      for (const r of this.sub.run(ctx, row)) {
+        if (r !== PAUSE) any = true;
+        yield r;
+      }
+      if (!any) {
+        const out = row.slice();
+        for (const s of this.newSlots) out[s] = null;
+        yield out;
+      }
+    }
+  }
+  describe(): string {
+    return 'Optional';
+  }
+  override children(): Operator[] {
+    return [this.input, this.sub];
+  }
+}
+
+/** Runs a subplan per input row (CALL { … }): yields its rows, or the input row for a unit subquery. */
+export class Apply extends Unary {
+  constructor(
+    input: Operator,
+    private readonly sub: Operator,
+    private readonly name: string,
+    private readonly unit: boolean,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      if (!this.unit) {
+        yield* this.sub.run(ctx, row);
+        continue;
+      }
+      for (const step of this.sub.run(ctx, row)) if (step === PAUSE) yield PAUSE;
+      yield row;
+    }
+  }
+  describe(): string {
+    return this.name;
+  }
+  override children(): Operator[] {
+    return [this.input, this.sub];
+  }
+}
+
+export class Unwind extends Unary {
+  constructor(
+    input: Operator,
+    private readonly list: Eval,
+    private readonly slot: number,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const l = this.list(row, ctx);
+      const items = l === null ? [] : Array.isArray(l) ? l : [l];
+      for (const item of items) {
+        const out = row.slice();
+        out[this.slot] = item;
+        yield out;
+        if (tick(ctx)) yield PAUSE;
+      }
+    }
+  }
+  describe(): string {
+    return 'Unwind';
+  }
+}

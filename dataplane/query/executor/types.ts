@@ -1,0 +1,47 @@
+// Executor building blocks: rows are slot arrays (slots resolved at plan time), operators
+// are synchronous generators that may yield PAUSE so the driver can give the event loop a
+// turn during long queries (DESIGN §3), and an ExecContext carries per-execution state.
+
+import type { StorageTransaction } from '../../storage/types.js';
+import type { Value } from '../../values.js';
+
+export type Row = Value[];
+
+/** Yielded instead of a row to say "I did a batch of work; the driver may yield now". */
+export const PAUSE: unique symbol = Symbol('pause');
+export type Step = Row | typeof PAUSE;
+
+/** Units of work (rows scanned/expanded/sorted) between two PAUSE markers. */
+export const WORK_PER_PAUSE = 2048;
+
+export interface ExecContext {
+  readonly tx: StorageTransaction;
+  readonly params: ReadonlyMap<string, Value>;
+  /** Epoch ms, fixed for the statement (Cypher's statement clock). */
+  readonly statementTime: number;
+  /** Work counter; `tick()` returns true when a PAUSE is due. */
+  work: number;
+  /** Number of slots every row of this plan has. */
+  readonly slotCount: number;
+}
+
+export function tick(ctx: ExecContext): boolean {
+  return ++ctx.work % WORK_PER_PAUSE === 0;
+}
+
+/** A compiled expression. */
+export type Eval = (row: Row, ctx: ExecContext) => Value;
+
+export interface Operator {
+  /** Runs for one argument row (the outer row for subplans; an empty row at top level). */
+  run(ctx: ExecContext, arg: Row): Generator<Step>;
+  /** One EXPLAIN line (without the ` * ` prefix). */
+  describe(): string;
+  /** Inputs, main input first. */
+  children(): Operator[];
+}
+
+/** Runs a subplan to completion for one argument row, ignoring PAUSE markers. */
+export function* rowsOf(op: Operator, ctx: ExecContext, arg: Row): Generator<Row> {
+  for (const step of op.run(ctx, arg)) if (step !== PAUSE) yield step;
+}

@@ -1,0 +1,50 @@
+// The scalar-function registry: lookupFunction(name) by lower-cased name.
+// Aggregations are evaluated by the executor; isAggregateFunctionName() is the one list
+// the parser/planner and executor share to recognise them.
+
+import { conversionFunctions } from './conversion.js';
+import { graphFunctions } from './graph.js';
+import { listFunctions } from './lists.js';
+import { mathFunctions } from './math.js';
+import { miscFunctions } from './misc.js';
+import { spatialFunctions } from './spatial.js';
+import { stringFunctions } from './strings.js';
+import { temporalFunctions } from './temporal.js';
+import type { FunctionDef } from './types.js';
+
+export type { FunctionContext, FunctionDef } from './types.js';
+
+const registry = new Map<string, FunctionDef>();
+for (const f of [
+  ...graphFunctions,
+  ...listFunctions,
+  ...stringFunctions,
+  ...conversionFunctions,
+  ...mathFunctions,
+  ...spatialFunctions,
+  ...miscFunctions,
+  ...temporalFunctions,
+]) {
+  registry.set(f.name, f);
+}
+
+export function lookupFunction(name: string): FunctionDef | undefined {
+  return registry.get(name.toLowerCase());
+}
+
+const AGGREGATES = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'collect',
+  'stdev',
+  'stdevp',
+  'percentilecont',
+  'percentiledisc',
+]);
+
+export function isAggregateFunctionName(name: string): boolean {
+  return AGGREGATES.has(name.toLowerCase());
+}

@@ -1,0 +1,79 @@
+// List functions (and size/length/reverse, which also take strings, maps and paths).
+
+import { argumentError } from '../../errors.js';
+import { isTagged, type Value } from '../../values.js';
+import { groupKey } from '../value-ops.js';
+import { badArg, intArg, listArg } from './args.js';
+import { def, unary } from './define.js';
+import type { FunctionDef } from './types.js';
+
+// range() materialises its list; refuse sizes that would exhaust the process's memory.
+const MAX_RANGE_LENGTH = 10_000_000n;
+
+function range(start: bigint, end: bigint, step: bigint): bigint[] {
+  if (step === 0n) throw argumentError('range() step must not be zero');
+  if ((step > 0n && start > end) || (step < 0n && start < end)) return [];
+  const count = (end - start) / step + 1n;
+  if (count > MAX_RANGE_LENGTH) throw argumentError(`range() would produce ${count} elements`);
+  const out: bigint[] = [];
+  for (let i = 0n, v = start; i < count; i++, v += step) out.push(v);
+  return out;
+}
+
+function size(fn: string, v: Value): bigint {
+  if (Array.isArray(v)) return BigInt(v.length);
+  if (typeof v === 'string') return BigInt([...v].length);
+  if (v instanceof Map) return BigInt(v.size);
+  if (isTagged(v) && v.kind === 'path') return BigInt(v.rels.length);
+  return badArg(fn, v, 'a LIST, STRING, MAP or PATH');
+}
+
+/** Distinct elements in first-seen order (DISTINCT equivalence: 1 ≡ 1.0). */
+function toSet(list: Value[]): Value[] {
+  const seen = new Set<string>();
+  return list.filter((v) => {
+    const key = groupKey(v);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `size` elements drawn uniformly with replacement (Memgraph's uniformSample). */
+function uniformSample(list: Value[], size: bigint): Value[] {
+  if (size < 0n) throw argumentError('uniformSample() size must not be negative');
+  if (list.length === 0) return [];
+  if (size > MAX_RANGE_LENGTH) throw argumentError(`uniformSample() would produce ${size} elements`);
+  return Array.from({ length: Number(size) }, () => list[Math.floor(Math.random() * list.length)]);
+}
+
+export const listFunctions: FunctionDef[] = [
+  unary('size', (v) => size('size', v)),
+  // Memgraph's length() is size() under another name.
+  unary('length', (v) => size('length', v)),
+  unary('isEmpty', (v) => {
+    if (Array.isArray(v) || typeof v === 'string') return v.length === 0;
+    if (v instanceof Map) return v.size === 0;
+    return badArg('isEmpty', v, 'a LIST, STRING or MAP');
+  }),
+  unary('head', (v) => listArg('head', v)[0] ?? null),
+  unary('last', (v) => {
+    const l = listArg('last', v);
+    return l.length === 0 ? null : l[l.length - 1];
+  }),
+  unary('tail', (v) => listArg('tail', v).slice(1)),
+  unary('reverse', (v) => {
+    if (typeof v === 'string') return [...v].reverse().join('');
+    return [...listArg('reverse', v)].reverse();
+  }),
+  def('range', 2, 3, (args) => {
+    if (args.some((a) => a === null)) return null;
+    const [start, end, step] = args;
+    return range(intArg('range', start), intArg('range', end), step === undefined ? 1n : intArg('range', step));
+  }),
+  def('coalesce', 1, Infinity, (args) => args.find((a) => a !== null) ?? null),
+  unary('toSet', (v) => toSet(listArg('toSet', v))),
+  def('uniformSample', 2, 2, ([list, n]) =>
+    list === null || n === null ? null : uniformSample(listArg('uniformSample', list), intArg('uniformSample', n)),
+  ),
+];

@@ -1,0 +1,17 @@
+// The scalar-function contract between the registry and the executor.
+
+import type { NodeValue, Value } from '../../values.js';
+
+export interface FunctionContext {
+  /** Epoch milliseconds, fixed for the whole statement (timestamp(), date() …). */
+  statementTime: number;
+  nodeById(id: number): NodeValue | null;
+}
+
+export interface FunctionDef {
+  /** Lower-case lookup name, e.g. `tolower`, `date.truncate`. */
+  name: string;
+  minArgs: number;
+  maxArgs: number;
+  fn: (args: Value[], ctx: FunctionContext) => Value;
+}

@@ -1,0 +1,239 @@
+// Clause grammar: query bodies with UNION, and every reading/writing/projection clause.
+
+import type {
+  Clause,
+  Expr,
+  Projection,
+  QueryBody,
+  RemoveItem,
+  ReturnItem,
+  SetItem,
+  SingleQuery,
+  SortItem,
+  YieldItem,
+} from '../ast.js';
+import type { Cursor } from './cursor.js';
+import { parseExpression, parseLabels, parsePostfix } from './expressions.js';
+import { parsePatternList, parsePatternPart } from './patterns.js';
+
+const CLAUSE_WORDS = new Set([
+  'MATCH', 'OPTIONAL', 'UNWIND', 'WITH', 'RETURN', 'CREATE', 'MERGE', 'SET', 'REMOVE', 'DELETE',
+  'DETACH', 'FOREACH', 'CALL',
+]);
+
+export function isClauseStart(c: Cursor): boolean {
+  return c.tok.kind === 'ident' && CLAUSE_WORDS.has(c.tok.text.toUpperCase());
+}
+
+/** `single (UNION [ALL] single)*`, stopping at end of input, `;`, `}` or `)`. */
+export function parseQueryBody(c: Cursor): QueryBody {
+  const parts: SingleQuery[] = [parseSingleQuery(c)];
+  const unions: QueryBody['unions'] = [];
+  while (c.acceptKw('UNION')) {
+    unions.push(c.acceptKw('ALL') ? 'UNION ALL' : 'UNION');
+    parts.push(parseSingleQuery(c));
+  }
+  return { parts, unions };
+}
+
+function parseSingleQuery(c: Cursor): SingleQuery {
+  const clauses: Clause[] = [];
+  while (isClauseStart(c)) clauses.push(parseClause(c));
+  if (clauses.length === 0) throw c.error('a clause (MATCH, CREATE, RETURN, …)');
+  return { clauses };
+}
+
+function parseClause(c: Cursor): Clause {
+  const pos = c.pos();
+  const word = c.tok.text.toUpperCase();
+  c.i++;
+  switch (word) {
+    case 'OPTIONAL':
+      c.expectKw('MATCH');
+      return parseMatch(c, true, pos);
+    case 'MATCH':
+      return parseMatch(c, false, pos);
+    case 'UNWIND': {
+      const expression = parseExpression(c);
+      c.expectKw('AS');
+      return { kind: 'Unwind', expression, variable: c.expectVariable(), pos };
+    }
+    case 'WITH': {
+      const projection = parseProjection(c);
+      const where = c.acceptKw('WHERE') ? parseExpression(c) : null;
+      return { kind: 'With', projection, where, pos };
+    }
+    case 'RETURN':
+      return { kind: 'Return', projection: parseProjection(c), pos };
+    case 'CREATE':
+      return { kind: 'Create', patterns: parsePatternList(c), pos };
+    case 'MERGE':
+      return parseMerge(c, pos);
+    case 'SET':
+      return { kind: 'Set', items: parseSetItems(c), pos };
+    case 'REMOVE': {
+      const items: RemoveItem[] = [];
+      do items.push(parseRemoveItem(c));
+      while (c.acceptPunct(','));
+      return { kind: 'Remove', items, pos };
+    }
+    case 'DETACH':
+      c.expectKw('DELETE');
+      return { kind: 'Delete', detach: true, expressions: parseExpressionList(c), pos };
+    case 'DELETE':
+      return { kind: 'Delete', detach: false, expressions: parseExpressionList(c), pos };
+    case 'FOREACH':
+      return parseForeach(c, pos);
+    default:
+      return parseCall(c, pos);
+  }
+}
+
+function parseMatch(c: Cursor, optional: boolean, pos: Clause['pos']): Clause {
+  const patterns = parsePatternList(c);
+  const where = c.acceptKw('WHERE') ? parseExpression(c) : null;
+  return { kind: 'Match', optional, patterns, where, pos };
+}
+
+function parseExpressionList(c: Cursor): Expr[] {
+  const out: Expr[] = [];
+  do out.push(parseExpression(c));
+  while (c.acceptPunct(','));
+  return out;
+}
+
+function parseMerge(c: Cursor, pos: Clause['pos']): Clause {
+  const pattern = parsePatternPart(c, true);
+  const onCreate: SetItem[] = [];
+  const onMatch: SetItem[] = [];
+  while (c.isKw('ON')) {
+    c.i++;
+    const target = c.acceptKw('CREATE') ? onCreate : c.acceptKw('MATCH') ? onMatch : null;
+    if (!target) throw c.error('CREATE or MATCH');
+    c.expectKw('SET');
+    target.push(...parseSetItems(c));
+  }
+  return { kind: 'Merge', pattern, onCreate, onMatch, pos };
+}
+
+function parseSetItems(c: Cursor): SetItem[] {
+  const items: SetItem[] = [];
+  do items.push(parseSetItem(c));
+  while (c.acceptPunct(','));
+  return items;
+}
+
+function parseSetItem(c: Cursor): SetItem {
+  const pos = c.pos();
+  if (c.isVariable()) {
+    if (c.isPunct(':', 1)) {
+      const variable = c.expectVariable();
+      return { kind: 'SetLabels', variable, labels: parseLabels(c), pos };
+    }
+    if (c.isPunct('=', 1) || c.isPunct('+=', 1)) {
+      const variable = c.expectVariable();
+      const merge = c.tok.text === '+=';
+      c.i++;
+      const value = parseExpression(c);
+      return merge ? { kind: 'MergeProperties', variable, value, pos } : { kind: 'ReplaceProperties', variable, value, pos };
+    }
+  }
+  const target = parsePropertyTarget(c);
+  c.expectPunct('=');
+  return { kind: 'SetProperty', target, value: parseExpression(c), pos };
+}
+
+function parseRemoveItem(c: Cursor): RemoveItem {
+  const pos = c.pos();
+  if (c.isVariable() && c.isPunct(':', 1)) {
+    const variable = c.expectVariable();
+    return { kind: 'RemoveLabels', variable, labels: parseLabels(c), pos };
+  }
+  return { kind: 'RemoveProperty', target: parsePropertyTarget(c), pos };
+}
+
+function parsePropertyTarget(c: Cursor): Expr & { kind: 'Property' } {
+  const start = c.tok;
+  const target = parsePostfix(c);
+  if (target.kind !== 'Property') throw c.error('a property (e.g. n.name)', start);
+  return target;
+}
+
+function parseForeach(c: Cursor, pos: Clause['pos']): Clause {
+  c.expectPunct('(');
+  const variable = c.expectVariable();
+  c.expectKw('IN');
+  const list = parseExpression(c);
+  c.expectPunct('|');
+  const clauses: Clause[] = [];
+  c.nested(() => {
+    while (isClauseStart(c)) clauses.push(parseClause(c));
+  });
+  if (clauses.length === 0) throw c.error('an updating clause (CREATE, SET, …)');
+  c.expectPunct(')');
+  return { kind: 'Foreach', variable, list, clauses, pos };
+}
+
+function parseCall(c: Cursor, pos: Clause['pos']): Clause {
+  if (c.acceptPunct('{')) {
+    const query = c.nested(() => parseQueryBody(c));
+    c.expectPunct('}');
+    return { kind: 'CallSubquery', query, pos };
+  }
+  const parts = [c.expectName('a procedure name')];
+  while (c.acceptPunct('.')) parts.push(c.expectName('a procedure name'));
+  let args: Expr[] | null = null;
+  if (c.acceptPunct('(')) {
+    args = c.isPunct(')') ? [] : parseExpressionList(c);
+    c.expectPunct(')');
+  }
+  let yields: YieldItem[] | '*' | null = null;
+  let where: Expr | null = null;
+  if (c.acceptKw('YIELD')) {
+    if (c.acceptPunct('*')) yields = '*';
+    else {
+      yields = [];
+      do {
+        const name = c.expectName('a procedure output name');
+        yields.push({ name, alias: c.acceptKw('AS') ? c.expectVariable() : null });
+      } while (c.acceptPunct(','));
+    }
+    if (c.acceptKw('WHERE')) where = parseExpression(c);
+  }
+  return { kind: 'CallProcedure', name: parts.join('.'), args, yields, where, pos };
+}
+
+function parseProjection(c: Cursor): Projection {
+  const distinct = c.acceptKw('DISTINCT');
+  let star = false;
+  const items: ReturnItem[] = [];
+  if (c.acceptPunct('*')) {
+    star = true;
+    while (c.acceptPunct(',')) items.push(parseReturnItem(c));
+  } else {
+    do items.push(parseReturnItem(c));
+    while (c.acceptPunct(','));
+  }
+  const orderBy: SortItem[] = [];
+  if (c.isKw('ORDER')) {
+    c.i++;
+    c.expectKw('BY');
+    do {
+      const expression = parseExpression(c);
+      let descending = false;
+      if (c.acceptKw('DESC') || c.acceptKw('DESCENDING')) descending = true;
+      else if (!c.acceptKw('ASC')) c.acceptKw('ASCENDING');
+      orderBy.push({ expression, descending });
+    } while (c.acceptPunct(','));
+  }
+  const skip = c.acceptKw('SKIP') ? parseExpression(c) : null;
+  const limit = c.acceptKw('LIMIT') ? parseExpression(c) : null;
+  return { distinct, star, items, orderBy, skip, limit };
+}
+
+function parseReturnItem(c: Cursor): ReturnItem {
+  const start = c.i;
+  const expression = parseExpression(c);
+  if (c.acceptKw('AS')) return { expression, name: c.expectName('an alias'), aliased: true };
+  return { expression, name: c.textFrom(start), aliased: false };
+}

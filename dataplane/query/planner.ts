@@ -1,0 +1,762 @@
+// Planner (pure apart from asking the catalog about indexes/counts): AST → operator tree.
+// Variables get slot indexes here; MATCH patterns start at the cheapest node (bound >
+// label+property index > label index > full scan) and expand outwards; WHERE conjuncts are
+// pushed down to the first point where all their variables are bound.
+
+import type { Clause, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
+import { Codes, MghaError } from '../errors.js';
+import type { EdgeAccessor, PropertyFilter } from '../storage/types.js';
+import { equals } from './value-ops.js';
+import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
+import { conjuncts, containsAggregate, exprKey, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
+import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ShortestPath, Unwind, VarExpand, type Direction } from './executor/read-ops.js';
+import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
+import { Create, Delete, Foreach, Merge, Mutate, checkCreatableRel, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
+import type { Eval, ExecContext, Operator, Row } from './executor/types.js';
+
+/** What the planner may ask storage (index availability and sizes). */
+export interface Catalog {
+  hasIndex(label: string, property: string | null): boolean;
+  estimateCount(label?: string, property?: string): number;
+}
+
+export interface Plan {
+  root: Operator;
+  columns: string[];
+  resultSlots: number[];
+  slotCount: number;
+  /** Bolt query type of a plain query. */
+  type: 'r' | 'w' | 'rw';
+}
+
+export function planQuery(body: QueryBody, catalog: Catalog): Plan {
+  const planner = new Planner(catalog);
+  const { root, columns, slots } = planner.planBody(body, new Map());
+  const type = planner.writes ? (planner.reads ? 'rw' : 'w') : 'r';
+  return { root, columns, resultSlots: slots, slotCount: planner.slotCount, type };
+}
+
+/** EXPLAIN text, Memgraph style: ` * Operator` lines, branches shown with `|\`. */
+export function explainLines(op: Operator, prefix = ''): string[] {
+  const lines = [`${prefix} * ${op.describe()}`];
+  const [main, ...branches] = op.children();
+  for (const b of branches) {
+    lines.push(`${prefix} |\\`);
+    lines.push(...explainLines(b, `${prefix} |`));
+  }
+  if (main !== undefined) lines.push(...explainLines(main, prefix));
+  return lines;
+}
+
+type Vars = Map<string, number>;
+
+/** What a variable is known to hold at plan time (for VariableTypeConflict checks). */
+type Kind = 'node' | 'rel' | 'rels' | 'path' | 'list' | 'value' | 'any';
+
+function literalKind(e: Expr): Kind {
+  if (e.kind === 'List') return 'list';
+  if (e.kind === 'Literal') return e.value === null ? 'any' : 'value';
+  return e.kind === 'Map' ? 'value' : 'any';
+}
+
+interface Pending {
+  deps: Set<string>;
+  make: (env: CompileEnv) => Eval;
+  expr: Expr | null;
+}
+
+class Env implements CompileEnv {
+  constructor(
+    private readonly planner: Planner,
+    readonly vars: Vars,
+    readonly aggregateSlot: ((e: Expr) => number) | null = null,
+  ) {}
+  slotOf(name: string): number | undefined {
+    return this.vars.get(name);
+  }
+  withLocals(names: string[]): { env: CompileEnv; slots: number[] } {
+    const vars = new Map(this.vars);
+    const slots = names.map((n) => {
+      const s = this.planner.newSlot();
+      vars.set(n, s);
+      return s;
+    });
+    // Aggregates are not allowed inside comprehension bodies.
+    return { env: new Env(this.planner, vars, null), slots };
+  }
+  matchSubplan(patterns: PatternPart[], where: Expr | null): { op: Operator; env: CompileEnv } {
+    const vars = new Map(this.vars);
+    const op = this.planner.planMatch(new Once(), vars, patterns, where);
+    return { op, env: new Env(this.planner, vars) };
+  }
+  querySubplan(body: QueryBody): Operator {
+    return this.planner.planBody(body, new Map(this.vars)).root;
+  }
+}
+
+const RANGE_OPS = new Set(['<', '<=', '>', '>=']);
+const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+
+class Planner {
+  slotCount = 0;
+  /** Plan-time kind of each slot that holds a pattern variable or a projected value. */
+  private readonly kinds = new Map<number, Kind>();
+  reads = false;
+  writes = false;
+  constructor(private readonly catalog: Catalog) {}
+
+  newSlot(): number {
+    return this.slotCount++;
+  }
+
+  env(vars: Vars, agg: ((e: Expr) => number) | null = null): Env {
+    return new Env(this, vars, agg);
+  }
+
+  planBody(body: QueryBody, outer: Vars): { root: Operator; columns: string[]; slots: number[] } {
+    if (new Set(body.unions).size > 1) throw compileError('Invalid combination of UNION and UNION ALL.');
+    let first = this.planSingle(body.parts[0], outer, null);
+    for (let i = 1; i < body.parts.length; i++) {
+      const next = this.planSingle(body.parts[i], outer, first.slots);
+      if (next.columns.length !== first.columns.length || next.columns.some((c, j) => c !== first.columns[j])) {
+        throw compileError('All sub queries in an UNION must have the same column names.');
+      }
+      const distinct = body.unions[i - 1] === 'UNION';
+      first = { ...first, root: new Union(first.root, next.root, distinct ? first.slots : null) };
+    }
+    return first;
+  }
+
+  private planSingle(q: SingleQuery, outer: Vars, forcedSlots: number[] | null): { root: Operator; columns: string[]; slots: number[] } {
+    const vars = new Map(outer);
+    const clauses = q.clauses;
+    const last = clauses[clauses.length - 1];
+    if (last === undefined) throw compileError('Empty query.');
+    const lastKind = last.kind;
+    if (lastKind === 'Match' || lastKind === 'With' || lastKind === 'Unwind') {
+      throw compileError(`Query cannot conclude with ${lastKind.toUpperCase()} (must be RETURN or an update clause).`);
+    }
+    let op: Operator = new Once();
+    for (let i = 0; i < clauses.length - 1; i++) op = this.planClause(op, vars, clauses[i]);
+    if (last.kind === 'Return') {
+      const r = this.planProjection(op, vars, last.projection, null, forcedSlots, true);
+      return { root: r.op, columns: r.columns, slots: r.slots };
+    }
+    if (forcedSlots !== null && forcedSlots.length > 0) throw compileError('All sub queries in an UNION must have the same column names.');
+    return { root: this.planClause(op, vars, last), columns: [], slots: [] };
+  }
+
+  private planClauses(op: Operator, vars: Vars, clauses: Clause[]): Operator {
+    for (const c of clauses) op = this.planClause(op, vars, c);
+    return op;
+  }
+
+  private planClause(op: Operator, vars: Vars, c: Clause): Operator {
+    switch (c.kind) {
+      case 'Match': {
+        this.reads = true;
+        if (!c.optional) return this.planMatch(op, vars, c.patterns, c.where);
+        const subVars = new Map(vars);
+        const sub = this.planMatch(new Once(), subVars, c.patterns, c.where);
+        const newSlots: number[] = [];
+        for (const [name, slot] of subVars) {
+          if (!vars.has(name)) {
+            newSlots.push(slot);
+            vars.set(name, slot);
+          }
+        }
+        return new Optional(op, sub, newSlots);
+      }
+      case 'Unwind': {
+        const list = compileExpr(c.expression, this.env(vars));
+        if (vars.has(c.variable)) throw compileError(`Variable \`${c.variable}\` already declared.`);
+        const slot = this.newSlot();
+        vars.set(c.variable, slot);
+        return new Unwind(op, list, slot);
+      }
+      case 'With': {
+        const r = this.planProjection(op, vars, c.projection, c.where, null, false);
+        vars.clear();
+        for (const [k, v] of r.vars) vars.set(k, v);
+        return r.op;
+      }
+      case 'Return':
+        throw compileError('RETURN can only be used at the end of the query.');
+      case 'Create': {
+        this.writes = true;
+        const before = new Set(vars.keys());
+        const parts = c.patterns.map((p) => this.createSpec(nameAnonymous(p), vars, before, false));
+        return new Create(op, parts);
+      }
+      case 'Merge':
+        this.reads = true;
+        this.writes = true;
+        return this.planMerge(op, vars, c);
+      case 'Set':
+        this.writes = true;
+        return new Mutate(op, c.items.map((it) => this.setItem(it, vars)), 'SetProperties');
+      case 'Remove':
+        this.writes = true;
+        return new Mutate(op, c.items.map((it) => this.removeItem(it, vars)), 'RemoveProperties');
+      case 'Delete': {
+        this.writes = true;
+        for (const e of c.expressions) {
+          if (e.kind === 'HasLabels') throw compileError('DELETE cannot remove labels; use REMOVE.');
+          if (e.kind === 'Literal' || e.kind === 'Binary' || e.kind === 'Unary') throw compileError('DELETE expects a node, relationship or path.');
+        }
+        const env = this.env(vars);
+        return new Delete(op, c.expressions.map((e) => compileExpr(e, env)), c.detach);
+      }
+      case 'Foreach': {
+        this.writes = true;
+        const list = compileExpr(c.list, this.env(vars));
+        const inner = new Map(vars);
+        const slot = this.newSlot();
+        inner.set(c.variable, slot);
+        for (const cl of c.clauses) {
+          if (cl.kind === 'Match' || cl.kind === 'With' || cl.kind === 'Return' || cl.kind === 'Unwind' || cl.kind === 'CallSubquery') {
+            throw compileError('FOREACH can only contain updating clauses.');
+          }
+        }
+        const body = this.planClauses(new Once(), inner, c.clauses);
+        return new Foreach(op, list, slot, body);
+      }
+      case 'CallProcedure':
+        throw new MghaError(Codes.ProcedureNotFound, `There is no procedure named '${c.name}'.`);
+      case 'CallSubquery': {
+        const sub = this.planBody(c.query, new Map(vars));
+        if (sub.columns.length === 0) return new Apply(op, sub.root, 'Apply', true);
+        sub.columns.forEach((col, i) => {
+          if (vars.has(col)) throw compileError(`Variable \`${col}\` already declared in outer scope.`);
+          vars.set(col, sub.slots[i]);
+        });
+        return new Apply(op, sub.root, 'Apply', false);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- MATCH
+
+  private kindOf(vars: Vars, name: string): Kind | undefined {
+    const slot = vars.get(name);
+    return slot === undefined ? undefined : (this.kinds.get(slot) ?? 'any');
+  }
+
+  /** openCypher's static checks on pattern variables, in textual order. */
+  private checkPatternKinds(patterns: PatternPart[], vars: Vars): Map<string, Kind> {
+    const local = new Map<string, Kind>();
+    const known = (n: string): Kind | undefined => local.get(n) ?? this.kindOf(vars, n);
+    const use = (name: string | null, want: Kind): void => {
+      if (name === null) return;
+      const k = known(name);
+      if (k !== undefined && local.has(name) && (want === 'rel' || want === 'rels')) {
+        throw compileError(`Cannot use the same relationship variable \`${name}\` for multiple relationships.`);
+      }
+      if (k === undefined) local.set(name, want);
+      else if (k !== 'any' && k !== want && !(want === 'rels' && (k === 'rel' || k === 'list'))) {
+        throw compileError(`Variable \`${name}\` is already bound as a ${k === 'rels' ? 'relationship list' : k}, cannot use it as a ${want === 'rels' ? 'relationship list' : want}.`);
+      }
+    };
+    for (const p of patterns) {
+      if (p.pathVariable !== null) {
+        if (known(p.pathVariable) !== undefined) throw compileError(`Variable \`${p.pathVariable}\` already declared.`);
+        local.set(p.pathVariable, 'path');
+      }
+      p.nodes.forEach((n, i) => {
+        use(n.variable, 'node');
+        const r = p.relationships[i];
+        if (r !== undefined) use(r.variable, r.varLength === null ? 'rel' : 'rels');
+      });
+    }
+    return local;
+  }
+
+  planMatch(op: Operator, vars: Vars, patterns: PatternPart[], where: Expr | null): Operator {
+    const declared = this.checkPatternKinds(patterns, vars);
+    for (const c of conjuncts(where)) {
+      const k = c.kind === 'Variable' ? (declared.get(c.name) ?? this.kindOf(vars, c.name)) : undefined;
+      if (k !== undefined && k !== 'any' && k !== 'value') throw compileError(`WHERE expects a boolean, \`${(c as Expr & { kind: 'Variable' }).name}\` is a ${k}.`);
+    }
+    for (const p of patterns) {
+      for (const el of [...p.nodes, ...p.relationships]) {
+        if (el.properties !== null && el.properties.kind === 'Parameter') {
+          throw compileError('Parameter maps cannot be used in MATCH or MERGE patterns.');
+        }
+      }
+    }
+    const parts = patterns.map(nameAnonymous);
+    const matchNames = new Set<string>();
+    for (const p of parts) {
+      if (p.pathVariable !== null) matchNames.add(p.pathVariable);
+      for (const n of p.nodes) matchNames.add(n.variable as string);
+      for (const r of p.relationships) matchNames.add(r.variable as string);
+    }
+    for (const name of matchNames) if (vars.has(name)) matchNames.delete(name);
+    const pending: Pending[] = conjuncts(where).map((e) => ({ deps: exprVars(e), make: (env) => compileExpr(e, env), expr: e }));
+    for (const p of parts) {
+      for (const n of p.nodes) this.addPropertyPredicates(n.variable as string, n.properties, pending);
+      for (const r of p.relationships) if (r.varLength === null) this.addPropertyPredicates(r.variable as string, r.properties, pending);
+    }
+    const relSlots: number[] = [];
+    const ctx = { vars, pending, matchNames };
+    for (const p of parts) op = this.planPart(op, ctx, p, relSlots);
+    op = this.placePending(op, ctx, true);
+    if (relSlots.length > 1) op = new EdgeUniqueness(op, relSlots);
+    return op;
+  }
+
+  private addPropertyPredicates(name: string, props: Expr | null, pending: Pending[]): void {
+    if (props === null) return;
+    if (props.kind === 'Map') {
+      for (const en of props.entries) {
+        const e = propertyEquals(name, en.key, en.value, props.pos);
+        pending.push({ deps: exprVars(e), make: (env) => compileExpr(e, env), expr: e });
+      }
+      return;
+    }
+    const deps = exprVars(props);
+    deps.add(name);
+    pending.push({
+      deps,
+      expr: null,
+      make: (env) => {
+        const subject = compileExpr({ kind: 'Variable', name, pos: props.pos }, env);
+        const map = compileExpr(props, env);
+        return (row, ctx) => {
+          const m = map(row, ctx);
+          if (!(m instanceof Map)) return m === null ? null : false;
+          const s = subject(row, ctx);
+          for (const [k, v] of m) if (equals(propertyOf(s, k), v) !== true) return false;
+          return true;
+        };
+      },
+    });
+  }
+
+  private placePending(op: Operator, mc: MatchCtx, final: boolean): Operator {
+    const ready: Pending[] = [];
+    for (const p of mc.pending) {
+      const ok = final || [...p.deps].every((d) => d !== '*' && (!mc.matchNames.has(d) || mc.vars.has(d)));
+      if (ok) ready.push(p);
+    }
+    if (ready.length === 0) return op;
+    mc.pending = mc.pending.filter((p) => !ready.includes(p));
+    const env = this.env(mc.vars);
+    const evals = ready.map((p) => p.make(env));
+    const pred: Eval = evals.length === 1 ? evals[0] : (row, ctx) => evals.every((f) => f(row, ctx) === true);
+    return new Filter(op, pred);
+  }
+
+  private planPart(op: Operator, mc: MatchCtx, p: PatternPart, relSlots: number[]): Operator {
+    const nodes = p.nodes;
+    const rels = p.relationships;
+    const nodeSlots: number[] = [];
+    const partRelSlots: number[] = [];
+    if (p.shortest !== null) {
+      if (rels.length !== 1) throw compileError('shortestPath requires a pattern with exactly one relationship.');
+      op = this.bindNode(op, mc, nodes[0]);
+      op = this.bindNode(op, mc, nodes[1]);
+      const r = rels[0];
+      const name = r.variable as string;
+      const slot = this.newSlot();
+      const vl = r.varLength ?? { min: 1, max: 1 };
+      op = new ShortestPath(
+        op,
+        mc.vars.get(nodes[0].variable as string) as number,
+        slot,
+        mc.vars.get(nodes[1].variable as string) as number,
+        r.direction,
+        r.types.length > 0 ? r.types : null,
+        vl.min ?? 1,
+        vl.max ?? Infinity,
+        p.shortest === 'allShortest',
+        this.edgeFilter(r, mc.vars),
+      );
+      mc.vars.set(name, slot);
+      this.kinds.set(slot, 'rels');
+      relSlots.push(slot);
+      partRelSlots.push(slot);
+      nodeSlots.push(mc.vars.get(nodes[0].variable as string) as number, mc.vars.get(nodes[1].variable as string) as number);
+      op = this.placePending(op, mc, false);
+    } else {
+      const start = this.chooseStart(nodes, mc);
+      op = this.bindNode(op, mc, nodes[start]);
+      for (let i = start; i < rels.length; i++) op = this.expandStep(op, mc, rels[i], nodes[i], nodes[i + 1], rels[i].direction, false);
+      for (let i = start - 1; i >= 0; i--) {
+        const d = rels[i].direction;
+        op = this.expandStep(op, mc, rels[i], nodes[i + 1], nodes[i], d === 'out' ? 'in' : d === 'in' ? 'out' : 'both', true);
+      }
+      for (const n of nodes) nodeSlots.push(mc.vars.get(n.variable as string) as number);
+      for (const r of rels) {
+        const s = mc.vars.get(r.variable as string) as number;
+        partRelSlots.push(s);
+        relSlots.push(s);
+      }
+    }
+    if (p.pathVariable !== null) {
+      const slot = this.newSlot();
+      mc.vars.set(p.pathVariable, slot);
+      this.kinds.set(slot, 'path');
+      op = new ConstructPath(op, slot, nodeSlots, partRelSlots);
+      op = this.placePending(op, mc, false);
+    }
+    return op;
+  }
+
+  private chooseStart(nodes: NodePattern[], mc: MatchCtx): number {
+    let best = 0;
+    let bestCost = Infinity;
+    nodes.forEach((n, i) => {
+      const cost = this.scanCost(n, mc);
+      if (cost < bestCost) {
+        best = i;
+        bestCost = cost;
+      }
+    });
+    return best;
+  }
+
+  private scanCost(n: NodePattern, mc: MatchCtx): number {
+    if (mc.vars.has(n.variable as string)) return -1;
+    const idx = this.indexFor(n, mc);
+    if (idx !== null) return idx.cost;
+    if (n.labels.length > 0) return Math.min(...n.labels.map((l) => this.catalog.estimateCount(l)));
+    return this.catalog.estimateCount() * 2 + 1;
+  }
+
+  /** The best label+property index lookup for a node pattern, from pending equality/range conjuncts. */
+  private indexFor(n: NodePattern, mc: MatchCtx): { label: string; property: string; cost: number; filter: (env: CompileEnv) => (row: Row, ctx: ExecContext) => PropertyFilter | null; text: string } | null {
+    const name = n.variable as string;
+    let best: ReturnType<Planner['indexFor']> = null;
+    for (const p of mc.pending) {
+      const e = p.expr;
+      if (e === null || e.kind !== 'Binary' || (e.op !== '=' && !RANGE_OPS.has(e.op))) continue;
+      let prop: Expr = e.left;
+      let other: Expr = e.right;
+      let op: string = e.op;
+      if (!(prop.kind === 'Property' && prop.object.kind === 'Variable' && prop.object.name === name)) {
+        [prop, other] = [e.right, e.left];
+        op = FLIP[op] ?? op;
+      }
+      if (!(prop.kind === 'Property' && prop.object.kind === 'Variable' && prop.object.name === name)) continue;
+      const otherDeps = exprVars(other);
+      if ([...otherDeps].some((d) => d === '*' || (mc.matchNames.has(d) && !mc.vars.has(d)) || d === name)) continue;
+      const key = prop.key;
+      for (const label of n.labels) {
+        if (!this.catalog.hasIndex(label, key)) continue;
+        const est = this.catalog.estimateCount(label, key);
+        const cost = op === '=' ? est / 10 : est / 3;
+        if (best !== null && best.cost <= cost) continue;
+        const valueExpr = other;
+        const rangeOp = op;
+        best = {
+          label,
+          property: key,
+          cost,
+          text: op === '=' ? '' : 'Range',
+          filter: (env) => {
+            const f = compileExpr(valueExpr, env);
+            return (row, ctx) => {
+              const v = f(row, ctx);
+              if (v === null) return null;
+              if (rangeOp === '=') return { kind: 'equal', value: v };
+              const bound = { value: v, inclusive: rangeOp.length === 2 };
+              return rangeOp.startsWith('>') ? { kind: 'range', lower: bound, upper: null } : { kind: 'range', lower: null, upper: bound };
+            };
+          },
+        };
+      }
+    }
+    return best;
+  }
+
+  private bindNode(op: Operator, mc: MatchCtx, n: NodePattern): Operator {
+    const name = n.variable as string;
+    if (mc.vars.has(name)) {
+      if (n.labels.length > 0) op = this.labelFilter(op, mc, name, n.labels);
+      return this.placePending(op, mc, false);
+    }
+    const slot = this.newSlot();
+    const idx = this.indexFor(n, mc);
+    let scanned: string | null = null;
+    if (idx !== null) {
+      op = new Scan(op, slot, displayName(name), idx.label, { property: idx.property, filter: idx.filter(this.env(mc.vars)), text: idx.text });
+      scanned = idx.label;
+    } else if (n.labels.length > 0) {
+      scanned = [...n.labels].sort((a, b) => this.catalog.estimateCount(a) - this.catalog.estimateCount(b))[0];
+      op = new Scan(op, slot, displayName(name), scanned, null);
+    } else op = new Scan(op, slot, displayName(name), null, null);
+    mc.vars.set(name, slot);
+    this.kinds.set(slot, 'node');
+    const rest = n.labels.filter((l) => l !== scanned);
+    if (rest.length > 0) op = this.labelFilter(op, mc, name, rest);
+    return this.placePending(op, mc, false);
+  }
+
+  private labelFilter(op: Operator, mc: MatchCtx, name: string, labels: string[]): Operator {
+    const slot = mc.vars.get(name) as number;
+    return new Filter(op, (row) => {
+      const v = row[slot];
+      if (v === null || typeof v !== 'object' || !('kind' in v) || v.kind !== 'node') return false;
+      const have = v.labels();
+      return labels.every((l) => have.includes(l));
+    });
+  }
+
+  private edgeFilter(r: RelationshipPattern, vars: Vars): ((e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean) | null {
+    if (r.properties === null) return null;
+    const props = compileExpr(r.properties, this.env(vars));
+    return (e, row, ctx) => {
+      const m = props(row, ctx);
+      if (!(m instanceof Map)) return false;
+      for (const [k, v] of m) if (equals(e.getProperty(k), v) !== true) return false;
+      return true;
+    };
+  }
+
+  private expandStep(op: Operator, mc: MatchCtx, r: RelationshipPattern, from: NodePattern, to: NodePattern, dir: Direction, reversed: boolean): Operator {
+    const fromSlot = mc.vars.get(from.variable as string) as number;
+    const toName = to.variable as string;
+    const toBound = mc.vars.has(toName);
+    const toSlot = toBound ? (mc.vars.get(toName) as number) : this.newSlot();
+    const relName = r.variable as string;
+    const relBound = mc.vars.get(relName);
+    const relSlot = this.newSlot();
+    const types = r.types.length > 0 ? r.types : null;
+    const text = `(${displayName(from.variable as string)})${dir === 'in' ? '<-' : '-'}[${displayName(relName)}${r.types.length > 0 ? `:${r.types.join('|')}` : ''}]${dir === 'out' ? '->' : '-'}(${displayName(toName)})`;
+    if (r.varLength !== null) {
+      const min = r.varLength.min ?? 1;
+      const max = r.varLength.max ?? Infinity;
+      op = new VarExpand(op, fromSlot, relSlot, toSlot, dir, types, min, max, toBound, this.edgeFilter(r, mc.vars), text, reversed);
+    } else op = new Expand(op, fromSlot, relSlot, toSlot, dir, types, toBound, text);
+    if (relBound !== undefined) {
+      // The relationship variable was bound by an earlier clause: the expansion must hit it.
+      op = new Filter(op, (row) => equals(row[relSlot], row[relBound]) === true);
+    } else mc.vars.set(relName, relSlot);
+    this.kinds.set(relSlot, r.varLength === null ? 'rel' : 'rels');
+    this.kinds.set(toSlot, this.kinds.get(toSlot) ?? 'node');
+    mc.vars.set(toName, toSlot);
+    if (to.labels.length > 0) op = this.labelFilter(op, mc, toName, to.labels);
+    return this.placePending(op, mc, false);
+  }
+
+  // ---------------------------------------------------------------- CREATE / MERGE
+
+  private createSpec(p: PatternPart, vars: Vars, before: Set<string>, merge: boolean): CreatePartSpec {
+    const created = new Set<string>();
+    const nodes = p.nodes.map((n) => {
+      const name = n.variable as string;
+      const declared = before.has(name);
+      const bound = declared || created.has(name);
+      if (declared && (n.labels.length > 0 || n.properties !== null || p.nodes.length === 1)) {
+        throw compileError(`Variable \`${name}\` already declared.`);
+      }
+      const k = this.kindOf(vars, name);
+      if (declared && k !== undefined && k !== 'node' && k !== 'any') throw compileError(`Variable \`${name}\` is not a node.`);
+      let slot = vars.get(name);
+      if (slot === undefined) {
+        slot = this.newSlot();
+        vars.set(name, slot);
+      }
+      if (!declared) this.kinds.set(slot, 'node');
+      created.add(name);
+      return { slot, bound, labels: n.labels, props: n.properties === null ? null : compileExpr(n.properties, this.env(vars)) };
+    });
+    const rels = p.relationships.map((r, i) => {
+      const name = r.variable as string;
+      if (before.has(name)) throw compileError(`Variable \`${name}\` already declared.`);
+      if (r.varLength !== null) throw compileError('Variable length relationships cannot be used in CREATE or MERGE.');
+      const type = checkCreatableRel(r.types, r.direction, merge);
+      let slot = vars.get(name);
+      if (slot === undefined) {
+        slot = this.newSlot();
+        vars.set(name, slot);
+      }
+      this.kinds.set(slot, 'rel');
+      const a = nodes[i].slot;
+      const b = nodes[i + 1].slot;
+      const [from, to] = r.direction === 'in' ? [b, a] : [a, b];
+      return { slot, from, to, type, props: r.properties === null ? null : compileExpr(r.properties, this.env(vars)) };
+    });
+    // Later parts of the same CREATE reuse what this part created.
+    for (const name of created) before.add(name);
+    let path: CreatePartSpec['path'] = null;
+    if (p.pathVariable !== null) {
+      if (before.has(p.pathVariable)) throw compileError(`Variable \`${p.pathVariable}\` already declared.`);
+      let slot = vars.get(p.pathVariable);
+      if (slot === undefined) {
+        slot = this.newSlot();
+        vars.set(p.pathVariable, slot);
+      }
+      this.kinds.set(slot, 'path');
+      path = { slot, nodeSlots: nodes.map((n) => n.slot), relSlots: rels.map((r) => r.slot) };
+    }
+    return { nodes, rels, path };
+  }
+
+  private planMerge(op: Operator, vars: Vars, c: Clause & { kind: 'Merge' }): Operator {
+    const part = nameAnonymous(c.pattern);
+    const before = new Set(vars.keys());
+    for (const n of part.nodes) {
+      if (before.has(n.variable as string) && (n.labels.length > 0 || n.properties !== null || part.nodes.length === 1)) {
+        throw compileError(`Variable \`${n.variable}\` already declared.`);
+      }
+    }
+    for (const r of part.relationships) {
+      if (before.has(r.variable as string)) throw compileError(`Variable \`${r.variable}\` already declared.`);
+    }
+    const subVars = new Map(vars);
+    const match = this.planMatch(new Once(), subVars, [part], null);
+    const spec = this.createSpec(part, subVars, before, true);
+    for (const [k, v] of subVars) vars.set(k, v);
+    const onMatch = c.onMatch.map((it) => this.setItem(it, vars));
+    const onCreate = c.onCreate.map((it) => this.setItem(it, vars));
+    return new Merge(op, match, [spec], onMatch, onCreate);
+  }
+
+  private variable(name: string, vars: Vars, pos: Expr['pos']): Eval {
+    return compileExpr({ kind: 'Variable', name, pos }, this.env(vars));
+  }
+
+  private setItem(it: SetItem, vars: Vars): Mutation {
+    const env = this.env(vars);
+    switch (it.kind) {
+      case 'SetProperty':
+        return setProperty(compileExpr(it.target.object, env), it.target.key, compileExpr(it.value, env));
+      case 'ReplaceProperties':
+        return setProperties(this.variable(it.variable, vars, it.pos), compileExpr(it.value, env), true);
+      case 'MergeProperties':
+        return setProperties(this.variable(it.variable, vars, it.pos), compileExpr(it.value, env), false);
+      case 'SetLabels':
+        return setLabels(this.variable(it.variable, vars, it.pos), it.labels, true);
+    }
+  }
+
+  private removeItem(it: RemoveItem, vars: Vars): Mutation {
+    if (it.kind === 'RemoveProperty') return removeProperty(compileExpr(it.target.object, this.env(vars)), it.target.key);
+    return setLabels(this.variable(it.variable, vars, it.pos), it.labels, false);
+  }
+
+  // ---------------------------------------------------------------- WITH / RETURN
+
+  private planProjection(
+    op: Operator,
+    vars: Vars,
+    proj: ProjectionAst,
+    where: Expr | null,
+    forcedSlots: number[] | null,
+    isReturn: boolean,
+  ): { op: Operator; vars: Vars; columns: string[]; slots: number[] } {
+    const items: ReturnItem[] = [];
+    if (proj.star) {
+      const names = [...vars.keys()].filter((n) => !isAnonymous(n)).sort();
+      if (isReturn && names.length === 0 && proj.items.length === 0) {
+        throw compileError('RETURN * is not allowed when there are no variables in scope.');
+      }
+      for (const name of names) items.push({ expression: { kind: 'Variable', name, pos: { line: 0, column: 0, offset: 0 } }, name, aliased: true });
+    }
+    items.push(...proj.items);
+    const seen = new Set<string>();
+    for (const it of items) {
+      if (seen.has(it.name)) throw compileError(`Multiple result columns with the same name '${it.name}' are not supported.`);
+      seen.add(it.name);
+      if (!isReturn && !it.aliased && it.expression.kind !== 'Variable') {
+        throw compileError('Expression in WITH must be aliased (use AS).');
+      }
+    }
+    const slots = forcedSlots ?? items.map(() => this.newSlot());
+    const oldEnv = this.env(vars);
+    const newVars: Vars = new Map(items.map((it, i) => [it.name, slots[i]]));
+    const overlay: Vars = new Map([...vars, ...newVars]);
+    items.forEach((it, i) => {
+      const e = it.expression;
+      this.kinds.set(slots[i], e.kind === 'Variable' ? (this.kindOf(vars, e.name) ?? 'any') : literalKind(e));
+    });
+    const aggregating = items.some((it) => containsAggregate(it.expression));
+    if (!aggregating && proj.orderBy.some((s) => containsAggregate(s.expression))) {
+      throw compileError('Aggregation in ORDER BY is only allowed when the projection aggregates.');
+    }
+    const aliases = new Map(items.map((it) => [exprKey(it.expression), it.name]));
+    const label = isReturn ? `Produce {${items.map((it) => it.name).join(', ')}}` : 'Produce';
+    if (!aggregating) {
+      op = new Projection(op, items.map((it, i) => [slots[i], compileExpr(it.expression, oldEnv)]), label);
+      if (proj.distinct) op = new Distinct(op, slots);
+      // After DISTINCT only the projected columns exist; otherwise ORDER BY also sees the old variables.
+      const orderEnv = this.env(proj.distinct ? newVars : overlay);
+      const keys = proj.orderBy.map((s) => ({ f: compileExpr(rewriteToAliases(s.expression, aliases), orderEnv), descending: s.descending }));
+      if (keys.length > 0) op = new Sort(op, keys);
+    } else {
+      // Grouping keys that are plain variables may appear next to aggregates (`n, n.x + count(*)`).
+      const groupVars = new Set(items.filter((it) => it.expression.kind === 'Variable' && !containsAggregate(it.expression)).map((it) => (it.expression as Expr & { kind: 'Variable' }).name));
+      // Simple grouping keys (`n`, `n.p`) may be repeated inside an aggregating expression.
+      const simpleKeys = new Map(
+        items
+          .filter((it) => !containsAggregate(it.expression) && (it.expression.kind === 'Variable' || it.expression.kind === 'Property'))
+          .map((it) => [exprKey(it.expression), `  key ${it.name}`]),
+      );
+      const checkAmbiguous = (e: Expr, allowed: Set<string>): void => {
+        for (const v of exprVars(rewriteToAliases(e, simpleKeys), new Set(), true)) {
+          if (vars.has(v) && !allowed.has(v)) throw compileError(`Ambiguous aggregation expression: \`${v}\` is not a grouping key.`);
+        }
+      };
+      const aggs: AggregateSpec[] = [];
+      const hookFor = (argEnv: Env) => (e: Expr): number => {
+        const slot = this.newSlot();
+        if (e.kind === 'CountStar') aggs.push({ slot, name: null, distinct: false, args: [] });
+        else if (e.kind === 'FunctionCall') {
+          if (e.args.some(containsAggregate)) throw compileError('Aggregate functions cannot be nested.');
+          aggs.push({ slot, name: e.name, distinct: e.distinct, args: e.args.map((a) => compileExpr(a, argEnv)) });
+        }
+        return slot;
+      };
+      const keys: [number, Eval][] = [];
+      const after: [number, Eval][] = [];
+      const aggEnv = this.env(vars, hookFor(oldEnv));
+      items.forEach((it, i) => {
+        if (containsAggregate(it.expression)) {
+          checkAmbiguous(it.expression, groupVars);
+          after.push([slots[i], compileExpr(it.expression, aggEnv)]);
+        } else keys.push([slots[i], compileExpr(it.expression, oldEnv)]);
+      });
+      // ORDER BY sees the projected columns; aggregates there read projected variables from the input rows.
+      const projectedVarSlots: Vars = new Map();
+      for (const it of items) {
+        if (it.expression.kind === 'Variable' && vars.has(it.expression.name)) projectedVarSlots.set(it.name, vars.get(it.expression.name) as number);
+      }
+      const orderEnv = this.env(newVars, hookFor(this.env(projectedVarSlots)));
+      const allowedInOrder = new Set([...groupVars, ...newVars.keys()]);
+      const sortKeys = proj.orderBy.map((s) => {
+        if (containsAggregate(s.expression) && aliases.get(exprKey(s.expression)) === undefined) checkAmbiguous(s.expression, allowedInOrder);
+        return { f: compileExpr(rewriteToAliases(s.expression, aliases), orderEnv), descending: s.descending };
+      });
+      op = new Aggregate(op, keys, aggs);
+      if (after.length > 0) op = new Projection(op, after, label);
+      if (proj.distinct) op = new Distinct(op, slots);
+      if (sortKeys.length > 0) op = new Sort(op, sortKeys);
+    }
+    const constEnv = this.env(new Map());
+    if (proj.skip !== null) op = new Skip(op, compileExpr(checkCount(proj.skip, 'SKIP'), constEnv));
+    if (proj.limit !== null) op = new Limit(op, compileExpr(checkCount(proj.limit, 'LIMIT'), constEnv));
+    // WITH … WHERE may still refer to variables of the previous scope (the rows carry them).
+    if (where !== null) op = new Filter(op, compileExpr(where, this.env(overlay)));
+    return { op, vars: newVars, columns: items.map((it) => it.name), slots };
+  }
+}
+
+/** SKIP/LIMIT literals are checked at compile time. */
+function checkCount(e: Expr, what: string): Expr {
+  if (e.kind === 'Literal' && (typeof e.value !== 'bigint' || e.value < 0n)) {
+    throw compileError(`${what} must be a non-negative integer.`);
+  }
+  return e;
+}
+
+interface MatchCtx {
+  vars: Vars;
+  pending: Pending[];
+  matchNames: Set<string>;
+}
+
+function displayName(name: string): string {
+  return name.startsWith('  anon') ? `anon${name.slice(6)}` : name;
+}

@@ -1,0 +1,103 @@
+// Vertex and edge handles bound to one transaction: every read goes through that
+// transaction's snapshot, every write through its undo/redo bookkeeping.
+
+import type { Value } from '../values.js';
+import type { EdgeAccessor, VertexAccessor } from './types.js';
+import type { EdgeRecord, VertexRecord } from './records.js';
+import type { Transaction } from './transaction.js';
+
+export class StoredVertex implements VertexAccessor {
+  readonly kind = 'node' as const;
+  readonly id: number;
+  readonly gid: number;
+
+  constructor(
+    readonly tx: Transaction,
+    readonly rec: VertexRecord,
+  ) {
+    this.id = rec.gid;
+    this.gid = rec.gid;
+  }
+
+  isDeleted(): boolean {
+    return this.tx.isDeletedInView(this.rec);
+  }
+  labels(): readonly string[] {
+    return this.tx.vertexLabels(this.rec);
+  }
+  hasLabel(label: string): boolean {
+    return this.tx.vertexHasLabel(this.rec, label);
+  }
+  addLabel(label: string): boolean {
+    return this.tx.addLabel(this.rec, label);
+  }
+  removeLabel(label: string): boolean {
+    return this.tx.removeLabel(this.rec, label);
+  }
+  getProperty(key: string): Value {
+    return this.tx.getProperty(this.rec, key);
+  }
+  setProperty(key: string, value: Value): Value {
+    return this.tx.setProperty(this.rec, key, value);
+  }
+  properties(): ReadonlyMap<string, Value> {
+    return this.tx.propertyMap(this.rec);
+  }
+  clearProperties(): void {
+    this.tx.clearProperties(this.rec);
+  }
+  outEdges(types?: readonly string[] | null, to?: VertexAccessor | null): Iterable<EdgeAccessor> {
+    return this.tx.expand(this.rec, true, types ?? null, to ?? null);
+  }
+  inEdges(types?: readonly string[] | null, from?: VertexAccessor | null): Iterable<EdgeAccessor> {
+    return this.tx.expand(this.rec, false, types ?? null, from ?? null);
+  }
+  outDegree(): number {
+    return this.tx.degree(this.rec, true);
+  }
+  inDegree(): number {
+    return this.tx.degree(this.rec, false);
+  }
+}
+
+export class StoredEdge implements EdgeAccessor {
+  readonly kind = 'relationship' as const;
+  readonly id: number;
+  readonly gid: number;
+  readonly startId: number;
+  readonly endId: number;
+  readonly type: string;
+
+  constructor(
+    readonly tx: Transaction,
+    readonly rec: EdgeRecord,
+  ) {
+    this.id = rec.gid;
+    this.gid = rec.gid;
+    this.startId = rec.from.gid;
+    this.endId = rec.to.gid;
+    this.type = tx.edgeTypeName(rec);
+  }
+
+  isDeleted(): boolean {
+    return this.tx.isDeletedInView(this.rec);
+  }
+  from(): VertexAccessor {
+    return new StoredVertex(this.tx, this.rec.from);
+  }
+  to(): VertexAccessor {
+    return new StoredVertex(this.tx, this.rec.to);
+  }
+  getProperty(key: string): Value {
+    return this.tx.getProperty(this.rec, key);
+  }
+  setProperty(key: string, value: Value): Value {
+    return this.tx.setProperty(this.rec, key, value);
+  }
+  properties(): ReadonlyMap<string, Value> {
+    return this.tx.propertyMap(this.rec);
+  }
+  clearProperties(): void {
+    this.tx.clearProperties(this.rec);
+  }
+}

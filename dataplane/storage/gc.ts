@@ -1,0 +1,65 @@
+// Garbage collection: drops undo deltas no open snapshot needs, then physically removes
+// objects whose deletion every snapshot sees, and sweeps stale index entries.
+
+import type { StorageCore } from './core.js';
+import {
+  CREATED,
+  DELETED,
+  EdgeRecord,
+  unlinkDelta,
+  VertexRecord,
+  unlinkEdges,
+} from './records.js';
+
+/**
+ * Unlinks the undo deltas of transactions committed at or before the oldest open
+ * snapshot. Cheap (proportional to what it frees); runs after every commit and abort.
+ */
+export function releaseDeltas(core: StorageCore): void {
+  const oldest = core.oldestActiveStart();
+  let n = 0;
+  while (n < core.committed.length && core.committed[n].ts <= oldest) {
+    for (const d of core.committed[n].undo) {
+      unlinkDelta(d);
+      core.pendingVersions--;
+      if (d.action === DELETED) core.dead.push(d.owner);
+      // An older label/value is now invisible to everyone: its index entries may be stale.
+      else if (d.action !== CREATED && d.owner instanceof VertexRecord) core.indexes.dirty = true;
+    }
+    n++;
+  }
+  if (n > 0) core.committed.splice(0, n);
+}
+
+/** Removes edges from their endpoints' adjacency lists (one pass per touched vertex). */
+export function detachEdges(edges: Iterable<EdgeRecord>): void {
+  const gone = new Set(edges);
+  const touched = new Set<VertexRecord>();
+  for (const e of gone) {
+    touched.add(e.from);
+    touched.add(e.to);
+  }
+  for (const v of touched) unlinkEdges(v, gone);
+}
+
+export function collectGarbage(core: StorageCore): void {
+  releaseDeltas(core);
+  if (core.dead.length > 0) {
+    const deadEdges: EdgeRecord[] = [];
+    for (const obj of core.dead) {
+      if (obj instanceof EdgeRecord) {
+        if (core.edges[obj.gid] === obj) core.edges[obj.gid] = undefined;
+        deadEdges.push(obj);
+      } else if (core.vertices[obj.gid] === obj) {
+        core.vertices[obj.gid] = undefined;
+      }
+    }
+    detachEdges(deadEdges);
+    core.dead.length = 0;
+    core.indexes.dirty = true;
+  }
+  if (core.indexes.dirty) {
+    core.indexes.sweep();
+    core.constraints.sweep();
+  }
+}

@@ -1,0 +1,65 @@
+// Range scans over an ordered label+property index: which buckets can hold values
+// within the bounds. Cypher ranges only match values comparable with the bounds, and
+// comparable values (one type family) sit next to each other in index order.
+
+import type { Value } from '../values.js';
+import { compare, orderCompare } from '../query/value-ops.js';
+import type { PropertyBound } from './types.js';
+import type { Bucket } from './value-buckets.js';
+
+/** Values of one type family sort next to each other; a range never leaves its family. */
+function family(v: Value): string {
+  if (v === null) return 'null';
+  if (typeof v === 'bigint' || typeof v === 'number') return 'number';
+  if (typeof v !== 'object') return typeof v;
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Map) return 'map';
+  return v.kind;
+}
+
+function inRange(v: Value, lower: PropertyBound | null, upper: PropertyBound | null): boolean {
+  if (lower !== null) {
+    const c = compare(v, lower.value);
+    if (c === null || c < 0 || (c === 0 && !lower.inclusive)) return false;
+  }
+  if (upper !== null) {
+    const c = compare(v, upper.value);
+    if (c === null || c > 0 || (c === 0 && !upper.inclusive)) return false;
+  }
+  return true;
+}
+
+/** First index whose bucket value is ≥ `value` in index order. */
+function lowerBound(buckets: readonly Bucket[], value: Value): number {
+  let lo = 0;
+  let hi = buckets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (orderCompare(buckets[mid].value, value) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The buckets whose value satisfies both bounds, in index order. */
+export function* bucketsInRange(
+  buckets: readonly Bucket[],
+  lower: PropertyBound | null,
+  upper: PropertyBound | null,
+): Generator<Bucket> {
+  let i = 0;
+  if (lower !== null) i = lowerBound(buckets, lower.value);
+  else if (upper !== null) {
+    // Start at the first value of the upper bound's family.
+    i = lowerBound(buckets, upper.value);
+    const fam = family(upper.value);
+    while (i > 0 && family(buckets[i - 1].value) === fam) i--;
+  }
+  const fam = lower !== null ? family(lower.value) : upper !== null ? family(upper.value) : null;
+  for (; i < buckets.length; i++) {
+    const b = buckets[i];
+    if (fam !== null && family(b.value) !== fam) return;
+    if (upper !== null && orderCompare(b.value, upper.value) > 0) return;
+    if (inRange(b.value, lower, upper)) yield b;
+  }
+}

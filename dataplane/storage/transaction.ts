@@ -1,0 +1,521 @@
+// A storage transaction: snapshot reads, writes recorded as undo deltas on the touched
+// objects (for other snapshots and for abort) and as redo deltas (for WAL/replication).
+
+import type { Value } from '../values.js';
+import { Codes, MghaError } from '../errors.js';
+import { equals, orderCompare } from '../query/value-ops.js';
+import type {
+  CommittedTransaction,
+  Delta,
+  EdgeAccessor,
+  Gid,
+  PropertyFilter,
+  StorageTransaction,
+  VertexAccessor,
+  WriteStats,
+} from './types.js';
+import type { StorageCore } from './core.js';
+import { StoredEdge, StoredVertex } from './accessors.js';
+import { detachEdges, releaseDeltas } from './gc.js';
+import { existsIn, hasLabelIn, isHidden, labelsIn, propertyIn, propsIn, type View } from './mvcc.js';
+import { checkPropertyValue } from './property-values.js';
+import {
+  CREATED,
+  DELETED,
+  EdgeRecord,
+  LABEL_ADDED,
+  LABEL_REMOVED,
+  linkEdge,
+  prependDelta,
+  PROPERTY_SET,
+  propGet,
+  propSet,
+  TxInfo,
+  UndoDelta,
+  unlinkDelta,
+  VertexRecord,
+  type StoredObject,
+} from './records.js';
+import { bucketsInRange } from './index-scan.js';
+import { membersOf } from './value-buckets.js';
+
+function conflictError(): MghaError {
+  return new MghaError(
+    Codes.Conflict,
+    'Cannot resolve conflicting transactions. You can retry this transaction when the conflicting transaction is finished',
+  );
+}
+
+function deletedError(what: string): MghaError {
+  return new MghaError(Codes.MemgraphClientError, `Trying to ${what} a deleted object.`);
+}
+
+export class Transaction implements StorageTransaction, View {
+  readonly info = new TxInfo();
+  readonly startTimestamp: number;
+  readonly stats: WriteStats = {
+    nodesCreated: 0,
+    nodesDeleted: 0,
+    relationshipsCreated: 0,
+    relationshipsDeleted: 0,
+    propertiesSet: 0,
+    labelsAdded: 0,
+    labelsRemoved: 0,
+  };
+  private undo: UndoDelta[] = [];
+  private redo: Delta[] = [];
+  private active = true;
+
+  constructor(private readonly core: StorageCore) {
+    this.startTimestamp = core.lastCommitTs;
+    core.active.add(this);
+  }
+
+  isActive(): boolean {
+    return this.active;
+  }
+
+  // ---- reads ---------------------------------------------------------------------
+
+  vertex(gid: Gid): VertexAccessor | null {
+    const rec = this.core.vertices[gid];
+    return rec !== undefined && existsIn(rec, this) ? new StoredVertex(this, rec) : null;
+  }
+
+  edge(gid: Gid): EdgeAccessor | null {
+    const rec = this.core.edges[gid];
+    return rec !== undefined && existsIn(rec, this) ? new StoredEdge(this, rec) : null;
+  }
+
+  *vertices(): Iterable<VertexAccessor> {
+    const all = this.core.vertices;
+    // Vertices created while iterating (e.g. MATCH (n) CREATE (m)) are past `end`.
+    const end = all.length;
+    for (let i = 0; i < end; i++) {
+      const rec = all[i];
+      if (rec !== undefined && existsIn(rec, this)) yield new StoredVertex(this, rec);
+    }
+  }
+
+  *verticesByLabel(label: string): Iterable<VertexAccessor> {
+    const id = this.core.names.lookup(label);
+    if (id < 0) return;
+    const index = this.core.indexes.labelIndex(id);
+    if (index === undefined) {
+      for (const v of this.vertices()) if (hasLabelIn((v as StoredVertex).rec, id, this)) yield v;
+      return;
+    }
+    const end = this.core.nextVertexGid;
+    for (const rec of index) {
+      if (rec.gid < end && existsIn(rec, this) && hasLabelIn(rec, id, this)) yield new StoredVertex(this, rec);
+    }
+  }
+
+  *verticesByLabelProperty(label: string, property: string, filter: PropertyFilter): Iterable<VertexAccessor> {
+    const labelId = this.core.names.lookup(label);
+    const prop = this.core.names.lookup(property);
+    const index = labelId < 0 || prop < 0 ? undefined : this.core.indexes.labelPropertyIndex(labelId, prop);
+    if (index === undefined) {
+      throw new MghaError(Codes.DatabaseError, `There is no index on :${label}(${property}).`);
+    }
+    const end = this.core.nextVertexGid;
+    if (filter.kind === 'equal') {
+      // null, NaN and lists holding them equal nothing, not even themselves.
+      if (equals(filter.value, filter.value) !== true) return;
+      const bucket = index.buckets.get(filter.value);
+      if (bucket === undefined) return;
+      for (const rec of membersOf(bucket)) {
+        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
+        if (equals(propertyIn(rec, prop, this), filter.value) === true) yield new StoredVertex(this, rec);
+      }
+      return;
+    }
+    for (const b of bucketsInRange(index.buckets.orderedBuckets(), filter.lower, filter.upper)) {
+      for (const rec of membersOf(b)) {
+        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
+        const v = propertyIn(rec, prop, this);
+        // A vertex may sit in several buckets (old versions): yield it only from its visible value's.
+        if (v !== null && orderCompare(v, b.value) === 0) yield new StoredVertex(this, rec);
+      }
+    }
+  }
+
+  estimateCount(label?: string, property?: string): number {
+    if (label === undefined) return this.core.vertexCount;
+    const labelId = this.core.names.lookup(label);
+    if (labelId < 0) return 0;
+    if (property !== undefined) {
+      const prop = this.core.names.lookup(property);
+      const idx = prop < 0 ? undefined : this.core.indexes.labelPropertyIndex(labelId, prop);
+      if (idx !== undefined) return idx.buckets.entryCount;
+    }
+    return this.core.labelCounts[labelId] ?? 0;
+  }
+
+  isDeletedInView(rec: StoredObject): boolean {
+    return !existsIn(rec, this);
+  }
+
+  private readable(rec: StoredObject, what: string): void {
+    if (!existsIn(rec, this)) throw deletedError(what);
+  }
+
+  vertexLabels(rec: VertexRecord): readonly string[] {
+    this.readable(rec, 'get labels of');
+    const names = this.core.names;
+    return labelsIn(rec, this).map((id) => names.name(id));
+  }
+
+  vertexHasLabel(rec: VertexRecord, label: string): boolean {
+    this.readable(rec, 'get labels of');
+    const id = this.core.names.lookup(label);
+    return id >= 0 && hasLabelIn(rec, id, this);
+  }
+
+  getProperty(rec: StoredObject, key: string): Value {
+    this.readable(rec, 'get properties of');
+    const id = this.core.names.lookup(key);
+    return id < 0 ? null : propertyIn(rec, id, this);
+  }
+
+  propertyMap(rec: StoredObject): ReadonlyMap<string, Value> {
+    this.readable(rec, 'get properties of');
+    const out = new Map<string, Value>();
+    const props = propsIn(rec, this);
+    if (props !== null) {
+      for (let i = 0; i < props.length; i += 2) out.set(this.core.names.name(props[i] as number), props[i + 1]);
+    }
+    return out;
+  }
+
+  edgeTypeName(rec: EdgeRecord): string {
+    return this.core.names.name(rec.type);
+  }
+
+  private typeIds(types: readonly string[] | null): number[] | null {
+    if (types === null || types.length === 0) return null;
+    const ids: number[] = [];
+    for (const t of types) {
+      const id = this.core.names.lookup(t);
+      if (id >= 0) ids.push(id);
+    }
+    return ids;
+  }
+
+  *expand(
+    rec: VertexRecord,
+    outgoing: boolean,
+    types: readonly string[] | null,
+    other: VertexAccessor | null,
+  ): Iterable<EdgeAccessor> {
+    this.readable(rec, 'get relationships of');
+    const typeIds = this.typeIds(types);
+    if (typeIds !== null && typeIds.length === 0) return;
+    const otherRec = other === null ? null : this.recordOf(other);
+    let e = outgoing ? rec.outHead : rec.inHead;
+    // Towards a fixed endpoint, walk the other side's list when it is shorter (hub vertices).
+    if (otherRec !== null) {
+      const theirs = outgoing ? otherRec.inHead : otherRec.outHead;
+      let a = e;
+      let b = theirs;
+      while (a !== null && b !== null) {
+        a = outgoing ? a.nextOut : a.nextIn;
+        b = outgoing ? b.nextIn : b.nextOut;
+      }
+      if (a !== null) {
+        for (let x = theirs; x !== null; x = outgoing ? x.nextIn : x.nextOut) {
+          if ((outgoing ? x.from : x.to) !== rec) continue;
+          if (typeIds !== null && !typeIds.includes(x.type)) continue;
+          if (existsIn(x, this)) yield new StoredEdge(this, x);
+        }
+        return;
+      }
+    }
+    for (; e !== null; e = outgoing ? e.nextOut : e.nextIn) {
+      if (typeIds !== null && !typeIds.includes(e.type)) continue;
+      if (otherRec !== null && (outgoing ? e.to : e.from) !== otherRec) continue;
+      if (existsIn(e, this)) yield new StoredEdge(this, e);
+    }
+  }
+
+  degree(rec: VertexRecord, outgoing: boolean): number {
+    this.readable(rec, 'get relationships of');
+    let n = 0;
+    if (outgoing) {
+      for (let e = rec.outHead; e !== null; e = e.nextOut) if (existsIn(e, this)) n++;
+    } else {
+      for (let e = rec.inHead; e !== null; e = e.nextIn) if (existsIn(e, this)) n++;
+    }
+    return n;
+  }
+
+  private recordOf(v: VertexAccessor): VertexRecord {
+    if (v instanceof StoredVertex && this.core.vertices[v.gid] === v.rec) return v.rec;
+    const rec = this.core.vertices[v.gid];
+    if (rec === undefined) throw new MghaError(Codes.EntityNotFound, `Node with id ${v.gid} does not exist.`);
+    return rec;
+  }
+
+  private edgeRecordOf(e: EdgeAccessor): EdgeRecord {
+    if (e instanceof StoredEdge && this.core.edges[e.gid] === e.rec) return e.rec;
+    const rec = this.core.edges[e.gid];
+    if (rec === undefined) throw new MghaError(Codes.EntityNotFound, `Relationship with id ${e.gid} does not exist.`);
+    return rec;
+  }
+
+  // ---- writes --------------------------------------------------------------------
+
+  private ensureActive(): void {
+    if (!this.active) throw new MghaError(Codes.MemgraphClientError, 'The transaction is no longer active.');
+  }
+
+  /** Another transaction changed this object after our snapshot (or has not committed). */
+  private checkConflict(rec: StoredObject): void {
+    const d = rec.delta;
+    if (d !== null && d.info !== this.info && d.info.ts > this.startTimestamp) throw conflictError();
+  }
+
+  /** After this, the head state is exactly our view of `rec`. */
+  private prepareWrite(rec: StoredObject, what: string): void {
+    this.ensureActive();
+    this.checkConflict(rec);
+    if (rec.deleted) throw deletedError(what);
+  }
+
+  private addUndo(action: number, owner: StoredObject, key: number, value: Value): void {
+    const d = new UndoDelta(action, this.info, owner, key, value);
+    prependDelta(owner, d);
+    this.undo.push(d);
+    this.core.pendingVersions++;
+  }
+
+  createVertex(): VertexAccessor {
+    this.ensureActive();
+    return new StoredVertex(this, this.createVertexRecord(this.core.nextVertexGid));
+  }
+
+  /** Creates a vertex with a given gid (replaying a committed transaction). */
+  createVertexRecord(gid: Gid): VertexRecord {
+    const core = this.core;
+    if (core.vertices[gid] !== undefined) throw new MghaError(Codes.DatabaseError, `Vertex gid ${gid} already exists.`);
+    if (gid >= core.nextVertexGid) core.nextVertexGid = gid + 1;
+    const rec = new VertexRecord(gid);
+    core.vertices[gid] = rec;
+    this.addUndo(CREATED, rec, -1, null);
+    this.redo.push({ op: 'createVertex', gid });
+    this.stats.nodesCreated++;
+    return rec;
+  }
+
+  createEdge(from: VertexAccessor, to: VertexAccessor, type: string): EdgeAccessor {
+    this.ensureActive();
+    return new StoredEdge(this, this.createEdgeRecord(this.core.nextEdgeGid, this.recordOf(from), this.recordOf(to), type));
+  }
+
+  createEdgeRecord(gid: Gid, from: VertexRecord, to: VertexRecord, type: string): EdgeRecord {
+    const core = this.core;
+    if (!existsIn(from, this) || !existsIn(to, this)) throw deletedError('create a relationship on');
+    // Visible to us but deleted in the head: a concurrent transaction deleted it.
+    if (from.deleted || to.deleted) throw conflictError();
+    if (core.edges[gid] !== undefined) throw new MghaError(Codes.DatabaseError, `Edge gid ${gid} already exists.`);
+    if (gid >= core.nextEdgeGid) core.nextEdgeGid = gid + 1;
+    const e = new EdgeRecord(gid, from, to, core.names.id(type));
+    core.edges[gid] = e;
+    this.addUndo(CREATED, e, -1, null);
+    linkEdge(e);
+    this.redo.push({ op: 'createEdge', gid, from: from.gid, to: to.gid, type });
+    this.stats.relationshipsCreated++;
+    return e;
+  }
+
+  addLabel(rec: VertexRecord, label: string): boolean {
+    this.prepareWrite(rec, 'set a label on');
+    const id = this.core.names.id(label);
+    if (rec.labels !== null && rec.labels.includes(id)) return false;
+    this.addUndo(LABEL_ADDED, rec, id, null);
+    rec.labels = this.core.labelSets.with(rec.labels, id);
+    this.core.countLabels([id], 1);
+    this.redo.push({ op: 'addLabel', gid: rec.gid, label });
+    this.stats.labelsAdded++;
+    this.core.indexes.onLabelAdded(rec, id);
+    this.core.constraints.onLabelAdded(rec, id);
+    return true;
+  }
+
+  removeLabel(rec: VertexRecord, label: string): boolean {
+    this.prepareWrite(rec, 'remove a label from');
+    const id = this.core.names.lookup(label);
+    if (id < 0 || rec.labels === null || !rec.labels.includes(id)) return false;
+    this.addUndo(LABEL_REMOVED, rec, id, rec.labels.indexOf(id));
+    rec.labels = this.core.labelSets.without(rec.labels, id);
+    this.core.countLabels([id], -1);
+    this.redo.push({ op: 'removeLabel', gid: rec.gid, label });
+    this.stats.labelsRemoved++;
+    return true;
+  }
+
+  setProperty(rec: StoredObject, key: string, value: Value): Value {
+    checkPropertyValue(value);
+    this.prepareWrite(rec, 'set properties on');
+    const id = this.core.names.id(key);
+    const old = propGet(rec.props, id);
+    this.stats.propertiesSet++;
+    if (old === null && value === null) return null;
+    this.addUndo(PROPERTY_SET, rec, id, old);
+    rec.props = propSet(rec.props, id, value);
+    if (rec instanceof VertexRecord) {
+      this.redo.push({ op: 'setVertexProperty', gid: rec.gid, key, value });
+      if (value !== null) {
+        this.core.indexes.onPropertySet(rec, id, value);
+        this.core.constraints.onPropertySet(rec, id);
+      }
+    } else {
+      this.redo.push({ op: 'setEdgeProperty', gid: rec.gid, key, value });
+    }
+    return old;
+  }
+
+  clearProperties(rec: StoredObject): void {
+    this.prepareWrite(rec, 'set properties on');
+    const props = rec.props;
+    if (props === null) return;
+    const keys: string[] = [];
+    for (let i = 0; i < props.length; i += 2) keys.push(this.core.names.name(props[i] as number));
+    for (const k of keys) this.setProperty(rec, k, null);
+  }
+
+  deleteVertex(v: VertexAccessor, detach: boolean): void {
+    this.ensureActive();
+    this.deleteVertexRecord(this.recordOf(v), detach);
+  }
+
+  deleteVertexRecord(rec: VertexRecord, detach: boolean): void {
+    if (!existsIn(rec, this)) return;
+    this.checkConflict(rec);
+    // Check everything before changing anything, so a failed delete leaves no trace.
+    const edges: EdgeRecord[] = [];
+    const collect = (e: EdgeRecord, selfLoopSeen: boolean): void => {
+      if (e.delta !== null && isHidden(e.delta, this)) throw conflictError();
+      if (!e.deleted && !(selfLoopSeen && e.from === e.to)) edges.push(e);
+    };
+    for (let e = rec.outHead; e !== null; e = e.nextOut) collect(e, false);
+    for (let e = rec.inHead; e !== null; e = e.nextIn) collect(e, true);
+    if (edges.length > 0 && !detach) {
+      throw new MghaError(
+        Codes.MemgraphClientError,
+        "Failed to remove node because of it's existing connections. Consider using DETACH DELETE.",
+      );
+    }
+    for (const e of edges) this.deleteEdgeRecord(e);
+    this.addUndo(DELETED, rec, -1, null);
+    rec.deleted = true;
+    this.core.countLabels(rec.labels, -1);
+    this.redo.push({ op: 'deleteVertex', gid: rec.gid });
+    this.stats.nodesDeleted++;
+  }
+
+  deleteEdge(e: EdgeAccessor): void {
+    this.ensureActive();
+    this.deleteEdgeRecord(this.edgeRecordOf(e));
+  }
+
+  deleteEdgeRecord(e: EdgeRecord): void {
+    if (!existsIn(e, this)) return;
+    this.checkConflict(e);
+    this.addUndo(DELETED, e, -1, null);
+    e.deleted = true;
+    this.redo.push({ op: 'deleteEdge', gid: e.gid });
+    this.stats.relationshipsDeleted++;
+  }
+
+  // ---- end -----------------------------------------------------------------------
+
+  commit(): CommittedTransaction {
+    return this.commitAt(null, true);
+  }
+
+  /**
+   * Commits with the next timestamp, or with `ts` when replaying a transaction committed
+   * elsewhere (replication/recovery, where constraints were validated at the source).
+   */
+  commitAt(ts: number | null, validate: boolean): CommittedTransaction {
+    this.ensureActive();
+    const core = this.core;
+    if (this.redo.length === 0) {
+      this.finish();
+      return { commitTimestamp: core.lastCommitTs, deltas: [] };
+    }
+    if (validate && !core.constraints.isEmpty()) {
+      const violation = core.constraints.validate(this.undo, this);
+      if (violation !== null) {
+        this.abort();
+        throw violation;
+      }
+    }
+    if (ts !== null && ts <= core.lastCommitTs) {
+      throw new MghaError(Codes.DatabaseError, `Commit timestamp ${ts} is not after ${core.lastCommitTs}.`);
+    }
+    const commitTs = ts ?? core.lastCommitTs + 1;
+    core.lastCommitTs = commitTs;
+    this.info.ts = commitTs;
+    core.vertexCount += this.stats.nodesCreated - this.stats.nodesDeleted;
+    core.edgeCount += this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
+    core.committed.push({ ts: commitTs, undo: this.undo });
+    const result: CommittedTransaction = { commitTimestamp: commitTs, deltas: this.redo };
+    this.undo = [];
+    this.redo = [];
+    this.finish();
+    for (const listener of core.listeners) listener(result);
+    return result;
+  }
+
+  abort(): void {
+    if (!this.active) return;
+    const core = this.core;
+    const goneEdges: EdgeRecord[] = [];
+    // Newest first: each of our deltas is at the head of its object's chain.
+    for (let i = this.undo.length - 1; i >= 0; i--) {
+      const d = this.undo[i];
+      unlinkDelta(d);
+      core.pendingVersions--;
+      const rec = d.owner;
+      switch (d.action) {
+        case CREATED:
+          rec.deleted = true;
+          if (rec instanceof EdgeRecord) {
+            core.edges[rec.gid] = undefined;
+            goneEdges.push(rec);
+          } else {
+            core.vertices[rec.gid] = undefined;
+          }
+          break;
+        case DELETED:
+          rec.deleted = false;
+          if (rec instanceof VertexRecord) core.countLabels(rec.labels, 1);
+          break;
+        case LABEL_ADDED:
+          (rec as VertexRecord).labels = core.labelSets.without((rec as VertexRecord).labels ?? [], d.key);
+          core.countLabels([d.key], -1);
+          break;
+        case LABEL_REMOVED:
+          (rec as VertexRecord).labels = core.labelSets.with((rec as VertexRecord).labels, d.key, d.value as number);
+          core.countLabels([d.key], 1);
+          break;
+        case PROPERTY_SET:
+          rec.props = propSet(rec.props, d.key, d.value);
+          break;
+      }
+    }
+    detachEdges(goneEdges);
+    if (this.undo.length > 0) core.indexes.dirty = true;
+    this.undo = [];
+    this.redo = [];
+    this.finish();
+  }
+
+  private finish(): void {
+    this.active = false;
+    this.core.active.delete(this);
+    releaseDeltas(this.core);
+  }
+}

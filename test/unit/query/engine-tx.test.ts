@@ -1,0 +1,130 @@
+// Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
+import { Codes } from '../../../dataplane/errors.js';
+import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
+
+test('two open transactions are isolated until commit', async () => {
+  const e = newEngine();
+  const t1 = await e.begin(txOptions(false));
+  const t2 = await e.begin(txOptions(false));
+  await runIn(t1, 'CREATE (:Iso)');
+  expect((await runIn(t1, 'MATCH (n:Iso) RETURN count(n)')).rows).toEqual([[1n]]);
+  expect((await runIn(t2, 'MATCH (n:Iso) RETURN count(n)')).rows).toEqual([[0n]]);
+  const bookmark = await t1.commit();
+  expect(bookmark).toMatch(/^mgha:\d+$/);
+  expect((await runIn(t2, 'MATCH (n:Iso) RETURN count(n)')).rows).toEqual([[0n]]);
+  await t2.rollback();
+  expect(await rows(e, 'MATCH (n:Iso) RETURN count(n)')).toEqual([[1]]);
+  await e.begin(txOptions(false, { bookmarks: [bookmark] }));
+  await expect(e.begin(txOptions(false, { bookmarks: ['nonsense'] }))).rejects.toMatchObject({ code: Codes.InvalidBookmark });
+});
+
+test('concurrent writes to the same node conflict with a retryable error', async () => {
+  const e = newEngine();
+  await run(e, 'CREATE (:C {v: 0})');
+  const t1 = await e.begin(txOptions(false));
+  const t2 = await e.begin(txOptions(false));
+  await runIn(t1, 'MATCH (c:C) SET c.v = 1');
+  await expect(runIn(t2, 'MATCH (c:C) SET c.v = 2')).rejects.toMatchObject({ code: Codes.Conflict });
+  await t1.commit();
+  await t2.rollback();
+  expect(await rows(e, 'MATCH (c:C) RETURN c.v')).toEqual([[1]]);
+});
+
+test('a failed statement leaves the explicit transaction failed', async () => {
+  const e = newEngine();
+  const t = await e.begin(txOptions(false));
+  await runIn(t, 'CREATE (:Gone)');
+  await expect(runIn(t, 'RETURN 1 / 0')).rejects.toMatchObject({ code: Codes.ArithmeticError });
+  await expect(runIn(t, 'RETURN 1')).rejects.toBeDefined();
+  await t.rollback();
+  expect(await rows(e, 'MATCH (n:Gone) RETURN count(n)')).toEqual([[0]]);
+});
+
+test('results stream in small pulls', async () => {
+  const e = newEngine();
+  const t = await e.begin(txOptions(true));
+  const s = await t.run('UNWIND range(1, 10) AS x RETURN x', params());
+  const got: unknown[] = [];
+  for (;;) {
+    const b = await s.pull(3);
+    expect(b.records.length).toBeLessThanOrEqual(3);
+    got.push(...b.records.map((r) => plain(r[0])));
+    if (!b.hasMore) break;
+  }
+  expect(got).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  expect(s.summary().type).toBe('r');
+  await t.commit();
+});
+
+test('a long pull lets setImmediate callbacks run', async () => {
+  const e = newEngine();
+  const t = await e.begin(txOptions(true));
+  const s = await t.run('UNWIND range(1, 200000) AS x WITH x ORDER BY x DESC RETURN count(*) AS c', params());
+  let fired = 0;
+  let active = true;
+  const spin = (): void => {
+    if (!active) return;
+    fired++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  const b = await s.pull(-1);
+  active = false;
+  expect(b.records).toEqual([[200000n]]);
+  expect(fired).toBeGreaterThan(10);
+  await t.commit();
+});
+
+test('transaction timeout terminates the transaction', async () => {
+  const e = newEngine();
+  const t = await e.begin(txOptions(false, { timeoutMs: 1 }));
+  await new Promise((r) => setTimeout(r, 5));
+  await expect(runIn(t, 'RETURN 1')).rejects.toMatchObject({ code: Codes.TransactionTimedOut });
+  await t.rollback();
+});
+
+test('indexes: DDL, SHOW INDEX INFO, EXPLAIN shows index use', async () => {
+  const e = newEngine();
+  await run(e, 'UNWIND range(1, 50) AS i CREATE (:Person {id: i})');
+  const created = await run(e, 'CREATE INDEX ON :Person(id)');
+  expect(created.summary.type).toBe('s');
+  expect(created.summary.stats).toEqual({ 'indexes-added': 1 });
+  await run(e, 'CREATE INDEX ON :Person');
+  expect(await rows(e, 'SHOW INDEX INFO')).toEqual(
+    expect.arrayContaining([
+      ['label', 'Person', null, 50],
+      ['label+property', 'Person', 'id', 50],
+    ]),
+  );
+  const plan = (await rows(e, 'EXPLAIN MATCH (n:Person {id: 7}) RETURN n')).map((r) => r[0]);
+  expect(plan.join('\n')).toContain('ScanAllByLabelProperty (n :Person {id})');
+  expect(plan[0]).toBe(' * Produce {n}');
+  expect(plan[plan.length - 1]).toBe(' * Once');
+  const range = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id > 5 AND n.id <= 10 RETURN n')).map((r) => r[0]);
+  expect(range.join('\n')).toContain('ScanAllByLabelPropertyRange');
+  expect(await rows(e, 'MATCH (n:Person) WHERE n.id = $x RETURN n.id', { x: 7n })).toEqual([[7]]);
+  expect(await rows(e, 'MATCH (n:Person) WHERE n.id > 5 AND n.id <= 8 RETURN n.id ORDER BY n.id')).toEqual([[6], [7], [8]]);
+  expect((await run(e, 'DROP INDEX ON :Person(id)')).summary.stats).toEqual({ 'indexes-removed': 1 });
+  const t = await e.begin(txOptions(false));
+  await expect(runIn(t, 'CREATE INDEX ON :X(y)')).rejects.toThrow('Index manipulation not allowed in multicommand transactions.');
+  await t.rollback();
+});
+
+test('constraints and SHOW CONSTRAINT INFO / SHOW STORAGE INFO', async () => {
+  const e = newEngine();
+  await run(e, 'CREATE CONSTRAINT ON (n:U) ASSERT n.email IS UNIQUE');
+  expect(await rows(e, 'SHOW CONSTRAINT INFO')).toEqual([['unique', 'U', ['email']]]);
+  await run(e, "CREATE (:U {email: 'a'})");
+  expect((await errorOf(e, "CREATE (:U {email: 'a'})")).code).toBe(Codes.ConstraintValidationFailed);
+  const info = await run(e, 'SHOW STORAGE INFO');
+  expect(info.fields).toEqual(['storage info', 'value']);
+  const names = info.rows.map((r) => r[0]);
+  expect(names).toEqual(expect.arrayContaining(['vertex_count', 'edge_count', 'average_degree', 'memory_res', 'storage_mode']));
+  expect(info.rows.find((r) => r[0] === 'vertex_count')?.[1]).toBe(1n);
+});
+
+test('plan cache reuses plans with new parameters', async () => {
+  const e = newEngine();
+  expect(await rows(e, 'RETURN $a AS a', { a: 1n })).toEqual([[1]]);
+  expect(await rows(e, 'RETURN $a AS a', { a: 'x' })).toEqual([['x']]);
+});

@@ -1,0 +1,110 @@
+import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
+import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
+import { CypherDate, CypherDuration } from '../../../dataplane/values.js';
+import { dump, makeVertex, write } from './helpers.js';
+
+function recorded(): { store: InMemoryStorage; log: CommittedTransaction[] } {
+  const store = new InMemoryStorage();
+  const log: CommittedTransaction[] = [];
+  store.onCommit((c) => log.push(c));
+  return { store, log };
+}
+
+describe('redo deltas', () => {
+  test('are emitted in application order, one per change, without collapsing', () => {
+    const { store, log } = recorded();
+    const tx = store.begin();
+    const v = tx.createVertex();
+    v.addLabel('A');
+    v.setProperty('x', 1n);
+    v.setProperty('x', 2n);
+    const w = tx.createVertex();
+    const e = tx.createEdge(v, w, 'R');
+    e.setProperty('w', 0.5);
+    tx.deleteVertex(w, true);
+    const committed = tx.commit();
+    expect(log).toEqual([committed]);
+    expect(committed.commitTimestamp).toBe(1);
+    expect(committed.deltas).toEqual([
+      { op: 'createVertex', gid: 0 },
+      { op: 'addLabel', gid: 0, label: 'A' },
+      { op: 'setVertexProperty', gid: 0, key: 'x', value: 1n },
+      { op: 'setVertexProperty', gid: 0, key: 'x', value: 2n },
+      { op: 'createVertex', gid: 1 },
+      { op: 'createEdge', gid: 0, from: 0, to: 1, type: 'R' },
+      { op: 'setEdgeProperty', gid: 0, key: 'w', value: 0.5 },
+      { op: 'deleteEdge', gid: 0 },
+      { op: 'deleteVertex', gid: 1 },
+    ]);
+  });
+
+  test('commit timestamps increase by one per write transaction, in listener order', () => {
+    const { store, log } = recorded();
+    for (let i = 0; i < 3; i++) write(store, (tx) => tx.createVertex());
+    const failed = store.begin();
+    failed.createVertex();
+    failed.abort();
+    write(store, (tx) => tx.createVertex());
+    expect(log.map((c) => c.commitTimestamp)).toEqual([1, 2, 3, 4]);
+    expect(store.lastCommitTimestamp()).toBe(4);
+  });
+
+  test('replaying one store’s deltas into a fresh store reproduces the graph', () => {
+    const { store: source, log } = recorded();
+    source.createConstraint('unique', 'P', ['k']);
+    const ids = write(source, (tx) => {
+      const a = makeVertex(tx, ['P', 'Q'], { k: 1n, d: new CypherDate(10), m: new Map([['x', [1n, 'y']]]) });
+      const b = makeVertex(tx, ['P'], { k: 2n });
+      const c = makeVertex(tx, [], { name: 'c' });
+      tx.createEdge(a, b, 'R').setProperty('dur', new CypherDuration(1, 2, 3, 4));
+      tx.createEdge(b, c, 'S');
+      tx.createEdge(c, c, 'SELF');
+      return { a: a.gid, b: b.gid, c: c.gid };
+    });
+    const aborted = source.begin();
+    makeVertex(aborted, ['Gap']);
+    aborted.abort();
+    write(source, (tx) => {
+      const a = tx.vertex(ids.a)!;
+      a.removeLabel('Q');
+      a.setProperty('d', null);
+      a.clearProperties();
+      a.setProperty('k', 3n);
+      const n = makeVertex(tx, ['New'], { z: true });
+      tx.createEdge(n, a, 'T');
+      tx.deleteVertex(tx.vertex(ids.c)!, true);
+    });
+    write(source, (tx) => {
+      for (const e of tx.vertex(ids.a)!.outEdges()) tx.deleteEdge(e);
+    });
+
+    const { store: replica, log: replicaLog } = recorded();
+    for (const c of log) replica.applyCommitted(c);
+    expect(dump(replica.begin())).toEqual(dump(source.begin()));
+    expect(replica.counts()).toEqual(source.counts());
+    expect(replica.lastCommitTimestamp()).toBe(source.lastCommitTimestamp());
+    expect(replicaLog).toEqual(log);
+    // New objects on the replica continue after the replayed gids.
+    const next = write(replica, (tx) => tx.createVertex().gid);
+    expect(next).toBe(write(source, (tx) => tx.createVertex().gid));
+  });
+
+  test('replay rejects out-of-order timestamps and leaves no partial change', () => {
+    const replica = new InMemoryStorage();
+    replica.applyCommitted({ commitTimestamp: 5, deltas: [{ op: 'createVertex', gid: 0 }] });
+    expect(() =>
+      replica.applyCommitted({ commitTimestamp: 5, deltas: [{ op: 'createVertex', gid: 1 }] }),
+    ).toThrow(/not after/);
+    expect(() =>
+      replica.applyCommitted({
+        commitTimestamp: 6,
+        deltas: [
+          { op: 'createVertex', gid: 2 },
+          { op: 'addLabel', gid: 9, label: 'X' },
+        ],
+      }),
+    ).toThrow(/does not exist/);
+    expect(replica.counts().vertexCount).toBe(1);
+    expect(replica.lastCommitTimestamp()).toBe(5);
+  });
+});
