@@ -5,7 +5,10 @@
 //
 //   node dist/bench/roundtrip.js [--seconds=5] [--trials=3] [--clients=16]
 
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
 import { startServer } from '../test/helpers/server.js';
 import { argNumber, report, runLoad } from './lib/harness.js';
@@ -16,21 +19,15 @@ const seconds = argNumber('seconds', 5);
 const trials = argNumber('trials', 3);
 const load = { clients, seconds, trials, warmupSeconds: 1 };
 
-/** Reads `requestSize` bytes, answers `responseSize` bytes: the cheapest possible Node server. */
-function startBaseline(requestSize: number, responseSize: number): Promise<net.Server> {
-  const response = Buffer.alloc(responseSize, 1);
-  const server = net.createServer((s) => {
-    s.setNoDelay(true);
-    let pending = 0;
-    s.on('data', (d) => {
-      pending += d.length;
-      while (pending >= requestSize) {
-        pending -= requestSize;
-        s.write(response);
-      }
-    });
+/** Starts the minimal TCP request/response server in a child process; resolves with its port. */
+async function startBaseline(requestSize: number, responseSize: number): Promise<{ port: number; child: ChildProcess }> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'tcp-ceiling-server.js');
+  const child = spawn(process.execPath, [script, String(requestSize), String(responseSize)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((res, rej) => {
+    child.stdout?.once('data', (d: Buffer) => res(Number(d.toString().trim())));
+    child.once('exit', (code) => rej(new Error(`baseline server exited with ${code}`)));
   });
-  return new Promise((res) => server.listen(0, '127.0.0.1', () => res(server)));
+  return { port, child };
 }
 
 class BaselineClient {
@@ -52,6 +49,9 @@ class BaselineClient {
       }
     });
   }
+  close(): void {
+    this.socket.destroy();
+  }
   roundTrip(): Promise<void> {
     return new Promise((res) => {
       this.resolve = res;
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     conns.forEach((c) => c.close());
 
     const baselineServer = await startBaseline(request.length, responseSize);
-    const port = (baselineServer.address() as net.AddressInfo).port;
+    const port = baselineServer.port;
     const baseClients = await Promise.all(
       Array.from({ length: clients }, async () => {
         const s = net.connect({ host: '127.0.0.1', port });
@@ -80,8 +80,8 @@ async function main(): Promise<void> {
       }),
     );
     const baseline = await runLoad('node_tcp_ceiling', (c) => baseClients[c].roundTrip(), load);
-    baselineServer.close();
-    baseClients.forEach((c) => c['socket'].destroy());
+    baselineServer.child.kill('SIGTERM');
+    baseClients.forEach((c) => c.close());
 
     const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: clients });
     const sessions = Array.from({ length: clients }, () => driver.session());

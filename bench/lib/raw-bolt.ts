@@ -51,7 +51,7 @@ export class RawBoltConnection {
     await new Promise<void>((res, rej) => socket.once('connect', res).once('error', rej));
     const conn = new RawBoltConnection(socket);
     const version = await conn.raw(Buffer.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 4);
-    if (version !== 4) throw new Error('handshake failed');
+    if (version !== 0x504) throw new Error(`handshake failed: server chose ${version.toString(16)}`);
     const hello = struct(0x01, [map([['user_agent', str('mgha-bench/1')], ['bolt_agent', map([['product', str('mgha-bench/1')]])]])]);
     const logon = struct(0x6a, [map([['scheme', str('none')]])]);
     await conn.request(Buffer.concat([chunk(hello), chunk(logon)]), 2);
@@ -81,7 +81,7 @@ export class RawBoltConnection {
     this.buffered = this.buffered.length ? Buffer.concat([this.buffered, d]) : d;
     if (this.rawWanted > 0) {
       if (this.buffered.length < this.rawWanted) return;
-      const v = this.buffered[3];
+      const v = (this.buffered[3] << 8) | this.buffered[2];
       this.buffered = this.buffered.subarray(this.rawWanted);
       this.rawWanted = 0;
       this.finish(v);
