@@ -48,7 +48,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'also-log-to-stderr', kind: 'bool', default: 'false', group: 'observability', help: 'Copy log lines to stderr as well as stdout.' },
   { name: 'metrics-address', kind: 'string', default: '0.0.0.0', group: 'observability', help: 'Address of the HTTP server (/metrics, /livez, /readyz, /v1/instance).' },
   { name: 'metrics-port', kind: 'port', default: '9091', group: 'observability', help: 'Port of the HTTP server.' },
-  { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: 'Maximum query execution time; 0 = no limit.' },
+  { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: "Time limit of a transaction (an auto-commit query is one); 0 = none. A client's own timeout wins." },
   { name: 'storage-gc-cycle-sec', kind: 'seconds', default: '30', group: 'query', help: 'Interval of storage garbage collection.' },
   { name: 'management-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Management RPC port; set on HA data instances and coordinators (0 = unset).' },
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },

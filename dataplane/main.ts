@@ -12,6 +12,7 @@ import { createMetrics } from './http/metrics.js';
 import { listenHttp, type HttpServer } from './http/server.js';
 import { InMemoryStorage } from './storage/storage.js';
 import { QueryEngine } from './query/engine.js';
+import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
 
 const EXIT_USAGE = 2;
@@ -31,6 +32,19 @@ function readConfig(): Config {
     process.stderr.write(`mgha: ${e.message}\nRun 'mgha --help' for the list of flags.\n`);
     process.exit(EXIT_USAGE);
   }
+}
+
+/**
+ * --query-execution-timeout-sec as the default transaction timeout: a client's own timeout
+ * wins, 0 means none. It bounds a whole transaction (an auto-commit query is one).
+ */
+function withDefaultTimeout(engine: Engine, seconds: number): Engine {
+  if (seconds <= 0) return engine;
+  const timeoutMs = seconds * 1000;
+  return {
+    begin: (options) => engine.begin(options.timeoutMs === null ? { ...options, timeoutMs } : options),
+    currentBookmark: () => engine.currentBookmark(),
+  };
 }
 
 /** Standalone routing: this instance is the router, the reader and the writer. */
@@ -128,7 +142,7 @@ async function run(config: Config, version: string): Promise<void> {
     bolt = await startBoltServer({
       host: config.boltAddress,
       port: config.boltPort,
-      engine,
+      engine: withDefaultTimeout(engine, config.queryExecutionTimeoutSec),
       serverAgent: config.serverName,
       logger: log,
       routing: standaloneRouting(config.boltAdvertisedAddress),

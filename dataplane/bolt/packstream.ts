@@ -11,9 +11,8 @@ import type { CypherDateTime, NodeValue, PathValue, RelationshipValue, Value } f
 import { buildPath, hex, structToValue, Tag, unboundRelationship, type UnboundRelationship } from './structures.js';
 import { BoltProtocolError, UnsupportedValueError, type PackOptions } from './types.js';
 
-export { UnsupportedValueError } from './types.js';
-
 export { Tag } from './structures.js';
+export { UnsupportedValueError } from './types.js';
 
 export const MAX_DEPTH = 64;
 

@@ -3,6 +3,8 @@
 //
 // Layout (server side of neo4j-javascript-driver's bolt-connection):
 //   packstream.ts  Value <-> PackStream bytes (pure)
+//   structures.ts  structure tags and their decoding into Values (pure)
+//   zones.ts       IANA zone offsets for DateTime-with-zone-id structures
 //   chunking.ts    message framing (pure)
 //   handshake.ts   version negotiation (pure)
 //   messages.ts    request decoding / response encoding (pure)

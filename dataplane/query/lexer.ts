@@ -232,7 +232,11 @@ function readNumber(
     push('float', start, i, literal, 0n, value);
     return i;
   }
-  // Legacy octal (`017`) is not openCypher; leading zeros read as decimal.
+  // openCypher 9 / Memgraph legacy octal: a leading zero means base 8 (`017` = 15).
+  if (literal.length > 1 && literal[0] === '0') {
+    if (!/^[0-7]+$/.test(literal)) fail(`Invalid number literal '${literal}'`, start);
+    return pushInt(BigInt('0o' + literal.slice(1)), i);
+  }
   return pushInt(BigInt(literal), i);
 
   function pushInt(value: bigint, end: number): number {

@@ -620,6 +620,7 @@ class Planner {
 
   private setItem(it: SetItem, vars: Vars): Mutation {
     const env = this.env(vars);
+    if (it.kind !== 'SetLabels' && it.value.kind === 'PatternPredicate') throw compileError('A pattern cannot be used as a value in SET.');
     switch (it.kind) {
       case 'SetProperty':
         return setProperty(compileExpr(it.target.object, env), it.target.key, compileExpr(it.value, env));
@@ -660,6 +661,7 @@ class Planner {
     for (const it of items) {
       if (seen.has(it.name)) throw compileError(`Multiple result columns with the same name '${it.name}' are not supported.`);
       seen.add(it.name);
+      if (it.expression.kind === 'PatternPredicate') throw compileError('A pattern cannot be used as a value; use a pattern comprehension or exists().');
       if (!isReturn && !it.aliased && it.expression.kind !== 'Variable') {
         throw compileError('Expression in WITH must be aliased (use AS).');
       }

@@ -28,7 +28,14 @@ const NUMERIC_OPS: ReadonlySet<string> = new Set(['*', '/', '%', '^']);
 const UPDATING: ReadonlySet<Clause['kind']> = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
 
 export function analyze(stmt: Statement): void {
-  if (stmt.kind === 'Query') analyzeBody(stmt.body, new Map(), true);
+  if (stmt.kind !== 'Query') return;
+  try {
+    analyzeBody(stmt.body, new Map(), true);
+  } catch (e) {
+    // Backstop: the parser caps AST depth, so the recursive walk should always fit the stack.
+    if (e instanceof RangeError) throw syntaxError('Query is too complex to analyze', 1, 1);
+    throw e;
+  }
 }
 
 function fail(kind: string, message: string, pos: Pos | null): never {

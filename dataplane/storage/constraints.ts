@@ -139,7 +139,7 @@ export class Constraints {
     vertices: Iterable<VertexRecord | undefined>,
     view: View,
   ): boolean {
-    if (this.find(type, label, props) >= 0) return false;
+    if (this.has(type, label, props)) return false;
     const what = `${type === 'exists' ? 'existence' : 'unique'} constraint ${describe(this.names, label, props)}`;
     const fail = (): MghaError =>
       new MghaError(Codes.ConstraintVerificationFailed, `Unable to create ${what}, because an existing node violates it.`);
@@ -148,7 +148,9 @@ export class Constraints {
         if (rec === undefined || !existsIn(rec, view) || !hasLabelIn(rec, label, view)) continue;
         for (const p of props) if (propertyIn(rec, p, view) === null) throw fail();
       }
-      for (const p of props) this.existence.push(new ExistenceConstraint(label, p));
+      for (const p of props) {
+        if (!this.has('exists', label, [p])) this.existence.push(new ExistenceConstraint(label, p));
+      }
       return true;
     }
     const u = new UniqueConstraint(label, props);
@@ -171,19 +173,18 @@ export class Constraints {
   }
 
   drop(type: 'exists' | 'unique', label: number, props: number[]): boolean {
-    const at = this.find(type, label, props);
-    if (at < 0) return false;
+    if (!this.has(type, label, props)) return false;
     if (type === 'exists') this.existence = this.existence.filter((c) => !(c.label === label && props.includes(c.prop)));
-    else this.unique.splice(at, 1);
+    else this.unique.splice(this.uniqueIndex(label, props), 1);
     return true;
   }
 
-  private find(type: 'exists' | 'unique', label: number, props: number[]): number {
-    if (type === 'exists') {
-      return props.every((p) => this.existence.some((c) => c.label === label && c.prop === p))
-        ? this.existence.findIndex((c) => c.label === label && c.prop === props[0])
-        : -1;
-    }
+  private has(type: 'exists' | 'unique', label: number, props: number[]): boolean {
+    if (type === 'exists') return props.every((p) => this.existence.some((c) => c.label === label && c.prop === p));
+    return this.uniqueIndex(label, props) >= 0;
+  }
+
+  private uniqueIndex(label: number, props: number[]): number {
     return this.unique.findIndex(
       (u) => u.label === label && u.props.length === props.length && u.props.every((p, i) => p === props[i]),
     );

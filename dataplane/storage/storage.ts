@@ -11,6 +11,7 @@ import type {
   CommittedTransaction,
   ConstraintInfo,
   IndexInfo,
+  SchemaDelta,
   Storage,
   StorageCounts,
   StorageTransaction,
@@ -28,18 +29,11 @@ export class InMemoryStorage implements Storage {
   }
 
   createIndex(label: string, property: string | null): boolean {
-    const names = this.core.names;
-    const l = names.id(label);
-    return property === null
-      ? this.core.indexes.createLabel(l, this.core.vertices)
-      : this.core.indexes.createLabelProperty(l, names.id(property), this.core.vertices);
+    return this.commitSchema({ op: 'createIndex', label, property });
   }
 
   dropIndex(label: string, property: string | null): boolean {
-    const l = this.core.names.lookup(label);
-    const p = property === null ? null : this.core.names.lookup(property);
-    if (l < 0 || p === -1) return false;
-    return this.core.indexes.drop(l, p);
+    return this.commitSchema({ op: 'dropIndex', label, property });
   }
 
   hasIndex(label: string, property: string | null): boolean {
@@ -51,23 +45,60 @@ export class InMemoryStorage implements Storage {
 
   createConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean {
     if (properties.length === 0) throw new MghaError(Codes.SemanticError, 'A constraint needs at least one property.');
-    const names = this.core.names;
-    // Verified against the latest committed state.
-    const view = { info: new TxInfo(), startTimestamp: this.core.lastCommitTs };
-    return this.core.constraints.create(
-      type,
-      names.id(label),
-      properties.map((p) => names.id(p)),
-      this.core.vertices,
-      view,
-    );
+    return this.commitSchema({ op: 'createConstraint', type, label, properties });
   }
 
   dropConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean {
-    const l = this.core.names.lookup(label);
-    const ps = properties.map((p) => this.core.names.lookup(p));
-    if (l < 0 || ps.includes(-1)) return false;
-    return this.core.constraints.drop(type, l, ps);
+    return this.commitSchema({ op: 'dropConstraint', type, label, properties });
+  }
+
+  /** A schema change that took effect gets its own commit timestamp and is announced. */
+  private commitSchema(delta: SchemaDelta, ts: number | null = null): boolean {
+    if (ts !== null && ts <= this.core.lastCommitTs) {
+      throw new MghaError(Codes.DatabaseError, `Commit timestamp ${ts} is not after ${this.core.lastCommitTs}.`);
+    }
+    if (!this.applySchema(delta)) return false;
+    const commitTimestamp = ts ?? this.core.lastCommitTs + 1;
+    this.core.lastCommitTs = commitTimestamp;
+    const committed: CommittedTransaction = { commitTimestamp, deltas: [delta] };
+    for (const listener of this.core.listeners) listener(committed);
+    return true;
+  }
+
+  private applySchema(d: SchemaDelta): boolean {
+    const core = this.core;
+    const names = core.names;
+    switch (d.op) {
+      case 'createIndex': {
+        const l = names.id(d.label);
+        return d.property === null
+          ? core.indexes.createLabel(l, core.vertices)
+          : core.indexes.createLabelProperty(l, names.id(d.property), core.vertices);
+      }
+      case 'dropIndex': {
+        const l = names.lookup(d.label);
+        const p = d.property === null ? null : names.lookup(d.property);
+        if (l < 0 || p === -1) return false;
+        return core.indexes.drop(l, p);
+      }
+      case 'createConstraint': {
+        // Verified against the latest committed state.
+        const view = { info: new TxInfo(), startTimestamp: core.lastCommitTs };
+        return core.constraints.create(
+          d.type,
+          names.id(d.label),
+          d.properties.map((p) => names.id(p)),
+          core.vertices,
+          view,
+        );
+      }
+      case 'dropConstraint': {
+        const l = names.lookup(d.label);
+        const ps = d.properties.map((p) => names.lookup(p));
+        if (l < 0 || ps.includes(-1)) return false;
+        return core.constraints.drop(d.type, l, ps);
+      }
+    }
   }
 
   indexes(): IndexInfo[] {
@@ -103,6 +134,44 @@ export class InMemoryStorage implements Storage {
    * recovery): same gids, same commit timestamp; onCommit listeners see it like any commit.
    */
   applyCommitted(committed: CommittedTransaction): void {
+    const schema = schemaDeltaOf(committed);
+    if (schema !== null) {
+      this.commitSchema(schema, committed.commitTimestamp);
+      return;
+    }
+    this.replay(committed, true);
+  }
+
+  /**
+   * Recovery from a snapshot: applies data or schema deltas as committed at
+   * `committed.commitTimestamp`, which may repeat the last commit timestamp (a snapshot
+   * loads in batches at its own timestamp). No onCommit listener is told.
+   */
+  loadCommitted(committed: CommittedTransaction): void {
+    const schema = schemaDeltaOf(committed);
+    if (schema === null) {
+      this.replay(committed, false);
+      return;
+    }
+    if (committed.commitTimestamp < this.core.lastCommitTs) {
+      throw new MghaError(Codes.DatabaseError, `Commit timestamp ${committed.commitTimestamp} is before ${this.core.lastCommitTs}.`);
+    }
+    this.applySchema(schema);
+    this.core.lastCommitTs = committed.commitTimestamp;
+  }
+
+  /** The gids the next created vertex and edge get (snapshots record them). */
+  nextGids(): { vertex: number; edge: number } {
+    return { vertex: this.core.nextVertexGid, edge: this.core.nextEdgeGid };
+  }
+
+  /** Recovery: never hand out gids below these again (deleted objects' gids stay used). */
+  reserveGids(next: { vertex: number; edge: number }): void {
+    this.core.nextVertexGid = Math.max(this.core.nextVertexGid, next.vertex);
+    this.core.nextEdgeGid = Math.max(this.core.nextEdgeGid, next.edge);
+  }
+
+  private replay(committed: CommittedTransaction, notify: boolean): void {
     const core = this.core;
     const tx = new Transaction(core);
     const vertex = (gid: number): VertexRecord => {
@@ -143,12 +212,26 @@ export class InMemoryStorage implements Storage {
           case 'setEdgeProperty':
             tx.setProperty(edge(d.gid), d.key, d.value);
             break;
+          default:
+            throw new MghaError(Codes.DatabaseError, `Replay: ${d.op} must be committed alone.`);
         }
       }
-      tx.commitAt(committed.commitTimestamp, false);
+      tx.commitAt(committed.commitTimestamp, false, notify);
     } catch (e) {
       tx.abort();
       throw e;
     }
   }
+}
+
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createConstraint', 'dropConstraint']);
+
+/** The schema delta a committed transaction consists of, or null for data changes. */
+function schemaDeltaOf(committed: CommittedTransaction): SchemaDelta | null {
+  const first = committed.deltas[0];
+  if (first === undefined || !SCHEMA_OPS.has(first.op)) return null;
+  if (committed.deltas.length !== 1) {
+    throw new MghaError(Codes.DatabaseError, `Replay: ${first.op} must be committed alone.`);
+  }
+  return first as SchemaDelta;
 }

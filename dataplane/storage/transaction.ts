@@ -437,8 +437,10 @@ export class Transaction implements StorageTransaction, View {
   /**
    * Commits with the next timestamp, or with `ts` when replaying a transaction committed
    * elsewhere (replication/recovery, where constraints were validated at the source).
+   * `notify` false (loading a snapshot in batches) lets `ts` repeat the last commit
+   * timestamp and tells no onCommit listener.
    */
-  commitAt(ts: number | null, validate: boolean): CommittedTransaction {
+  commitAt(ts: number | null, validate: boolean, notify = true): CommittedTransaction {
     this.ensureActive();
     const core = this.core;
     if (this.redo.length === 0) {
@@ -452,7 +454,7 @@ export class Transaction implements StorageTransaction, View {
         throw violation;
       }
     }
-    if (ts !== null && ts <= core.lastCommitTs) {
+    if (ts !== null && (ts < core.lastCommitTs || (notify && ts === core.lastCommitTs))) {
       throw new MghaError(Codes.DatabaseError, `Commit timestamp ${ts} is not after ${core.lastCommitTs}.`);
     }
     const commitTs = ts ?? core.lastCommitTs + 1;
@@ -465,7 +467,7 @@ export class Transaction implements StorageTransaction, View {
     this.undo = [];
     this.redo = [];
     this.finish();
-    for (const listener of core.listeners) listener(result);
+    if (notify) for (const listener of core.listeners) listener(result);
     return result;
   }
 

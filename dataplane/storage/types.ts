@@ -74,7 +74,18 @@ export type Delta =
   | { op: 'setVertexProperty'; gid: Gid; key: string; value: Value }
   | { op: 'createEdge'; gid: Gid; from: Gid; to: Gid; type: string }
   | { op: 'deleteEdge'; gid: Gid }
-  | { op: 'setEdgeProperty'; gid: Gid; key: string; value: Value };
+  | { op: 'setEdgeProperty'; gid: Gid; key: string; value: Value }
+  | SchemaDelta;
+
+/**
+ * Index and constraint changes. Like Memgraph's global operations, each one is committed
+ * alone with its own commit timestamp (a CommittedTransaction holding just that delta).
+ */
+export type SchemaDelta =
+  | { op: 'createIndex'; label: string; property: string | null }
+  | { op: 'dropIndex'; label: string; property: string | null }
+  | { op: 'createConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
+  | { op: 'dropConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] };
 
 export interface CommittedTransaction {
   commitTimestamp: number;
@@ -150,6 +161,9 @@ export interface Storage {
   /** Frees versions no open transaction can see and unlinks deleted objects. */
   collectGarbage(): void;
   lastCommitTimestamp(): number;
-  /** Called synchronously, in commit order, for every committed write transaction. */
+  /**
+   * Called synchronously, in commit order, for every committed write transaction and every
+   * schema change that took effect.
+   */
   onCommit(listener: (tx: CommittedTransaction) => void): void;
 }

@@ -74,6 +74,18 @@ test('--also-log-to-stderr copies log lines to stderr; MEMGRAPH_* variables conf
   }
 });
 
+test('--query-execution-timeout-sec aborts a query that runs too long', async () => {
+  const server = await startServer(['--query-execution-timeout-sec=0.2']);
+  try {
+    await withDriver(server.boltUrl, async (driver) => {
+      const error = await driver.executeQuery('UNWIND range(1, 1000) AS a UNWIND range(1, 100000) AS b RETURN count(*)').catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe('Neo.ClientError.Transaction.TransactionTimedOut');
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
 describe('command line', () => {
   test('an unknown flag exits 2 with the message on stderr', async () => {
     const r = await runMgha(['--bolt-prot=7687']);

@@ -3,6 +3,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { parseFeature } from './features.js';
 import { runScenario, skipReason } from './scenario.js';
+import { clearGraph } from './suite.js';
 
 let server: TestServer;
 let driver: Driver;
@@ -73,4 +74,19 @@ test('parameters reach the query with integer and float types intact', async () 
 test('scenarios needing test procedures are skipped', () => {
   const [s] = parseFeature('Feature: F\n  Scenario: s\n    Given an empty graph\n    And there exists a procedure test.doNothing() :: ():\n      | |\n', 'f.feature');
   expect(skipReason(s)).toBe('needs a test procedure');
+});
+
+test('clearing between scenarios removes data, indexes and constraints', async () => {
+  const session = driver.session();
+  try {
+    for (const q of ['CREATE (:A {p: 1, q: 2})-[:T]->(:B)', 'CREATE INDEX ON :A(p)', 'CREATE INDEX ON :B', 'CREATE CONSTRAINT ON (n:A) ASSERT n.p IS UNIQUE', 'CREATE CONSTRAINT ON (n:A) ASSERT EXISTS (n.q)']) {
+      await session.run(q);
+    }
+    expect(await clearGraph(driver, true)).toBeNull();
+    expect((await session.run('MATCH (n) RETURN count(n) AS c')).records[0].get('c').toNumber()).toBe(0);
+    expect((await session.run('SHOW INDEX INFO')).records).toHaveLength(0);
+    expect((await session.run('SHOW CONSTRAINT INFO')).records).toHaveLength(0);
+  } finally {
+    await session.close();
+  }
 });

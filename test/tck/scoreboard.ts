@@ -28,12 +28,23 @@ export class Scoreboard {
     if (outcome.status === 'failed') this.failures.push({ feature: s.feature, line: s.line, name: s.name, reason: outcome.reason });
   }
 
+  /** Per feature file, then per area (the feature's directory), each ending with the total. */
   format(): string {
-    const rows: [string, Tally][] = [...this.byFeature].sort(([a], [b]) => a.localeCompare(b));
+    const byArea = new Map<string, Tally>();
+    for (const [f, t] of this.byFeature) {
+      const area = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.';
+      const a = byArea.get(area) ?? { passed: 0, failed: 0, skipped: 0 };
+      byArea.set(area, { passed: a.passed + t.passed, failed: a.failed + t.failed, skipped: a.skipped + t.skipped });
+    }
+    return `${this.table('feature', this.byFeature)}\n${this.table('area', byArea)}`;
+  }
+
+  private table(title: string, tallies: Map<string, Tally>): string {
+    const rows: [string, Tally][] = [...tallies].sort(([a], [b]) => a.localeCompare(b));
     rows.push(['TOTAL', this.total]);
     const width = Math.max(7, ...rows.map(([f]) => f.length));
     const line = (f: string, p: string, x: string, s: string): string => `${f.padEnd(width)}  ${p.padStart(6)}  ${x.padStart(6)}  ${s.padStart(7)}`;
-    const out = [line('feature', 'passed', 'failed', 'skipped'), '-'.repeat(width + 25)];
+    const out = [line(title, 'passed', 'failed', 'skipped'), '-'.repeat(width + 25)];
     for (const [f, t] of rows) {
       if (f === 'TOTAL') out.push('-'.repeat(width + 25));
       out.push(line(f, String(t.passed), String(t.failed), String(t.skipped)));

@@ -51,7 +51,8 @@ async function healthy(driver: Driver): Promise<boolean> {
   return result;
 }
 
-async function clearGraph(driver: Driver, dropSchema: boolean): Promise<string | null> {
+/** Deletes all nodes (and, if asked, all indexes and constraints); returns an error message or null. */
+export async function clearGraph(driver: Driver, dropSchema: boolean): Promise<string | null> {
   const session = driver.session();
   try {
     await session.run('MATCH (n) DETACH DELETE n');
@@ -64,7 +65,9 @@ async function clearGraph(driver: Driver, dropSchema: boolean): Promise<string |
       for (const r of (await session.run('SHOW CONSTRAINT INFO')).records) {
         const type = r.get('constraint type') as string;
         const label = r.get('label') as string;
-        const props = (r.get('properties') as string[]).map((p) => `n.\`${p}\``);
+        // Memgraph shows one property as a string (existence) and several as a list (unique).
+        const raw = r.get('properties') as string | string[];
+        const props = (Array.isArray(raw) ? raw : [raw]).map((p) => `n.\`${p}\``);
         const assert = type === 'unique' ? `${props.join(', ')} IS UNIQUE` : `EXISTS (${props[0]})`;
         await session.run(`DROP CONSTRAINT ON (n:\`${label}\`) ASSERT ${assert}`);
       }

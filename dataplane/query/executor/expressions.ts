@@ -145,7 +145,8 @@ function isConstant(e: Expr, locals: ReadonlySet<string> = new Set()): boolean {
     case 'Case':
       return c(e.subject) && e.whens.every((w) => c(w.when) && c(w.then)) && c(e.otherwise);
     case 'FunctionCall':
-      return !isAggregateCall(e) && e.name !== 'exists' && e.args.every((a) => c(a));
+      // Only calls on plain literals count: inside comprehensions openCypher reports at run time.
+      return !isAggregateCall(e) && e.name !== 'exists' && e.args.every((a) => c(a, new Set()));
     case 'ListComprehension':
     case 'Quantifier': {
       const inner = new Set([...locals, e.variable]);

@@ -29,6 +29,17 @@ function clockFunctions(kind: TemporalKind): FunctionDef[] {
   return [now, ...clocks, truncate];
 }
 
+// Memgraph's singular map keys for duration({day: 1, hour: 2}).
+const SINGULAR_UNITS: Record<string, DurationUnit> = {
+  day: 'days',
+  hour: 'hours',
+  minute: 'minutes',
+  second: 'seconds',
+  millisecond: 'milliseconds',
+  microsecond: 'microseconds',
+  nanosecond: 'nanoseconds',
+};
+
 function duration(v: Value): Value {
   if (v === null) return null;
   if (typeof v === 'string') return parseDurationText(v);
@@ -36,10 +47,12 @@ function duration(v: Value): Value {
   if (!(v instanceof Map)) throw typeError(`duration() expected a STRING or MAP but got ${typeName(v)}`);
   const units: Partial<Record<DurationUnit, bigint | number>> = {};
   for (const [key, x] of v) {
-    if (!(DURATION_UNITS as readonly string[]).includes(key)) throw argumentError(`duration(): unknown field '${key}'`);
+    const unit = SINGULAR_UNITS[key] ?? key;
+    if (!(DURATION_UNITS as readonly string[]).includes(unit)) throw argumentError(`duration(): unknown field '${key}'`);
     if (x === null) return null;
     if (typeof x !== 'bigint' && typeof x !== 'number') throw typeError(`duration(): ${key} must be a number`);
-    units[key as DurationUnit] = x;
+    if (units[unit as DurationUnit] !== undefined) throw argumentError(`duration(): ${unit} given twice`);
+    units[unit as DurationUnit] = x;
   }
   return durationFromUnits(units);
 }

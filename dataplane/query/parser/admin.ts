@@ -10,21 +10,21 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (c.isKw('SHOW')) return parseShow(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('INDEX', 1) && c.isKw('ON', 2)) return parseIndex(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('CONSTRAINT', 1)) return parseConstraint(c);
-  if (c.isKw('CREATE') && c.isKw('SNAPSHOT', 1)) return system(c, 2, []);
+  if (c.isKw('CREATE') && c.isKw('SNAPSHOT', 1)) {
+    c.i += 2;
+    return system(c, ['CREATE', 'SNAPSHOT']);
+  }
   if (c.isKw('SET') && c.isKw('REPLICATION', 1)) return parseSetReplicationRole(c);
   if (c.isKw('REGISTER') && c.isKw('REPLICA', 1)) return parseRegisterReplica(c);
   if (c.isKw('DROP') && c.isKw('REPLICA', 1)) {
     c.i += 2;
-    return system(c, 0, ['DROP', 'REPLICA'], [c.expectName('a replica name')]);
+    return system(c, ['DROP', 'REPLICA'], [c.expectName('a replica name')]);
   }
   return null;
 }
 
-/** Builds a System statement; `take` more keyword tokens are consumed into words first. */
-function system(c: Cursor, take: number, words: string[], args: Value[] = []): Statement {
-  const out = [...words];
-  for (let k = 0; k < take; k++) out.push(c.tokens[c.i++].text.toUpperCase());
-  return { kind: 'System', words: out, args, text: c.text.trim() };
+function system(c: Cursor, words: string[], args: Value[] = []): Statement {
+  return { kind: 'System', words, args, text: c.text.trim() };
 }
 
 function parseShow(c: Cursor): Statement {
@@ -90,7 +90,7 @@ function parseSetReplicationRole(c: Cursor): Statement {
     if (c.tok.kind !== 'int') throw c.error('a port number');
     args.push(c.tokens[c.i++].int);
   }
-  return { kind: 'System', words, args, text: c.text.trim() };
+  return system(c, words, args);
 }
 
 function parseRegisterReplica(c: Cursor): Statement {
@@ -101,5 +101,5 @@ function parseRegisterReplica(c: Cursor): Statement {
   c.expectKw('TO');
   if (c.tok.kind !== 'string') throw c.error('the replica address as a string');
   const address = c.tokens[c.i++].text;
-  return { kind: 'System', words: ['REGISTER', 'REPLICA', mode, 'TO'], args: [name, address], text: c.text.trim() };
+  return system(c, ['REGISTER', 'REPLICA', mode, 'TO'], [name, address]);
 }

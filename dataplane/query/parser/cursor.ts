@@ -7,19 +7,29 @@ import { tokenize, type Token } from '../lexer.js';
 
 /** Deeper nesting than this is rejected (each level costs ~15 JS frames). */
 const MAX_DEPTH = 300;
+/**
+ * Deepest AST allowed. Operator chains (`1 + 1 + …`) are parsed iteratively but build
+ * left-deep trees that the analyzer and executor walk recursively, so they count too.
+ */
+const MAX_TREE_DEPTH = 1000;
 
-/** Words that cannot be used as an unquoted variable name in an expression. */
+/**
+ * Words that cannot be an unquoted variable in an expression: clause and operator keywords
+ * (so a misplaced keyword reads as a syntax error). Pattern variables may be any name.
+ */
 const RESERVED = new Set([
   'MATCH', 'OPTIONAL', 'WHERE', 'RETURN', 'WITH', 'UNWIND', 'CREATE', 'MERGE', 'SET', 'DELETE',
-  'DETACH', 'REMOVE', 'FOREACH', 'CALL', 'YIELD', 'UNION', 'ORDER', 'SKIP', 'LIMIT', 'AS', 'ON',
+  'DETACH', 'REMOVE', 'FOREACH', 'CALL', 'YIELD', 'UNION', 'ORDER', 'SKIP', 'LIMIT', 'AS',
   'AND', 'OR', 'XOR', 'NOT', 'IN', 'IS', 'STARTS', 'ENDS', 'CONTAINS', 'CASE', 'WHEN', 'THEN',
-  'ELSE', 'END', 'DISTINCT', 'NULL', 'TRUE', 'FALSE', 'ASC', 'DESC', 'ASCENDING', 'DESCENDING', 'BY',
+  'ELSE', 'DISTINCT', 'NULL', 'TRUE', 'FALSE',
 ]);
 
 export class Cursor {
   readonly tokens: Token[];
   i = 0;
   private depth = 0;
+  /** Estimated depth of the AST being built: nesting levels plus operator-chain links. */
+  private treeDepth = 0;
   /**
    * Results of speculative pattern parses by start token (null = not a pattern), so
    * backtracking never parses the same text as a pattern twice and stays linear.
@@ -107,20 +117,12 @@ export class Cursor {
   }
 
   describe(t: Token = this.tok): string {
-    switch (t.kind) {
-      case 'eof':
-        return 'end of input';
-      case 'string':
-        return 'a string literal';
-      case 'param':
-        return `parameter '$${t.text}'`;
-      default:
-        return `'${this.text.slice(t.offset, t.end)}'`;
-    }
+    return t.kind === 'string' ? 'a string literal' : `'${this.text.slice(t.offset, t.end)}'`;
   }
 
   error(expected: string, t: Token = this.tok): MghaError {
-    return syntaxError(`Invalid input ${this.describe(t)}: expected ${expected}`, t.line, t.column);
+    const found = t.kind === 'eof' ? 'Unexpected end of input' : `Invalid input ${this.describe(t)}`;
+    return syntaxError(`${found}: expected ${expected}`, t.line, t.column);
   }
 
   errorAt(message: string, t: Token = this.tok): MghaError {
@@ -131,10 +133,27 @@ export class Cursor {
     if (++this.depth > MAX_DEPTH) {
       throw this.errorAt(`Query is nested too deeply (more than ${MAX_DEPTH} levels)`);
     }
+    this.link();
   }
 
   leave(): void {
     this.depth--;
+    this.treeDepth--;
+  }
+
+  /** Marks one more link in an operator chain; undo with `unlink(mark)`. */
+  link(): void {
+    if (++this.treeDepth > MAX_TREE_DEPTH) {
+      throw this.errorAt(`Expression is too deeply nested (more than ${MAX_TREE_DEPTH} levels of operators)`);
+    }
+  }
+
+  chainMark(): number {
+    return this.treeDepth;
+  }
+
+  unlink(mark: number): void {
+    this.treeDepth = mark;
   }
 
   /** Runs fn one nesting level deeper. */

@@ -19,12 +19,15 @@ export function parseExpression(c: Cursor): Expr {
 }
 
 function binaryLevel(c: Cursor, op: 'OR' | 'XOR' | 'AND', next: (c: Cursor) => Expr): Expr {
+  const mark = c.chainMark();
   let left = next(c);
   while (c.isKw(op)) {
     const pos = c.pos();
     c.i++;
+    c.link();
     left = { kind: 'Binary', op, left, right: next(c), pos };
   }
+  c.unlink(mark);
   return left;
 }
 
@@ -50,6 +53,7 @@ function parseNot(c: Cursor): Expr {
 const COMPARISON = new Set(['=', '<>', '<', '>', '<=', '>=']);
 
 function parseComparison(c: Cursor): Expr {
+  const mark = c.chainMark();
   const first = parsePredicates(c);
   let result: Expr | null = null;
   let left = first;
@@ -57,17 +61,20 @@ function parseComparison(c: Cursor): Expr {
     const pos = c.pos();
     const op = c.tok.text as '=' | '<>' | '<' | '>' | '<=' | '>=';
     c.i++;
+    c.link();
     const right = parsePredicates(c);
     const cmp: Expr = { kind: 'Binary', op, left, right, pos };
     result = result === null ? cmp : { kind: 'Binary', op: 'AND', left: result, right: cmp, pos };
     left = right;
   }
+  c.unlink(mark);
   return result ?? first;
 }
 
 function parsePredicates(c: Cursor): Expr {
+  const mark = c.chainMark();
   let left = parseAdditive(c);
-  for (;;) {
+  for (;; c.link()) {
     const pos = c.pos();
     if (c.isKw('STARTS') && c.isKw('WITH', 1)) {
       c.i += 2;
@@ -90,40 +97,50 @@ function parsePredicates(c: Cursor): Expr {
       c.expectKw('NULL');
       left = { kind: 'IsNull', operand: left, negated, pos };
     } else {
+      c.unlink(mark);
       return left;
     }
   }
 }
 
 function parseAdditive(c: Cursor): Expr {
+  const mark = c.chainMark();
   let left = parseMultiplicative(c);
   while (c.isPunct('+') || c.isPunct('-')) {
     const pos = c.pos();
     const op = c.tok.text as '+' | '-';
     c.i++;
+    c.link();
     left = { kind: 'Binary', op, left, right: parseMultiplicative(c), pos };
   }
+  c.unlink(mark);
   return left;
 }
 
 function parseMultiplicative(c: Cursor): Expr {
+  const mark = c.chainMark();
   let left = parsePower(c);
   while (c.isPunct('*') || c.isPunct('/') || c.isPunct('%')) {
     const pos = c.pos();
     const op = c.tok.text as '*' | '/' | '%';
     c.i++;
+    c.link();
     left = { kind: 'Binary', op, left, right: parsePower(c), pos };
   }
+  c.unlink(mark);
   return left;
 }
 
 function parsePower(c: Cursor): Expr {
+  const mark = c.chainMark();
   let left = parseUnary(c);
   while (c.isPunct('^')) {
     const pos = c.pos();
     c.i++;
+    c.link();
     left = { kind: 'Binary', op: '^', left, right: parseUnary(c), pos };
   }
+  c.unlink(mark);
   return left;
 }
 
@@ -149,8 +166,9 @@ function isPostfixStart(c: Cursor, n: number): boolean {
 
 /** Atom followed by property lookups, index/slice and label predicates. */
 export function parsePostfix(c: Cursor): Expr {
+  const mark = c.chainMark();
   let expr = parseAtom(c);
-  for (;;) {
+  for (;; c.link()) {
     const pos = c.pos();
     if (c.isPunct('.') && c.isName(1)) {
       c.i++;
@@ -169,6 +187,7 @@ export function parsePostfix(c: Cursor): Expr {
     } else if (c.isPunct(':') && c.isName(1)) {
       expr = { kind: 'HasLabels', subject: expr, labels: parseLabels(c), pos };
     } else {
+      c.unlink(mark);
       return expr;
     }
   }
@@ -277,7 +296,7 @@ function parseFunctionCall(c: Cursor, nameTokens: number): Expr {
   c.expectPunct('(');
   const distinct = c.acceptKw('DISTINCT');
   const args: Expr[] = [];
-  if (!c.isPunct(')')) {
+  if (distinct || !c.isPunct(')')) {
     do args.push(parseExpression(c));
     while (c.acceptPunct(','));
   }

@@ -26,11 +26,13 @@ export function speculatePattern(c: Cursor): PatternPart | null {
   let memo = c.patternMemo.get(start);
   if (memo === undefined) {
     memo = null;
+    const mark = c.chainMark();
     try {
       const part = parsePatternPart(c, false);
       if (part.relationships.length > 0) memo = { part, end: c.i };
     } catch {
       // Not a pattern after all, e.g. `(a) - -1`: the caller parses an expression instead.
+      c.unlink(mark);
     }
     c.patternMemo.set(start, memo);
   }
@@ -86,7 +88,7 @@ function parseChain(c: Cursor): { nodes: NodePattern[]; relationships: Relations
 function parseNodePattern(c: Cursor): NodePattern {
   const pos = c.pos();
   c.expectPunct('(');
-  const variable = c.isVariable() ? c.expectVariable() : null;
+  const variable = c.isName() ? c.expectName() : null;
   const labels = c.isPunct(':') ? parseLabels(c) : [];
   const properties = parseProperties(c);
   c.expectPunct(')');
@@ -112,7 +114,7 @@ function parseRelationshipPattern(c: Cursor): RelationshipPattern {
   let varLength: VarLength | null = null;
   let properties: Expr | null = null;
   if (c.acceptPunct('[')) {
-    variable = c.isVariable() ? c.expectVariable() : null;
+    variable = c.isName() ? c.expectName() : null;
     if (c.acceptPunct(':')) {
       types.push(c.expectName('a relationship type'));
       while (c.acceptPunct('|')) {

@@ -46,10 +46,9 @@ function normalise(fn: string, v: Value): Norm {
 
 /** Exact instant (or local "as if UTC" time when zone is null) in nanoseconds. */
 function instantNanos(day: number, nano: number, zone: Zone | null): bigint {
-  const localNanos = BigInt(day) * 86_400n * NS + BigInt(nano);
-  if (zone === null) return localNanos;
-  const { offsetSeconds } = resolveLocal(zone, day * 86_400 + Math.floor(nano / 1e9));
-  return localNanos - BigInt(offsetSeconds) * NS;
+  if (zone === null) return BigInt(day) * 86_400n * NS + BigInt(nano);
+  const { epochSecond } = resolveLocal(zone, day * 86_400 + Math.floor(nano / 1e9));
+  return BigInt(epochSecond) * NS + BigInt(nano % 1e9);
 }
 
 function prolepticKey(day: number): number {

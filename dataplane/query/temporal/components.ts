@@ -77,6 +77,27 @@ function offsetComponent(offsetSeconds: number, zoneId: string | null, key: stri
   }
 }
 
+const MEMGRAPH_DURATION_UNITS: Record<string, bigint> = {
+  hour: 3_600_000_000_000n,
+  minute: 60_000_000_000n,
+  second: 1_000_000_000n,
+  millisecond: 1_000_000n,
+  microsecond: 1000n,
+  nanosecond: 1n,
+};
+
+/**
+ * Memgraph's singular duration accessors: `day` is the whole days of days+time, the
+ * others the rest after those days in that unit (1 day 2 h 3 min → minute = 123).
+ */
+function memgraphDurationComponent(d: CypherDuration, key: string): Value | undefined {
+  const total = BigInt(d.days) * 86_400_000_000_000n + BigInt(d.seconds) * 1_000_000_000n + BigInt(d.nanos);
+  const days = total / 86_400_000_000_000n;
+  if (key === 'day') return days;
+  const unit = MEMGRAPH_DURATION_UNITS[key];
+  return unit === undefined ? undefined : (total - days * 86_400_000_000_000n) / unit;
+}
+
 function durationComponent(d: CypherDuration, key: string): Value | undefined {
   const months = BigInt(d.months);
   const days = BigInt(d.days);
@@ -124,7 +145,7 @@ function durationComponent(d: CypherDuration, key: string): Value | undefined {
     case 'nanosecondsOfSecond':
       return BigInt(d.nanos);
     default:
-      return undefined;
+      return memgraphDurationComponent(d, key);
   }
 }
 

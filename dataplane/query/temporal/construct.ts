@@ -318,18 +318,14 @@ function fromText(kind: TemporalKind, text: string, nowMs: number): Value {
 
 /** A temporal passed where another kind is wanted, as the equivalent field map. */
 function fromTemporal(kind: TemporalKind, v: Value, nowMs: number): Value {
-  if (!isTagged(v)) throw typeError(`${kind}() cannot be called with ${typeName(v)}`);
   const hasDate = localDay(v) !== null;
   const hasTime = localTime(v, false) !== null;
-  const key = hasDate && hasTime ? 'datetime' : hasDate ? 'date' : hasTime ? 'time' : null;
-  if (key === null) throw typeError(`${kind}() cannot be called with ${typeName(v)}`);
-  if (kind === 'date' && !hasDate) throw typeError(`date() cannot be called with ${typeName(v)}`);
-  if ((kind === 'localtime' || kind === 'time') && !hasTime) throw typeError(`${kind}() cannot be called with ${typeName(v)}`);
-  if ((kind === 'localdatetime' || kind === 'datetime') && !hasDate) {
-    throw typeError(`${kind}() cannot be called with ${typeName(v)}`);
-  }
-  const k = kind === 'date' ? 'date' : kind === 'localtime' || kind === 'time' ? 'time' : key;
-  return fromMap(kind, new Map([[k, v]]), nowMs);
+  const wantsDate = kind !== 'localtime' && kind !== 'time';
+  const wantsTime = kind !== 'date';
+  // Date kinds need a date (a date alone means midnight); time kinds need a time.
+  if (wantsDate ? !hasDate : !hasTime) throw typeError(`${kind}() cannot be called with ${typeName(v)}`);
+  const key = !wantsTime ? 'date' : !wantsDate ? 'time' : hasTime ? 'datetime' : 'date';
+  return fromMap(kind, new Map([[key, v]]), nowMs);
 }
 
 /** date(x), localtime(x), time(x), localdatetime(x), datetime(x); x absent = now. */

@@ -51,7 +51,8 @@ export function parseDateText(text: string): number {
 const TIME_TEXT = /^(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
 
 export function parseLocalTimeText(text: string): number {
-  const m = TIME_TEXT.exec(text);
+  // Memgraph accepts a leading 'T' ('T22:10:32').
+  const m = TIME_TEXT.exec(/^[Tt]\d/.test(text) ? text.slice(1) : text);
   if (m === null) return invalid('time', text);
   const h = checkRange('hour', Number(m[1]), 0, 23);
   const min = checkRange('minute', Number(m[2] ?? 0), 0, 59);

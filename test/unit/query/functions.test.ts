@@ -324,6 +324,15 @@ describe('spatial and misc', () => {
     expect(call('point.withinBBox', new CypherPoint(4326, 0, 0), west, east)).toBe(false);
   });
 
+  test('counter counts per name within one statement context', () => {
+    const f = lookupFunction('counter');
+    const stmt: FunctionContext = { statementTime: 0, nodeById: () => null };
+    const next = (name: string, c: FunctionContext = stmt): Value => f?.fn([name, 10n, 5n], c) ?? null;
+    expect([next('a'), next('a'), next('b'), next('a')]).toEqual([10n, 15n, 10n, 20n]);
+    expect(next('a', { statementTime: 0, nodeById: () => null })).toBe(10n);
+    expect(codeOf(() => f?.fn(['a', 1n, 0n], stmt))).toBe(Codes.ArgumentError);
+  });
+
   test('assert passes true through and fails otherwise', () => {
     expect(call('assert', true)).toBe(true);
     expect(() => call('assert', false, 'boom')).toThrow('boom');

@@ -16,12 +16,17 @@ interface Case {
 
 const accepted: Case[] = [];
 const rejected: (Case & { type: string; detail: string })[] = [];
+/** Scenarios with an expected result table: the table header is the column names. */
+const withColumns: (Case & { header: string[] })[] = [];
 
 for (const s of loadScenarios(path.join(tckRoot(process.cwd()), 'features'))) {
   const expected = s.steps.map((st) => COMPILE_ERROR.exec(st.text)).find((m) => m !== null);
+  const where = `${s.feature}:${s.line}`;
+  const main = s.steps.find((st) => /^executing query/.test(st.text))?.docString;
+  const table = s.steps.find((st) => /^the result should be/.test(st.text))?.table;
+  if (main && table) withColumns.push({ where, query: main, header: table[0] });
   for (const step of s.steps) {
     if (step.docString === null) continue;
-    const where = `${s.feature}:${s.line}`;
     if (/^executing query/.test(step.text) && expected) {
       rejected.push({ where, query: step.docString, type: expected[1], detail: expected[2] });
     } else if (/^(executing query|having executed)/.test(step.text)) {
@@ -68,6 +73,51 @@ describe('openCypher TCK corpus', () => {
     for (const c of [...accepted, ...rejected]) {
       const e = errorOf(c.query);
       if (e !== null && !(e instanceof MghaError)) throw new Error(`${c.where} threw ${String(e)}`);
+    }
+  });
+
+  test('RETURN column names are the source text of unaliased items, as in the result tables', () => {
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const c of withColumns) {
+      const stmt = parse(c.query);
+      if (stmt.kind !== 'Query') continue;
+      const last = stmt.body.parts[0].clauses.at(-1);
+      if (last?.kind !== 'Return' || last.projection.star) continue;
+      compared++;
+      const names = last.projection.items.map((i) => i.name);
+      if (names.join('\u0000') !== c.header.join('\u0000')) mismatches.push(`${c.where}: ${names.join(', ')} vs ${c.header.join(', ')}`);
+    }
+    expect(compared).toBeGreaterThan(2000);
+    expect(mismatches).toEqual([]);
+  });
+
+  test('mutated TCK queries only ever fail with MghaError', () => {
+    // Deterministic LCG so a failure reproduces.
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = '()[]{}-<>:|*.,\'"`$=+/%^!~ aZ09\\\n';
+    const corpus = accepted.map((c) => c.query);
+    for (let k = 0; k < 5000; k++) {
+      let q = corpus[rnd(corpus.length)];
+      for (let e = 1 + rnd(3); e > 0; e--) {
+        const at = rnd(q.length + 1);
+        const op = rnd(3);
+        if (op === 0) q = q.slice(0, at) + q.slice(at + 1);
+        else if (op === 1) q = q.slice(0, at) + alphabet[rnd(alphabet.length)] + q.slice(at);
+        else {
+          const from = rnd(q.length + 1);
+          q = q.slice(0, at) + q.slice(from, from + 10) + q.slice(at);
+        }
+      }
+      try {
+        compile(q);
+      } catch (e) {
+        if (!(e instanceof MghaError)) throw new Error(`${String(e)} for: ${q}`);
+      }
     }
   });
 

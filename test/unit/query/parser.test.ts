@@ -69,6 +69,12 @@ describe('lexer', () => {
     expect(tokenize('12 0x1F 0o17 0').slice(0, 4).map((t) => t.int)).toEqual([12n, 31n, 15n, 0n]);
   });
 
+  test('a leading zero means legacy octal, as in openCypher 9 and Memgraph', () => {
+    expect(tokenize('017 00 0').slice(0, 3).map((t) => t.int)).toEqual([15n, 0n, 0n]);
+    expect(() => tokenize('019')).toThrow(MghaError);
+    expect(tokenize('01.5')[0]).toMatchObject({ kind: 'float', float: 1.5 });
+  });
+
   test('float literals with exponent and leading dot', () => {
     expect(tokenize('1.5 .5 1e3 2E-2 .1e9').slice(0, 5).map((t) => t.float)).toEqual([1.5, 0.5, 1000, 0.02, 1e8]);
   });
@@ -295,6 +301,14 @@ describe('patterns', () => {
     expect(pattern('allShortestPaths((a)-[*]-(b))')).toMatchObject({ pathVariable: null, shortest: 'allShortest' });
   });
 
+  test('pattern variables may be keywords such as end', () => {
+    expect(pattern('(start)-[match]->(end)')).toMatchObject({
+      nodes: [{ variable: 'start' }, { variable: 'end' }],
+      relationships: [{ variable: 'match' }],
+    });
+    expect(returned('MATCH (end) RETURN end').items[0].expression).toMatchObject({ kind: 'Variable', name: 'end' });
+  });
+
   test('keywords may be labels, types and property keys', () => {
     expect(strip(pattern('(n:Match {return: 1})-[:CREATE]->()'))).toMatchObject({
       nodes: [{ labels: ['Match'], properties: { entries: [{ key: 'return' }] } }, {}],
@@ -460,7 +474,7 @@ describe('schema, SHOW and system statements', () => {
 describe('syntax errors', () => {
   test('say what was expected and where', () => {
     expect(syntaxErrorOf('MATCH (n RETURN n').message).toBe("Invalid input 'RETURN': expected ')' (line 1, column 10)");
-    expect(syntaxErrorOf('MATCH (n)\nRETURN n,').message).toBe('Invalid input end of input: expected an expression (line 2, column 10)');
+    expect(syntaxErrorOf('MATCH (n)\nRETURN n,').message).toBe('Unexpected end of input: expected an expression (line 2, column 10)');
     expect(syntaxErrorOf('FOO (n)').message).toMatch(/expected a clause .*\(line 1, column 1\)/);
     expect(syntaxErrorOf('RETURN 1 2').message).toMatch(/'2'.*line 1, column 10/);
   });
@@ -480,6 +494,7 @@ describe('syntax errors', () => {
     'MATCH (n) RETURN n LIMIT',
     "RETURN 'unterminated",
     'RETURN 1 +* 2',
+    'RETURN count(DISTINCT)',
     '',
   ])('rejects %p', (q) => {
     syntaxErrorOf(q);
@@ -493,6 +508,15 @@ describe('syntax errors', () => {
     syntaxErrorOf(`RETURN ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}`);
     syntaxErrorOf(`FOREACH (x IN l | ${'FOREACH (y IN l | '.repeat(5_000)}CREATE ()${')'.repeat(5_001)}`);
     syntaxErrorOf('RETURN ' + '('.repeat(10_000));
+  });
+
+  test('operator chains deeper than the tree-depth cap are SyntaxErrors; long flat lists are fine', () => {
+    for (const op of [' + ', ' AND ', ' < ', ' IN ', '.', ' IS NULL']) {
+      const chain = op === ' IS NULL' ? `x${op.repeat(50_000)}` : Array(50_000).fill('x').join(op);
+      expect(syntaxErrorOf(`RETURN ${chain}`).message).toMatch(/too deeply nested/);
+    }
+    expect(() => parse(`RETURN ${Array(900).fill('1').join(' + ')}`)).not.toThrow();
+    expect(() => parse(`RETURN [${Array(50_000).fill('1').join(', ')}]`)).not.toThrow();
   });
 
   test('moderate nesting still parses', () => {

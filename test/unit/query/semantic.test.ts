@@ -61,7 +61,7 @@ describe('rejected queries (as the TCK classifies them)', () => {
     ['MATCH (a) RETURN b', 'UndefinedVariable'],
     ['MATCH (n) WHERE (n)-[r]->(a) RETURN n', 'UndefinedVariable'],
     ['MATCH (a) RETURN DISTINCT a.name ORDER BY a.age', 'UndefinedVariable'],
-    ['MATCH (a), (b) WITH a ORDER BY b RETURN a', 'UndefinedVariable'],
+    ['MATCH (a), (b), (c) WITH a, b WITH a ORDER BY c RETURN a', 'UndefinedVariable'],
     ['CALL test.my.proc(1) RETURN out', 'UndefinedVariable'],
     ['MATCH (a) CREATE (a)', 'VariableAlreadyBound'],
     ['CREATE (n:Foo), (n:Bar)', 'VariableAlreadyBound'],

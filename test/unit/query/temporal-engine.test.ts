@@ -47,3 +47,7 @@ test('scalar functions and integer arithmetic', async () => {
     ['2024-02-26', '[1, 3, 5]', '3', '1', '8.0', 'A1'],
   ]);
 });
+
+test('counter() is per statement', async () => {
+  expect(await rows("UNWIND [1, 2, 3] AS x RETURN counter('c', 0)")).toEqual([['0'], ['1'], ['2']]);
+});

@@ -76,6 +76,15 @@ describe('constructors', () => {
     expect(formatValue(call('date.statement'))).toBe('2024-02-29');
   });
 
+  test('converting between kinds', () => {
+    const dt = call('datetime', '2020-01-01T10:15+01:00');
+    expect(formatValue(call('datetime', call('date', '2020-01-01')))).toBe('2020-01-01T00:00Z');
+    expect(formatValue(call('date', dt))).toBe('2020-01-01');
+    expect(formatValue(call('time', dt))).toBe('10:15+01:00');
+    expect(formatValue(call('localdatetime', dt))).toBe('2020-01-01T10:15');
+    expect(codeOf(() => call('localtime', call('date', '2020-01-01')))).toBe(Codes.TypeError);
+  });
+
   test('a timezone alone means now in that zone', () => {
     expect(formatValue(call('date', map({ timezone: 'Europe/Stockholm' })))).toBe('2024-03-01');
     expect(formatValue(call('datetime.transaction', 'Europe/Stockholm'))).toBe(
@@ -156,6 +165,17 @@ describe('durations', () => {
     expect(formatValue(call('duration', map({ seconds: 21.545 })))).toBe('PT21.545S');
   });
 
+  test('Memgraph forms: singular map keys, singular accessors, a leading T on times', () => {
+    const d = call('duration', map({ day: 1n, hour: 2n, minute: 3n, second: 4n }));
+    expect(formatValue(d)).toBe('P1DT2H3M4S');
+    expect(temporalComponent(d, 'day')).toBe(1n);
+    expect(temporalComponent(d, 'hour')).toBe(2n);
+    expect(temporalComponent(d, 'minute')).toBe(123n);
+    expect(temporalComponent(d, 'second')).toBe(7384n);
+    expect(formatValue(call('localtime', 'T22:10:32.300600'))).toBe('22:10:32.300600');
+    expect(codeOf(() => call('duration', map({ day: 1n, days: 2n })))).toBe(Codes.ArgumentError);
+  });
+
   test('between, inMonths, inDays, inSeconds', () => {
     const d1 = call('date', '1984-10-11');
     const d2 = call('date', '2015-06-24');
@@ -164,6 +184,12 @@ describe('durations', () => {
     expect(formatValue(call('duration.inDays', d1, d2))).toBe('P11213D');
     expect(formatValue(call('duration.inSeconds', d1, d2))).toBe('PT269112H');
     expect(codeOf(() => call('duration.between', d1, 1n))).toBe(Codes.TypeError);
+  });
+
+  test('between reads a zone-less value in the other value\'s zone, across a DST gap', () => {
+    const end = call('datetime', '2017-03-26T04:00[Europe/Stockholm]');
+    expect(formatValue(call('duration.inSeconds', call('localdatetime', '2017-03-26T01:00'), end))).toBe('PT2H');
+    expect(formatValue(call('duration.inSeconds', call('localdatetime', '2017-03-26T02:30'), end))).toBe('PT30M');
   });
 });
 

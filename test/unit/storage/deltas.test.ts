@@ -108,3 +108,48 @@ describe('redo deltas', () => {
     expect(replica.lastCommitTimestamp()).toBe(5);
   });
 });
+
+describe('schema deltas', () => {
+  test('each schema change that takes effect commits alone with its own timestamp', () => {
+    const { store, log } = recorded();
+    write(store, (tx) => makeVertex(tx, ['P'], { id: 1n }));
+    expect(store.createIndex('P', null)).toBe(true);
+    expect(store.createIndex('P', null)).toBe(false);
+    expect(store.createIndex('P', 'id')).toBe(true);
+    expect(store.createConstraint('unique', 'P', ['id'])).toBe(true);
+    expect(store.createConstraint('exists', 'P', ['id'])).toBe(true);
+    expect(store.dropConstraint('exists', 'P', ['id'])).toBe(true);
+    expect(store.dropIndex('P', null)).toBe(true);
+    expect(store.dropIndex('Q', null)).toBe(false);
+    expect(log.map((c) => c.commitTimestamp)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(log.slice(1).map((c) => c.deltas)).toEqual([
+      [{ op: 'createIndex', label: 'P', property: null }],
+      [{ op: 'createIndex', label: 'P', property: 'id' }],
+      [{ op: 'createConstraint', type: 'unique', label: 'P', properties: ['id'] }],
+      [{ op: 'createConstraint', type: 'exists', label: 'P', properties: ['id'] }],
+      [{ op: 'dropConstraint', type: 'exists', label: 'P', properties: ['id'] }],
+      [{ op: 'dropIndex', label: 'P', property: null }],
+    ]);
+    expect(store.lastCommitTimestamp()).toBe(7);
+
+    const { store: replica, log: replicaLog } = recorded();
+    for (const c of log) replica.applyCommitted(c);
+    expect(replica.indexes()).toEqual(store.indexes());
+    expect(replica.constraints()).toEqual(store.constraints());
+    expect(replica.lastCommitTimestamp()).toBe(7);
+    expect(replicaLog).toEqual(log);
+  });
+
+  test('loadCommitted applies batches at one repeated timestamp without notifying', () => {
+    const { store, log } = recorded();
+    store.loadCommitted({ commitTimestamp: 9, deltas: [{ op: 'createVertex', gid: 3 }] });
+    store.loadCommitted({ commitTimestamp: 9, deltas: [{ op: 'addLabel', gid: 3, label: 'L' }] });
+    store.loadCommitted({ commitTimestamp: 9, deltas: [{ op: 'createIndex', label: 'L', property: null }] });
+    store.reserveGids({ vertex: 10, edge: 4 });
+    expect(log).toEqual([]);
+    expect(store.lastCommitTimestamp()).toBe(9);
+    expect(store.indexes()).toEqual([{ type: 'label', label: 'L', property: null, count: 1 }]);
+    expect(store.nextGids()).toEqual({ vertex: 10, edge: 4 });
+    expect(() => store.loadCommitted({ commitTimestamp: 8, deltas: [{ op: 'createVertex', gid: 0 }] })).toThrow(/before|not after/);
+  });
+});
