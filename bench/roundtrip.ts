@@ -65,9 +65,9 @@ async function main(): Promise<void> {
   try {
     const request = encodeRunPull('RETURN 1');
     const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(server.boltPort)));
-    const responseSize = await conns[0].request(request, 3); // SUCCESS fields, RECORD, SUCCESS summary
+    const responseSize = (await conns[0].request(request, 2)).bytes; // SUCCESS fields, RECORD, SUCCESS summary
 
-    const mgha = await runLoad('mgha_raw_bolt', (c) => conns[c].request(request, 3).then(() => undefined), load);
+    const mgha = await runLoad('mgha_raw_bolt', (c) => conns[c].request(request, 2).then(() => undefined), load);
     conns.forEach((c) => c.close());
 
     const baselineServer = await startBaseline(request.length, responseSize);

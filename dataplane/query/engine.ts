@@ -4,14 +4,15 @@
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Statement } from './ast.js';
-import type { Engine, EngineTransaction, QuerySummary, QueryType, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
+import type { Engine, EngineTransaction, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
 import type { Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import type { Value } from '../values.js';
 import { parse } from './parser.js';
+import { analyze } from './semantic.js';
 import { PlanCache } from './plan-cache.js';
 import { explainLines, planQuery, type Plan } from './planner.js';
-import { checkAllowedInTransaction, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
+import { checkAllowedInTransaction, isSchemaShow, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
 
@@ -21,13 +22,19 @@ export interface SystemResult {
   rows: Value[][];
 }
 
-/** Handles `System` statements; return null when the statement is not yours. */
-export type SystemHandler = (stmt: Statement & { kind: 'System' }, implicit: boolean) => Promise<SystemResult | null>;
+/** Returns the error to report when writes are not allowed right now, or null. */
+export type WriteGuard = () => MghaError | null;
+
+/** A statement the engine does not answer itself: Memgraph system queries and other SHOWs. */
+export type SystemStatement = Statement & { kind: 'System' | 'Show' };
+
+/** Handles system statements; return null when the statement is not yours. */
+export type SystemHandler = (stmt: SystemStatement, implicit: boolean) => Promise<SystemResult | null>;
 
 type Prepared =
   | { kind: 'query'; plan: Plan; explain: boolean }
   | { kind: 'schema'; stmt: SchemaStatement }
-  | { kind: 'system'; stmt: Statement & { kind: 'System' } };
+  | { kind: 'system'; stmt: SystemStatement };
 
 const STAT_NAMES: [keyof WriteStats, string][] = [
   ['nodesCreated', 'nodes-created'],
@@ -46,6 +53,7 @@ export class QueryEngine implements Engine {
   private readonly cache: PlanCache<Prepared>;
   private maintenance: NodeJS.Timeout | null = null;
   private systemHandler: SystemHandler | null = null;
+  private writeGuard: WriteGuard | null = null;
 
   constructor(
     readonly storage: Storage,
@@ -72,6 +80,19 @@ export class QueryEngine implements Engine {
     this.systemHandler = handler;
   }
 
+  /**
+   * Lets replication/HA refuse writes (a REPLICA, a MAIN waiting for promotion): the guard
+   * returns the error to report, or null to allow. Checked before write and schema queries.
+   */
+  setWriteGuard(guard: WriteGuard | null): void {
+    this.writeGuard = guard;
+  }
+
+  checkWritesAllowed(): void {
+    const err = this.writeGuard === null ? null : this.writeGuard();
+    if (err !== null) throw err;
+  }
+
   /** Periodic garbage collection of old versions. */
   startMaintenance(intervalMs: number): void {
     this.stop();
@@ -89,6 +110,7 @@ export class QueryEngine implements Engine {
     const cached = this.cache.get(query);
     if (cached !== undefined) return cached;
     const stmt = parse(query);
+    analyze(stmt);
     let prepared: Prepared;
     if (stmt.kind === 'Query') {
       if (stmt.profile) throw new MghaError(Codes.MemgraphClientError, 'PROFILE is not supported yet.');
@@ -102,7 +124,7 @@ export class QueryEngine implements Engine {
       } finally {
         probe.abort();
       }
-    } else if (stmt.kind === 'System') prepared = { kind: 'system', stmt };
+    } else if (stmt.kind === 'System' || (stmt.kind === 'Show' && !isSchemaShow(stmt.what))) prepared = { kind: 'system', stmt };
     else prepared = { kind: 'schema', stmt };
     if (prepared.kind === 'query') this.cache.set(query, prepared);
     return prepared;
@@ -113,9 +135,12 @@ export class QueryEngine implements Engine {
     this.cache.clear();
   }
 
-  async runSystem(stmt: Statement & { kind: 'System' }, implicit: boolean): Promise<SystemResult> {
+  async runSystem(stmt: SystemStatement, implicit: boolean): Promise<SystemResult> {
     const result = this.systemHandler === null ? null : await this.systemHandler(stmt, implicit);
-    if (result === null) throw new MghaError(Codes.MemgraphClientError, `${stmt.words.join(' ')} is not supported yet.`);
+    if (result === null) {
+      const text = stmt.kind === 'Show' ? `SHOW ${stmt.what}` : stmt.words.join(' ');
+      throw new MghaError(Codes.MemgraphClientError, `${text} is not supported yet.`);
+    }
     return result;
   }
 
@@ -166,6 +191,7 @@ class Transaction implements EngineTransaction {
   private async start(prepared: Prepared, params: Map<string, Value>): Promise<QueryStream> {
     if (prepared.kind === 'schema') {
       if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
+      if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
       return QueryStream.ofRows(r.columns, r.rows, { type: r.type, stats: r.stats, plan: null, notifications: [] });
@@ -175,10 +201,11 @@ class Transaction implements EngineTransaction {
       return QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] });
     }
     const { plan, explain } = prepared;
+    if (plan.type !== 'r' && !explain) this.engine.checkWritesAllowed();
     if (explain) {
+      // Like Memgraph, the plan comes back as rows of a `QUERY PLAN` column (no Bolt plan metadata).
       const lines = explainLines(plan.root);
-      const planMap = new Map<string, Value>([['operatorType', lines.join('\n')]]);
-      return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: planMap, notifications: [] });
+      return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: null, notifications: [] });
     }
     const ctx: ExecContext = { tx: this.tx, params, statementTime: Date.now(), work: 0, slotCount: plan.slotCount };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
@@ -186,6 +213,7 @@ class Transaction implements EngineTransaction {
     const gen = plan.root.run(ctx, arg);
     return new QueryStream(plan.columns, gen, plan.resultSlots, {
       deadline: this.deadline,
+      isActive: () => this.tx.isActive(),
       onError: (e) => this.fail(e),
       summary: () => ({ type: plan.type, stats: statsDiff(before, this.tx.stats), plan: null, notifications: [] }),
     });
@@ -238,6 +266,8 @@ function statsDiff(before: WriteStats, after: WriteStats): Record<string, number
 
 interface StreamHooks {
   deadline: number;
+  /** False once the transaction was rolled back underneath the stream (RESET, shutdown). */
+  isActive: () => boolean;
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
 }
@@ -266,7 +296,7 @@ class QueryStream implements ResultStream {
       fields,
       gen,
       fields.map((_, i) => i),
-      { deadline: Infinity, onError: toMghaError, summary: () => summary },
+      { deadline: Infinity, isActive: () => true, onError: toMghaError, summary: () => summary },
     );
   }
 
@@ -294,6 +324,7 @@ class QueryStream implements ResultStream {
         }
         if (step.value === PAUSE) {
           await yieldToLoop();
+          if (!this.hooks.isActive()) throw new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
           if (Date.now() > this.hooks.deadline) throw timedOut();
           sliceStart = Date.now();
           continue;

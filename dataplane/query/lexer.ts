@@ -82,7 +82,7 @@ export function tokenize(text: string): Token[] {
 
   while (i < text.length) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v' || /\s/u.test(c)) {
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v' || (c > '\x7f' && /\s/u.test(c))) {
       skipTo(i + 1);
       continue;
     }
@@ -97,24 +97,11 @@ export function tokenize(text: string): Token[] {
       skipTo(close + 2);
       continue;
     }
-    const startLine = line;
-    const startLineStart = lineStart;
     const start = i;
+    // Strings and quoted names may span lines: push (at the start position) before skipping.
     if (c === '"' || c === "'") {
       const value = readString(text, i, fail);
-      i = value.end;
-      tokens.push({
-        kind: 'string',
-        text: value.text,
-        int: 0n,
-        float: 0,
-        offset: start,
-        end: i,
-        line: startLine,
-        column: start - startLineStart + 1,
-      });
-      // Strings may span lines.
-      i = start;
+      push('string', start, value.end, value.text);
       skipTo(value.end);
       continue;
     }
@@ -133,17 +120,8 @@ export function tokenize(text: string): Token[] {
           break;
         }
       }
+      push('quoted', start, k, value);
       skipTo(k);
-      tokens.push({
-        kind: 'quoted',
-        text: value,
-        int: 0n,
-        float: 0,
-        offset: start,
-        end: i,
-        line: startLine,
-        column: start - startLineStart + 1,
-      });
       continue;
     }
     if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {

@@ -1,5 +1,17 @@
 // Cypher (openCypher + Memgraph dialect) parser: text → Statement (see ast.ts).
-// Hand-written recursive descent; the grammar lives in parser/*.ts by area.
+// Hand-written recursive descent over lexer.ts tokens; the grammar lives in parser/ by area:
+//   cursor.ts       token lookahead, errors, nesting/tree-depth guards
+//   expressions.ts  precedence climbing, literals, CASE, comprehensions, subquery expressions
+//   patterns.ts     node/relationship patterns, var-length, shortestPath, pattern speculation
+//   clauses.ts      every clause, projections (ReturnItem.name = source text), UNION
+//   admin.ts        index/constraint DDL, SHOW …, System (snapshot/replication) statements
+// AST choices the executor relies on:
+//   - `exists((a)-->())` is FunctionCall `exists` with one PatternPredicate argument;
+//     `EXISTS { … }` / `COUNT { … }` are Subquery expressions.
+//   - `a < b < c` becomes `a < b AND b < c`; `-<int literal>` is folded into a negative Literal.
+//   - `(…)` in an expression is a PatternPredicate only if it parses as a pattern with a
+//     relationship; otherwise it is a parenthesised expression.
+// Compile-time semantic checks are a separate pass: semantic.ts `analyze`.
 
 import { MghaError, syntaxError } from '../errors.js';
 import type { Statement } from './ast.js';

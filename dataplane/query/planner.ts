@@ -5,20 +5,18 @@
 
 import type { Clause, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
-import type { EdgeAccessor, PropertyFilter } from '../storage/types.js';
+import type { EdgeAccessor } from '../storage/types.js';
 import { equals } from './value-ops.js';
 import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
 import { conjuncts, containsAggregate, exprKey, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
-import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ShortestPath, Unwind, VarExpand, type Direction } from './executor/read-ops.js';
+import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
+import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, ShortestPath, Unwind, VarExpand, type Direction } from './executor/read-ops.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
 import { Create, Delete, Foreach, Merge, Mutate, checkCreatableRel, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, ExecContext, Operator, Row } from './executor/types.js';
 
 /** What the planner may ask storage (index availability and sizes). */
-export interface Catalog {
-  hasIndex(label: string, property: string | null): boolean;
-  estimateCount(label?: string, property?: string): number;
-}
+export type Catalog = IndexCatalog;
 
 export interface Plan {
   root: Operator;
@@ -74,6 +72,9 @@ class Env implements CompileEnv {
   slotOf(name: string): number | undefined {
     return this.vars.get(name);
   }
+  kindOf(name: string): string | undefined {
+    return this.planner.kindOf(this.vars, name);
+  }
   withLocals(names: string[]): { env: CompileEnv; slots: number[] } {
     const vars = new Map(this.vars);
     const slots = names.map((n) => {
@@ -90,12 +91,10 @@ class Env implements CompileEnv {
     return { op, env: new Env(this.planner, vars) };
   }
   querySubplan(body: QueryBody): Operator {
-    return this.planner.planBody(body, new Map(this.vars)).root;
+    return this.planner.planBody(body, new Map(this.vars), true).root;
   }
 }
 
-const RANGE_OPS = new Set(['<', '<=', '>', '>=']);
-const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
 
 class Planner {
   slotCount = 0;
@@ -113,11 +112,12 @@ class Planner {
     return new Env(this, vars, agg);
   }
 
-  planBody(body: QueryBody, outer: Vars): { root: Operator; columns: string[]; slots: number[] } {
+  /** `openEnd`: an EXISTS/COUNT subquery may end with a reading clause. */
+  planBody(body: QueryBody, outer: Vars, openEnd = false): { root: Operator; columns: string[]; slots: number[] } {
     if (new Set(body.unions).size > 1) throw compileError('Invalid combination of UNION and UNION ALL.');
-    let first = this.planSingle(body.parts[0], outer, null);
+    let first = this.planSingle(body.parts[0], outer, null, openEnd);
     for (let i = 1; i < body.parts.length; i++) {
-      const next = this.planSingle(body.parts[i], outer, first.slots);
+      const next = this.planSingle(body.parts[i], outer, first.slots, openEnd);
       if (next.columns.length !== first.columns.length || next.columns.some((c, j) => c !== first.columns[j])) {
         throw compileError('All sub queries in an UNION must have the same column names.');
       }
@@ -127,12 +127,13 @@ class Planner {
     return first;
   }
 
-  private planSingle(q: SingleQuery, outer: Vars, forcedSlots: number[] | null): { root: Operator; columns: string[]; slots: number[] } {
+  private planSingle(q: SingleQuery, outer: Vars, forcedSlots: number[] | null, openEnd: boolean): { root: Operator; columns: string[]; slots: number[] } {
     const vars = new Map(outer);
     const clauses = q.clauses;
     const last = clauses[clauses.length - 1];
     if (last === undefined) throw compileError('Empty query.');
     const lastKind = last.kind;
+    if (openEnd && last.kind !== 'Return') return { root: this.planClauses(new Once(), vars, clauses), columns: [], slots: [] };
     if (lastKind === 'Match' || lastKind === 'With' || lastKind === 'Unwind') {
       throw compileError(`Query cannot conclude with ${lastKind.toUpperCase()} (must be RETURN or an update clause).`);
     }
@@ -237,7 +238,7 @@ class Planner {
 
   // ---------------------------------------------------------------- MATCH
 
-  private kindOf(vars: Vars, name: string): Kind | undefined {
+  kindOf(vars: Vars, name: string): Kind | undefined {
     const slot = vars.get(name);
     return slot === undefined ? undefined : (this.kinds.get(slot) ?? 'any');
   }
@@ -418,68 +419,40 @@ class Planner {
 
   private scanCost(n: NodePattern, mc: MatchCtx): number {
     if (mc.vars.has(n.variable as string)) return -1;
+    if (this.idLookupFor(n, mc) !== null) return 0;
     const idx = this.indexFor(n, mc);
     if (idx !== null) return idx.cost;
     if (n.labels.length > 0) return Math.min(...n.labels.map((l) => this.catalog.estimateCount(l)));
     return this.catalog.estimateCount() * 2 + 1;
   }
 
-  /** The best label+property index lookup for a node pattern, from pending equality/range conjuncts. */
-  private indexFor(n: NodePattern, mc: MatchCtx): { label: string; property: string; cost: number; filter: (env: CompileEnv) => (row: Row, ctx: ExecContext) => PropertyFilter | null; text: string } | null {
-    const name = n.variable as string;
-    let best: ReturnType<Planner['indexFor']> = null;
-    for (const p of mc.pending) {
-      const e = p.expr;
-      if (e === null || e.kind !== 'Binary' || (e.op !== '=' && !RANGE_OPS.has(e.op))) continue;
-      let prop: Expr = e.left;
-      let other: Expr = e.right;
-      let op: string = e.op;
-      if (!(prop.kind === 'Property' && prop.object.kind === 'Variable' && prop.object.name === name)) {
-        [prop, other] = [e.right, e.left];
-        op = FLIP[op] ?? op;
-      }
-      if (!(prop.kind === 'Property' && prop.object.kind === 'Variable' && prop.object.name === name)) continue;
-      const otherDeps = exprVars(other);
-      if ([...otherDeps].some((d) => d === '*' || (mc.matchNames.has(d) && !mc.vars.has(d)) || d === name)) continue;
-      const key = prop.key;
-      for (const label of n.labels) {
-        if (!this.catalog.hasIndex(label, key)) continue;
-        const est = this.catalog.estimateCount(label, key);
-        const cost = op === '=' ? est / 10 : est / 3;
-        if (best !== null && best.cost <= cost) continue;
-        const valueExpr = other;
-        const rangeOp = op;
-        best = {
-          label,
-          property: key,
-          cost,
-          text: op === '=' ? '' : 'Range',
-          filter: (env) => {
-            const f = compileExpr(valueExpr, env);
-            return (row, ctx) => {
-              const v = f(row, ctx);
-              if (v === null) return null;
-              if (rangeOp === '=') return { kind: 'equal', value: v };
-              const bound = { value: v, inclusive: rangeOp.length === 2 };
-              return rangeOp.startsWith('>') ? { kind: 'range', lower: bound, upper: null } : { kind: 'range', lower: null, upper: bound };
-            };
-          },
-        };
-      }
-    }
-    return best;
+  /** Whether an expression can be evaluated before `name` is bound (for index/id lookups). */
+  private lookupReady(name: string, mc: MatchCtx): (x: Expr) => boolean {
+    return (x) => ![...exprVars(x)].some((d) => d === '*' || d === name || (mc.matchNames.has(d) && !mc.vars.has(d)));
+  }
+
+  private idLookupFor(n: NodePattern, mc: MatchCtx): Expr | null {
+    return idLookup(n.variable as string, mc.pending, this.lookupReady(n.variable as string, mc));
+  }
+
+  private indexFor(n: NodePattern, mc: MatchCtx): IndexChoice | null {
+    return chooseIndex(n, mc.pending, this.lookupReady(n.variable as string, mc), this.catalog);
   }
 
   private bindNode(op: Operator, mc: MatchCtx, n: NodePattern): Operator {
     const name = n.variable as string;
     if (mc.vars.has(name)) {
-      if (n.labels.length > 0) op = this.labelFilter(op, mc, name, n.labels);
+      // A variable bound earlier may hold null (e.g. from OPTIONAL MATCH): it matches nothing.
+      op = this.labelFilter(op, mc, name, n.labels);
       return this.placePending(op, mc, false);
     }
     const slot = this.newSlot();
-    const idx = this.indexFor(n, mc);
+    const byId = this.idLookupFor(n, mc);
+    const idx = byId === null ? this.indexFor(n, mc) : null;
     let scanned: string | null = null;
-    if (idx !== null) {
+    if (byId !== null) {
+      op = new ScanById(op, slot, displayName(name), compileExpr(byId, this.env(mc.vars)));
+    } else if (idx !== null) {
       op = new Scan(op, slot, displayName(name), idx.label, { property: idx.property, filter: idx.filter(this.env(mc.vars)), text: idx.text });
       scanned = idx.label;
     } else if (n.labels.length > 0) {
@@ -707,6 +680,7 @@ class Planner {
         if (e.kind === 'CountStar') aggs.push({ slot, name: null, distinct: false, args: [] });
         else if (e.kind === 'FunctionCall') {
           if (e.args.some(containsAggregate)) throw compileError('Aggregate functions cannot be nested.');
+          if (e.args.some((a) => exprKey(a).includes('"name":"rand"'))) throw compileError('Aggregating a non-deterministic expression (rand()) is not allowed.');
           aggs.push({ slot, name: e.name, distinct: e.distinct, args: e.args.map((a) => compileExpr(a, argEnv)) });
         }
         return slot;

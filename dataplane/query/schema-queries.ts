@@ -17,6 +17,13 @@ export interface SchemaResult {
 
 export type SchemaStatement = Exclude<Statement, { kind: 'Query' } | { kind: 'System' }>;
 
+const SHOWN_HERE = new Set(['INDEX INFO', 'CONSTRAINT INFO', 'STORAGE INFO']);
+
+/** SHOW statements answered here; others (replication, instances …) go to the system handler. */
+export function isSchemaShow(what: string): boolean {
+  return SHOWN_HERE.has(what.replace(/ ON CURRENT DATABASE$/, ''));
+}
+
 /** Memgraph refuses DDL inside explicit (multi-statement) transactions. */
 export function checkAllowedInTransaction(stmt: SchemaStatement): void {
   if (stmt.kind === 'CreateIndex' || stmt.kind === 'DropIndex') {

@@ -4,28 +4,12 @@
 // `parse` then `analyze`. The TCK classifies nearly all of these as SyntaxError, so they
 // use the SyntaxError code; property access on a known non-map value is a TypeError.
 
-import { Codes, MghaError, syntaxError } from '../errors.js';
-import type { Clause, Expr, PatternPart, Pos, Projection, QueryBody, SetItem, SingleQuery, Statement } from './ast.js';
-import {
-  children,
-  containsAggregate,
-  exprKey,
-  freeVariables,
-  isAggregateCall,
-  patternExprs,
-  patternVariables,
-} from './semantic-walk.js';
-
-/** What is statically known about a variable's value. */
-type VarType = 'node' | 'rel' | 'relList' | 'path' | 'any' | 'bool' | 'int' | 'float' | 'string' | 'list' | 'map' | 'null';
-type Scope = Map<string, VarType>;
-
-const NOT_A_MAP: ReadonlySet<VarType> = new Set(['bool', 'int', 'float', 'string', 'list']);
-const NOT_BOOLEAN: ReadonlySet<VarType> = new Set(['int', 'float', 'string', 'list', 'map', 'node', 'rel', 'relList', 'path']);
-const NOT_A_LIST: ReadonlySet<VarType> = new Set(['bool', 'int', 'float', 'string', 'map', 'node', 'rel', 'path']);
-const NOT_NUMERIC: ReadonlySet<VarType> = new Set(['bool', 'string', 'map', 'node', 'rel', 'path']);
-const NUMERIC_OPS: ReadonlySet<string> = new Set(['*', '/', '%', '^']);
-const UPDATING: ReadonlySet<Clause['kind']> = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
+import { syntaxError } from '../errors.js';
+import type { Clause, Expr, PatternPart, QueryBody, SetItem, SingleQuery, Statement } from './ast.js';
+import { checkExpr, checkWhere, NO_AGGREGATES } from './semantic/expressions.js';
+import { analyzeProjection } from './semantic/projections.js';
+import { fail, NOT_A_MAP, requireVariable, staticType, type Scope } from './semantic/scope.js';
+import { patternExprs, patternVariables } from './semantic/walk.js';
 
 export function analyze(stmt: Statement): void {
   if (stmt.kind !== 'Query') return;
@@ -38,15 +22,11 @@ export function analyze(stmt: Statement): void {
   }
 }
 
-function fail(kind: string, message: string, pos: Pos | null): never {
-  throw syntaxError(`${message} [${kind}]`, pos?.line ?? 1, pos?.column ?? 1);
-}
-
 // ---------------------------------------------------------------------------
 // Queries and clauses
 
 /** Returns the result column names (empty if the body ends without RETURN). */
-function analyzeBody(body: QueryBody, outer: Scope, topLevel: boolean): string[] {
+export function analyzeBody(body: QueryBody, outer: Scope, topLevel: boolean): string[] {
   if (new Set(body.unions).size > 1) {
     fail('InvalidClauseComposition', 'Invalid combination of UNION and UNION ALL', body.parts[1].clauses[0]?.pos ?? null);
   }
@@ -125,6 +105,10 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
       return null;
     }
     case 'CallProcedure':
+      // Implicit arguments (taken from parameters) are only allowed in a standalone CALL.
+      if (c.args === null && !standaloneCall) {
+        fail('InvalidArgumentPassingMode', `Procedure call inside a query must have parentheses: ${c.name}(…)`, c.pos);
+      }
       for (const a of c.args ?? []) checkExpr(a, scope, NO_AGGREGATES);
       if (c.yields === '*') {
         if (!standaloneCall) fail('UnexpectedSyntax', 'YIELD * is only allowed in a standalone CALL', c.pos);
@@ -143,19 +127,10 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
   }
 }
 
-function checkWhere(e: Expr, scope: Scope): void {
-  checkExpr(e, scope, WHERE);
-  checkBooleanOperand(e, scope);
-}
-
 function checkSetItem(item: SetItem, scope: Scope): void {
   if (item.kind === 'SetProperty') checkExpr(item.target, scope, NO_AGGREGATES);
   else requireVariable(item.variable, scope, item.pos);
   if (item.kind !== 'SetLabels') checkExpr(item.value, scope, NO_AGGREGATES);
-}
-
-function requireVariable(name: string, scope: Scope, pos: Pos): void {
-  if (!scope.has(name)) fail('UndefinedVariable', `Variable \`${name}\` not defined`, pos);
 }
 
 function checkDeleteTarget(e: Expr, scope: Scope): void {
@@ -226,293 +201,3 @@ function declarePattern(p: PatternPart, scope: Scope, mode: PatternMode, seenRel
   for (const e of patternExprs(p)) checkExpr(e, scope, NO_AGGREGATES);
 }
 
-// ---------------------------------------------------------------------------
-// Projections
-
-function analyzeProjection(proj: Projection, scope: Scope, isWith: boolean, pos: Pos): { scope: Scope; columns: string[] } {
-  if (proj.star && !isWith && scope.size === 0) fail('NoVariablesInScope', 'RETURN * is not allowed when there are no variables in scope', pos);
-  const next: Scope = proj.star ? new Map(scope) : new Map();
-  const names = new Set<string>();
-  for (const item of proj.items) {
-    checkExpr(item.expression, scope, AGGREGATES_ALLOWED);
-    if (isWith && !item.aliased && item.expression.kind !== 'Variable') {
-      fail('NoExpressionAlias', `Expression in WITH must be aliased (use AS): ${item.name}`, item.expression.pos);
-    }
-    const name = !item.aliased && item.expression.kind === 'Variable' ? item.expression.name : item.name;
-    if (names.has(name)) fail('ColumnNameConflict', `Multiple result columns with the same name \`${name}\``, item.expression.pos);
-    names.add(name);
-    next.set(name, staticType(item.expression, scope));
-  }
-  const aggregating = proj.items.some((i) => containsAggregate(i.expression));
-  const keys = groupingKeys(proj);
-  if (aggregating) {
-    for (const item of proj.items) if (containsAggregate(item.expression)) checkAggregatingItem(item.expression, keys);
-  }
-  for (const s of proj.orderBy) checkSortItem(s.expression, proj, scope, next, aggregating, keys);
-  for (const e of [proj.skip, proj.limit]) if (e) checkSkipLimit(e);
-  return { scope: next, columns: proj.star ? [...scope.keys(), ...names] : [...names] };
-}
-
-interface GroupingKeys {
-  /** Non-aggregate items that are a variable or a property access: usable inside aggregating expressions. */
-  simple: Set<string>;
-  /** Other non-aggregate items. */
-  complex: Set<string>;
-  /** Names of grouping keys that are plain variables. */
-  variables: Set<string>;
-  /** Every item expression. */
-  items: Set<string>;
-}
-
-function groupingKeys(proj: Projection): GroupingKeys {
-  const keys: GroupingKeys = { simple: new Set(), complex: new Set(), variables: new Set(), items: new Set() };
-  for (const { expression: e } of proj.items) {
-    keys.items.add(exprKey(e));
-    if (containsAggregate(e)) continue;
-    if (e.kind === 'Variable') keys.variables.add(e.name);
-    (e.kind === 'Variable' || e.kind === 'Property' ? keys.simple : keys.complex).add(exprKey(e));
-  }
-  return keys;
-}
-
-/**
- * Walks e with the variables bound locally by comprehensions, reduce and pattern
- * comprehensions; `visit` returns true when it has handled a node (no descent).
- */
-function walkScoped(e: Expr, locals: ReadonlySet<string>, visit: (x: Expr, locals: ReadonlySet<string>) => boolean): void {
-  if (visit(e, locals)) return;
-  const inner = (names: string[]): ReadonlySet<string> => new Set([...locals, ...names]);
-  switch (e.kind) {
-    case 'ListComprehension':
-    case 'Quantifier':
-      walkScoped(e.list, locals, visit);
-      for (const x of children(e).slice(1)) walkScoped(x, inner([e.variable]), visit);
-      return;
-    case 'Reduce':
-      walkScoped(e.init, locals, visit);
-      walkScoped(e.list, locals, visit);
-      walkScoped(e.expression, inner([e.accumulator, e.variable]), visit);
-      return;
-    case 'PatternComprehension':
-      for (const x of children(e)) walkScoped(x, inner(patternVariables(e.pattern)), visit);
-      return;
-    default:
-      for (const x of children(e)) walkScoped(x, locals, visit);
-  }
-}
-
-/** Outside aggregate calls, an aggregating item may only use grouping keys (variables or property accesses). */
-function checkAggregatingItem(e: Expr, keys: GroupingKeys): void {
-  walkScoped(e, new Set(), (x, locals) => {
-    if (isAggregateCall(x) || keys.simple.has(exprKey(x))) return true;
-    if (x.kind === 'Variable' && !locals.has(x.name) && !keys.variables.has(x.name)) {
-      fail('AmbiguousAggregationExpression', `Aggregation mixed with \`${x.name}\`, which is not a grouping key`, x.pos);
-    }
-    return false;
-  });
-}
-
-/**
- * ORDER BY sees the projected names, plus (unless the projection is DISTINCT or aggregating)
- * the variables in scope before it. An expression equal to a projected one is always fine.
- */
-function checkSortItem(e: Expr, proj: Projection, before: Scope, after: Scope, aggregating: boolean, keys: GroupingKeys): void {
-  if (keys.items.has(exprKey(e))) return;
-  if (!proj.distinct && !aggregating) {
-    checkExpr(e, new Map([...before, ...after]), NO_AGGREGATES);
-    return;
-  }
-  const hasAggregate = containsAggregate(e);
-  walkScoped(e, new Set(), (x, locals) => {
-    const key = exprKey(x);
-    if (hasAggregate && keys.complex.has(key)) {
-      fail('AmbiguousAggregationExpression', 'ORDER BY mixes aggregation with a grouping expression', x.pos);
-    }
-    if (keys.items.has(key)) return true;
-    if (isAggregateCall(x)) {
-      if (!aggregating) fail('InvalidAggregation', 'Aggregation in ORDER BY of a non-aggregating projection', x.pos);
-      // An aggregate that is not projected can only use projected names.
-      checkExpr(x, withLocals(after, [...locals]), AGGREGATES_ALLOWED);
-      return true;
-    }
-    if (x.kind === 'Variable' && !locals.has(x.name)) requireVariable(x.name, after, x.pos);
-    return false;
-  });
-}
-
-function checkSkipLimit(e: Expr): void {
-  if (freeVariables(e).size > 0) fail('NonConstantExpression', 'SKIP and LIMIT must be constant expressions', e.pos);
-  const v = e.kind === 'Literal' ? e.value : e.kind === 'Unary' && e.operand.kind === 'Literal' && e.op === '-' ? negated(e.operand.value) : undefined;
-  if (typeof v === 'number') fail('InvalidArgumentType', 'SKIP and LIMIT take an integer, not a float', e.pos);
-  if (typeof v === 'bigint' && v < 0n) fail('NegativeIntegerArgument', 'SKIP and LIMIT take a non-negative integer', e.pos);
-  if (typeof v === 'string' || typeof v === 'boolean') fail('InvalidArgumentType', 'SKIP and LIMIT take an integer', e.pos);
-}
-
-function negated(v: unknown): unknown {
-  return typeof v === 'number' ? -v : typeof v === 'bigint' ? -v : v;
-}
-
-// ---------------------------------------------------------------------------
-// Expressions
-
-interface ExprContext {
-  aggregatesAllowed: boolean;
-  inAggregate: boolean;
-  patternsAllowed: boolean;
-}
-
-const NO_AGGREGATES: ExprContext = { aggregatesAllowed: false, inAggregate: false, patternsAllowed: false };
-const AGGREGATES_ALLOWED: ExprContext = { aggregatesAllowed: true, inAggregate: false, patternsAllowed: false };
-/** Pattern predicates `(a)-->(b)` are only allowed in WHERE and as the argument of exists(). */
-const WHERE: ExprContext = { aggregatesAllowed: false, inAggregate: false, patternsAllowed: true };
-
-function staticType(e: Expr, scope: Scope): VarType {
-  switch (e.kind) {
-    case 'Literal': {
-      const v = e.value;
-      if (v === null) return 'null';
-      if (typeof v === 'boolean') return 'bool';
-      if (typeof v === 'bigint') return 'int';
-      if (typeof v === 'number') return 'float';
-      if (typeof v === 'string') return 'string';
-      return 'any';
-    }
-    case 'List':
-    case 'ListComprehension':
-    case 'PatternComprehension':
-      return 'list';
-    case 'Map':
-    case 'MapProjection':
-      return 'map';
-    case 'Variable':
-      return scope.get(e.name) ?? 'any';
-    default:
-      return 'any';
-  }
-}
-
-function checkExpr(e: Expr, scope: Scope, ctx: ExprContext): void {
-  switch (e.kind) {
-    case 'Variable':
-      requireVariable(e.name, scope, e.pos);
-      return;
-    case 'Property': {
-      checkExpr(e.object, scope, ctx);
-      const t = staticType(e.object, scope);
-      if (NOT_A_MAP.has(t)) throw new MghaError(Codes.TypeError, `Type mismatch: expected a map, node or relationship but was ${t} (line ${e.pos.line}, column ${e.pos.column})`);
-      if (t === 'path' || t === 'relList') fail('InvalidArgumentType', `Type mismatch: cannot access a property of a ${t === 'path' ? 'path' : 'list'}`, e.pos);
-      return;
-    }
-    case 'FunctionCall':
-    case 'CountStar':
-      if (isAggregateCall(e)) {
-        if (!ctx.aggregatesAllowed) fail('InvalidAggregation', 'Aggregation is not allowed here', e.pos);
-        if (ctx.inAggregate) fail('NestedAggregation', 'Aggregations cannot be nested', e.pos);
-        for (const a of children(e)) checkExpr(a, scope, { ...ctx, aggregatesAllowed: true, inAggregate: true });
-        return;
-      }
-      checkFunctionArguments(e, scope);
-      for (const a of children(e)) checkExpr(a, scope, e.kind === 'FunctionCall' && e.name === 'exists' ? { ...ctx, patternsAllowed: true } : ctx);
-      return;
-    case 'Binary':
-      if (e.op === 'AND' || e.op === 'OR' || e.op === 'XOR') {
-        checkBooleanOperand(e.left, scope);
-        checkBooleanOperand(e.right, scope);
-      }
-      if (NUMERIC_OPS.has(e.op)) {
-        for (const x of [e.left, e.right]) {
-          if (NOT_NUMERIC.has(staticType(x, scope))) fail('InvalidArgumentType', `Type mismatch: ${e.op} expects numbers`, x.pos);
-        }
-      }
-      if (e.op === 'IN' && NOT_A_LIST.has(staticType(e.right, scope))) {
-        fail('InvalidArgumentType', 'Type mismatch: IN expects a list on its right', e.right.pos);
-      }
-      break;
-    case 'Unary':
-      if (e.op === 'NOT') checkBooleanOperand(e.operand, scope);
-      break;
-    case 'MapProjection':
-      requireVariable(e.subject, scope, e.pos);
-      for (const item of e.items) if (item.kind === 'Variable') requireVariable(item.name, scope, e.pos);
-      break;
-    case 'ListComprehension':
-    case 'Quantifier': {
-      checkExpr(e.list, scope, ctx);
-      const inner: Scope = new Map(scope);
-      inner.set(e.variable, elementType(e.list, scope));
-      for (const x of e.kind === 'Quantifier' ? [e.where] : [e.where, e.projection]) if (x) checkExpr(x, inner, local(ctx));
-      return;
-    }
-    case 'Reduce':
-      checkExpr(e.init, scope, ctx);
-      checkExpr(e.list, scope, ctx);
-      checkExpr(e.expression, withLocals(scope, [e.accumulator, e.variable]), local(ctx));
-      return;
-    case 'PatternPredicate':
-      if (!ctx.patternsAllowed) {
-        fail('UnexpectedSyntax', 'A pattern can only be used as a predicate in WHERE or in exists()', e.pos);
-      }
-      // A pattern used as a predicate may not introduce new variables.
-      for (const v of patternVariables(e.pattern)) requireVariable(v, scope, e.pos);
-      for (const x of patternExprs(e.pattern)) checkExpr(x, scope, NO_AGGREGATES);
-      return;
-    case 'PatternComprehension': {
-      const inner = withLocals(scope, patternVariables(e.pattern));
-      for (const x of children(e)) checkExpr(x, inner, local(ctx));
-      return;
-    }
-    case 'Subquery':
-      if (e.query.kind === 'Query') {
-        const updating = e.query.query.parts.flatMap((q) => q.clauses).find((c) => UPDATING.has(c.kind));
-        if (updating) fail('InvalidClauseComposition', `${e.mode.toUpperCase()} subqueries cannot update the graph`, updating.pos);
-        analyzeBody(e.query.query, new Map(scope), false);
-      } else {
-        const inner = withLocals(scope, e.query.patterns.flatMap(patternVariables));
-        for (const x of children(e)) checkExpr(x, inner, WHERE);
-      }
-      return;
-    default:
-      break;
-  }
-  for (const x of children(e)) checkExpr(x, scope, ctx);
-}
-
-function local(ctx: ExprContext): ExprContext {
-  return { ...ctx, aggregatesAllowed: false, inAggregate: false };
-}
-
-/** Argument kinds some functions reject at compile time when the argument's kind is known. */
-const REJECTED_ARGUMENTS: Record<string, ReadonlySet<VarType>> = {
-  labels: new Set(['rel', 'relList', 'path', 'bool', 'int', 'float', 'string', 'list', 'map']),
-  type: new Set(['node', 'relList', 'path', 'bool', 'int', 'float', 'string', 'list', 'map']),
-  properties: new Set(['relList', 'path', 'bool', 'int', 'float', 'string', 'list']),
-  length: new Set(['node', 'rel', 'bool', 'int', 'float', 'map']),
-  size: new Set(['node', 'rel', 'path', 'bool', 'int', 'float', 'map']),
-};
-
-function checkFunctionArguments(e: Expr, scope: Scope): void {
-  if (e.kind !== 'FunctionCall' || e.args.length !== 1) return;
-  const rejected = REJECTED_ARGUMENTS[e.name];
-  const t = staticType(e.args[0], scope);
-  if (rejected?.has(t)) fail('InvalidArgumentType', `Type mismatch: ${e.name}() does not accept a ${t}`, e.args[0].pos);
-}
-
-function checkBooleanOperand(e: Expr, scope: Scope): void {
-  if (NOT_BOOLEAN.has(staticType(e, scope))) {
-    fail('InvalidArgumentType', 'Type mismatch: expected a boolean', e.pos);
-  }
-}
-
-/** The element kind of a list literal whose items all have the same known kind. */
-function elementType(list: Expr, scope: Scope): VarType {
-  if (list.kind !== 'List' || list.items.length === 0) return 'any';
-  const first = staticType(list.items[0], scope);
-  return list.items.every((x) => staticType(x, scope) === first) ? first : 'any';
-}
-
-function withLocals(scope: Scope, names: string[]): Scope {
-  if (names.length === 0) return scope;
-  const inner: Scope = new Map(scope);
-  for (const n of names) if (!inner.has(n)) inner.set(n, 'any');
-  return inner;
-}

@@ -143,20 +143,18 @@ export class InMemoryStorage implements Storage {
   }
 
   /**
-   * Recovery from a snapshot: applies data or schema deltas as committed at
-   * `committed.commitTimestamp`, which may repeat the last commit timestamp (a snapshot
-   * loads in batches at its own timestamp). No onCommit listener is told.
+   * Recovery from a snapshot: applies data or schema deltas (possibly none) as committed
+   * at `committed.commitTimestamp`, which may repeat the last commit timestamp (a
+   * snapshot loads in batches at its own timestamp). No onCommit listener is told.
    */
   loadCommitted(committed: CommittedTransaction): void {
-    const schema = schemaDeltaOf(committed);
-    if (schema === null) {
-      this.replay(committed, false);
-      return;
-    }
     if (committed.commitTimestamp < this.core.lastCommitTs) {
       throw new MghaError(Codes.DatabaseError, `Commit timestamp ${committed.commitTimestamp} is before ${this.core.lastCommitTs}.`);
     }
-    this.applySchema(schema);
+    const schema = schemaDeltaOf(committed);
+    if (schema === null) this.replay(committed, false);
+    else this.applySchema(schema);
+    // Also when there was nothing to apply: the clock moves to the loaded state's timestamp.
     this.core.lastCommitTs = committed.commitTimestamp;
   }
 

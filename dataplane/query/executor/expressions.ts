@@ -15,6 +15,8 @@ import { PAUSE, rowsOf, type Eval, type ExecContext, type Operator, type Row } f
 
 export interface CompileEnv {
   slotOf(name: string): number | undefined;
+  /** What the planner knows a variable holds: 'node', 'rel', 'rels', 'path', 'list', 'value' or 'any'. */
+  kindOf(name: string): string | undefined;
   /** A scope with extra local variables bound to fresh slots. */
   withLocals(names: string[]): { env: CompileEnv; slots: number[] };
   /** Set inside an aggregating projection: returns the slot holding the aggregate's result. */
@@ -146,7 +148,8 @@ function isConstant(e: Expr, locals: ReadonlySet<string> = new Set()): boolean {
       return c(e.subject) && e.whens.every((w) => c(w.when) && c(w.then)) && c(e.otherwise);
     case 'FunctionCall':
       // Only calls on plain literals count: inside comprehensions openCypher reports at run time.
-      return !isAggregateCall(e) && e.name !== 'exists' && e.args.every((a) => c(a, new Set()));
+      // range() is skipped: folding it would build a possibly huge list twice.
+      return !isAggregateCall(e) && e.name !== 'exists' && e.name !== 'range' && e.args.every((a) => c(a, new Set()));
     case 'ListComprehension':
     case 'Quantifier': {
       const inner = new Set([...locals, e.variable]);
@@ -202,6 +205,9 @@ function compileNode(e: Expr, env: CompileEnv): Eval {
       return (row) => row[slot];
     }
     case 'Property': {
+      if (e.object.kind === 'Variable' && env.kindOf(e.object.name) === 'path') {
+        throw compileError(`Cannot access property '${e.key}' of a path.`);
+      }
       const obj = compileExpr(e.object, env);
       const key = e.key;
       return (row, ctx) => propertyOf(obj(row, ctx), key);
@@ -319,6 +325,9 @@ function compileNode(e: Expr, env: CompileEnv): Eval {
       };
     }
     case 'Subquery': {
+      if (e.query.kind === 'Query' && e.query.query.parts.some((p) => p.clauses.some((c) => UPDATING.has(c.kind)))) {
+        throw compileError('An EXISTS or COUNT subquery cannot contain updating clauses.');
+      }
       const op =
         e.query.kind === 'Pattern'
           ? env.matchSubplan(e.query.patterns, e.query.where).op
@@ -522,6 +531,7 @@ function compileCall(e: Expr & { kind: 'FunctionCall' | 'CountStar' }, env: Comp
     const f = compileExpr(arg, env);
     return (row, ctx) => f(row, ctx) !== null;
   }
+  checkArgumentKinds(call.name, call.args, env);
   const def = lookupFunction(call.name);
   if (def === undefined) throw compileError(`Function '${call.name}' doesn't exist.`);
   if (call.args.length < def.minArgs || call.args.length > def.maxArgs) {
@@ -540,6 +550,28 @@ function compileCall(e: Expr & { kind: 'FunctionCall' | 'CountStar' }, env: Comp
       throw gone === undefined ? e : deletedError(gone);
     }
   };
+}
+
+const UPDATING = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
+
+/** Argument kinds a function can never accept, for the cases the planner knows statically. */
+const REJECTED_KINDS: Record<string, string[]> = {
+  length: ['node', 'rel'],
+  type: ['node', 'path'],
+  labels: ['rel', 'path'],
+  size: ['path'],
+};
+
+function checkArgumentKinds(name: string, args: Expr[], env: CompileEnv): void {
+  const arg = args[0];
+  if (arg === undefined) return;
+  if (name !== 'exists' && args.some((a) => a.kind === 'PatternPredicate')) {
+    throw compileError(`A pattern cannot be passed to ${name}(); use a pattern comprehension, COUNT { … } or exists().`);
+  }
+  const rejected = REJECTED_KINDS[name];
+  if (rejected === undefined || arg.kind !== 'Variable') return;
+  const kind = env.kindOf(arg.name);
+  if (kind !== undefined && rejected.includes(kind)) throw compileError(`${name}() cannot be applied to a ${kind === 'rel' ? 'relationship' : kind}.`);
 }
 
 const fnContexts = new WeakMap<ExecContext, FunctionContext>();

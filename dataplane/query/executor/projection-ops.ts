@@ -32,10 +32,11 @@ export class Projection extends Unary {
         yield PAUSE;
         continue;
       }
+      // Every operator yields a row it no longer uses, so the projection can fill it in
+      // place; all items are evaluated first because they read the pre-projection slots.
       const vals = this.items.map(([, f]) => f(row, ctx));
-      const out = row.slice();
-      for (let i = 0; i < vals.length; i++) out[this.items[i][0]] = vals[i];
-      yield out;
+      for (let i = 0; i < vals.length; i++) row[this.items[i][0]] = vals[i];
+      yield row;
     }
   }
   describe(): string {

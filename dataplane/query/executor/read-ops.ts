@@ -4,7 +4,7 @@
 
 import type { EdgeAccessor, PropertyFilter, VertexAccessor } from '../../storage/types.js';
 import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values.js';
-import { PAUSE, rowsOf, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
+import { PAUSE, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 export type Direction = 'out' | 'in' | 'both';
 
@@ -29,14 +29,13 @@ abstract class Unary implements Operator {
   }
 }
 
-/** Scans vertices (all, by label, or by label+property index) and binds them to `slot`. */
-export class Scan extends Unary {
+/** `MATCH (n) WHERE id(n) = x`: a direct lookup (Memgraph's ScanAllById). */
+export class ScanById extends Unary {
   constructor(
     input: Operator,
     private readonly slot: number,
     private readonly varName: string,
-    private readonly label: string | null,
-    private readonly index: { property: string; filter: (row: Row, ctx: ExecContext) => PropertyFilter | null; text: string } | null,
+    private readonly id: Eval,
   ) {
     super(input);
   }
@@ -46,18 +45,52 @@ export class Scan extends Unary {
         yield PAUSE;
         continue;
       }
-      let source: Iterable<VertexAccessor>;
+      const id = this.id(row, ctx);
+      if (typeof id !== 'bigint' || id < 0n || id > BigInt(Number.MAX_SAFE_INTEGER)) continue;
+      const v = ctx.tx.vertex(Number(id));
+      if (v === null) continue;
+      const out = row.slice();
+      out[this.slot] = v;
+      yield out;
+    }
+  }
+  describe(): string {
+    return `ScanAllById (${this.varName})`;
+  }
+}
+
+/** Scans vertices (all, by label, or by label+property index) and binds them to `slot`. */
+export class Scan extends Unary {
+  constructor(
+    input: Operator,
+    private readonly slot: number,
+    private readonly varName: string,
+    private readonly label: string | null,
+    private readonly index: { property: string; filter: (row: Row, ctx: ExecContext) => PropertyFilter[] | null; text: string } | null,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      let sources: Iterable<VertexAccessor>[];
       if (this.index !== null && this.label !== null) {
-        const filter = this.index.filter(row, ctx);
-        if (filter === null) continue;
-        source = ctx.tx.verticesByLabelProperty(this.label, this.index.property, filter);
-      } else if (this.label !== null) source = ctx.tx.verticesByLabel(this.label);
-      else source = ctx.tx.vertices();
-      for (const v of source) {
-        const out = row.slice();
-        out[this.slot] = v;
-        yield out;
-        if (tick(ctx)) yield PAUSE;
+        const filters = this.index.filter(row, ctx);
+        if (filters === null) continue;
+        const { label, index } = this;
+        sources = filters.map((f) => ctx.tx.verticesByLabelProperty(label, index.property, f));
+      } else if (this.label !== null) sources = [ctx.tx.verticesByLabel(this.label)];
+      else sources = [ctx.tx.vertices()];
+      for (const source of sources) {
+        for (const v of source) {
+          const out = row.slice();
+          out[this.slot] = v;
+          yield out;
+          if (tick(ctx)) yield PAUSE;
+        }
       }
     }
   }
@@ -85,15 +118,20 @@ export class Filter extends Unary {
   }
 }
 
-function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<[EdgeAccessor, VertexAccessor]> {
-  if (dir !== 'in') for (const e of v.outEdges(types, to)) yield [e, e.to()];
+/** Relationships of `v` in the direction; use `otherEnd` for the far node. */
+function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
+  if (dir !== 'in') yield* v.outEdges(types, to);
   if (dir !== 'out') {
     for (const e of v.inEdges(types, to)) {
       // A self-loop was already produced by the outgoing side of an undirected pattern.
-      if (dir === 'both' && e.from().gid === e.to().gid) continue;
-      yield [e, e.from()];
+      if (dir === 'both' && e.startId === e.endId) continue;
+      yield e;
     }
   }
+}
+
+function otherEnd(e: EdgeAccessor, v: VertexAccessor): VertexAccessor {
+  return e.startId === v.id ? e.to() : e.from();
 }
 
 /** Single-hop expansion from `fromSlot`; when `toBound` the far node must equal the row's value. */
@@ -120,7 +158,9 @@ export class Expand extends Unary {
       if (!isNode(from)) continue;
       const bound = this.toBound ? row[this.toSlot] : null;
       if (this.toBound && !isNode(bound)) continue;
-      for (const [e, other] of edgesOf(from as VertexAccessor, this.dir, this.types, bound as VertexAccessor | null)) {
+      const start = from as VertexAccessor;
+      for (const e of edgesOf(start, this.dir, this.types, bound as VertexAccessor | null)) {
+        const other = otherEnd(e, start);
         const out = row.slice();
         out[this.relSlot] = e;
         out[this.toSlot] = other;
@@ -175,7 +215,8 @@ export class VarExpand extends Unary {
           yield out;
         }
         if (path.length >= self.max) return;
-        for (const [e, other] of edgesOf(v, self.dir, self.types, null)) {
+        for (const e of edgesOf(v, self.dir, self.types, null)) {
+          const other = otherEnd(e, v);
           if (used.has(e.gid)) continue;
           if (self.edgeFilter !== null && !self.edgeFilter(e, row, ctx)) continue;
           if (tick(ctx)) yield PAUSE;
@@ -236,7 +277,8 @@ export class ShortestPath extends Unary {
     for (let d = 1; d <= this.max && frontier.length > 0 && !found; d++) {
       const next: VertexAccessor[] = [];
       for (const v of frontier) {
-        for (const [e, other] of edgesOf(v, this.dir, this.types, null)) {
+        for (const e of edgesOf(v, this.dir, this.types, null)) {
+          const other = otherEnd(e, v);
           if (this.edgeFilter !== null && !this.edgeFilter(e, row, ctx)) continue;
           const seen = depth.get(other.id);
           if (seen !== undefined && seen < d) continue;

@@ -5,6 +5,11 @@
 import type { StorageTransaction } from '../../storage/types.js';
 import type { Value } from '../../values.js';
 
+/**
+ * One binding of the query's variables. An operator hands each row it yields to its
+ * consumer for good (it never yields the same array twice or keeps changing it), so a
+ * consumer may fill further slots in place.
+ */
 export type Row = Value[];
 
 /** Yielded instead of a row to say "I did a batch of work; the driver may yield now". */

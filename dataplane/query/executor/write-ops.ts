@@ -120,7 +120,7 @@ export class Create extends WriteOp {
     return [out];
   }
   describe(): string {
-    return 'CreateNode/CreateExpand';
+    return this.parts.some((p) => p.rels.length > 0) ? 'CreateExpand' : 'CreateNode';
   }
 }
 

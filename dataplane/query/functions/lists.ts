@@ -1,7 +1,7 @@
 // List functions (and size/length/reverse, which also take strings, maps and paths).
 
 import { argumentError } from '../../errors.js';
-import { isTagged, type Value } from '../../values.js';
+import { isTagged, typeName, type Value } from '../../values.js';
 import { groupKey } from '../value-ops.js';
 import { badArg, intArg, listArg } from './args.js';
 import { def, unary } from './define.js';
@@ -9,6 +9,12 @@ import type { FunctionDef } from './types.js';
 
 // range() materialises its list; refuse sizes that would exhaust the process's memory.
 const MAX_RANGE_LENGTH = 10_000_000n;
+
+// openCypher classifies a non-integer range() bound as an ArgumentError (InvalidArgumentType).
+function rangeArg(v: Value): bigint {
+  if (typeof v !== 'bigint') throw argumentError(`range() expects INTEGER arguments, got ${typeName(v)}`);
+  return v;
+}
 
 function range(start: bigint, end: bigint, step: bigint): bigint[] {
   if (step === 0n) throw argumentError('range() step must not be zero');
@@ -69,7 +75,7 @@ export const listFunctions: FunctionDef[] = [
   def('range', 2, 3, (args) => {
     if (args.some((a) => a === null)) return null;
     const [start, end, step] = args;
-    return range(intArg('range', start), intArg('range', end), step === undefined ? 1n : intArg('range', step));
+    return range(rangeArg(start), rangeArg(end), step === undefined ? 1n : rangeArg(step));
   }),
   def('coalesce', 1, Infinity, (args) => args.find((a) => a !== null) ?? null),
   unary('toSet', (v) => toSet(listArg('toSet', v))),

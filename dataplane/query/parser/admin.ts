@@ -24,7 +24,7 @@ export function parseAdminStatement(c: Cursor): Statement | null {
 }
 
 function system(c: Cursor, words: string[], args: Value[] = []): Statement {
-  return { kind: 'System', words, args, text: c.text.trim() };
+  return { kind: 'System', words, args, text: c.text.trim().replace(/;$/, '').trimEnd() };
 }
 
 function parseShow(c: Cursor): Statement {

@@ -1,5 +1,5 @@
 // Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
-import { Codes } from '../../../dataplane/errors.js';
+import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
 
 test('two open transactions are isolated until commit', async () => {
@@ -97,13 +97,16 @@ test('indexes: DDL, SHOW INDEX INFO, EXPLAIN shows index use', async () => {
     ]),
   );
   const plan = (await rows(e, 'EXPLAIN MATCH (n:Person {id: 7}) RETURN n')).map((r) => r[0]);
-  expect(plan.join('\n')).toContain('ScanAllByLabelProperty (n :Person {id})');
+  expect(plan.join('\n')).toContain('ScanAllByLabelPropertyValue (n :Person {id})');
   expect(plan[0]).toBe(' * Produce {n}');
   expect(plan[plan.length - 1]).toBe(' * Once');
   const range = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id > 5 AND n.id <= 10 RETURN n')).map((r) => r[0]);
   expect(range.join('\n')).toContain('ScanAllByLabelPropertyRange');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id = $x RETURN n.id', { x: 7n })).toEqual([[7]]);
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id > 5 AND n.id <= 8 RETURN n.id ORDER BY n.id')).toEqual([[6], [7], [8]]);
+  const inPlan = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id IN $ids RETURN n')).map((r) => r[0]);
+  expect(inPlan.join('\n')).toContain('ScanAllByLabelPropertyValue');
+  expect(await rows(e, 'MATCH (n:Person) WHERE n.id IN $ids RETURN n.id ORDER BY n.id', { ids: [3n, 1n, 3n, null] })).toEqual([[1], [3]]);
   expect((await run(e, 'DROP INDEX ON :Person(id)')).summary.stats).toEqual({ 'indexes-removed': 1 });
   const t = await e.begin(txOptions(false));
   await expect(runIn(t, 'CREATE INDEX ON :X(y)')).rejects.toThrow('Index manipulation not allowed in multicommand transactions.');
@@ -127,4 +130,35 @@ test('plan cache reuses plans with new parameters', async () => {
   const e = newEngine();
   expect(await rows(e, 'RETURN $a AS a', { a: 1n })).toEqual([[1]]);
   expect(await rows(e, 'RETURN $a AS a', { a: 'x' })).toEqual([['x']]);
+});
+
+test('a write guard refuses writes and DDL but not reads', async () => {
+  const e = newEngine();
+  e.setWriteGuard(() => new MghaError(Codes.ForbiddenOnReadOnlyDatabase, 'Write query forbidden on the replica!'));
+  expect((await errorOf(e, 'CREATE (:X)')).code).toBe(Codes.ForbiddenOnReadOnlyDatabase);
+  expect((await errorOf(e, 'CREATE INDEX ON :X(y)')).code).toBe(Codes.ForbiddenOnReadOnlyDatabase);
+  expect(await rows(e, 'MATCH (n) RETURN count(n)')).toEqual([[0]]);
+  e.setWriteGuard(null);
+  await run(e, 'CREATE (:X)');
+});
+
+test('rolling back under a running pull terminates it cleanly', async () => {
+  const e = newEngine();
+  const t = await e.begin(txOptions(false));
+  const s = await t.run('UNWIND range(1, 100000) AS x RETURN x', params());
+  const pulling = s.pull(-1);
+  await new Promise((r) => setImmediate(r));
+  await t.rollback();
+  await expect(pulling).rejects.toMatchObject({ code: Codes.Terminated });
+});
+
+test('system statements and unknown SHOWs go to the system handler', async () => {
+  const e = newEngine();
+  expect((await errorOf(e, 'SHOW REPLICATION ROLE')).message).toBe('SHOW REPLICATION ROLE is not supported yet.');
+  e.setSystemHandler(async (stmt) => (stmt.kind === 'Show' && stmt.what === 'REPLICATION ROLE' ? { columns: ['replication role'], rows: [['main']] } : null));
+  const r = await run(e, 'SHOW REPLICATION ROLE');
+  expect(r.fields).toEqual(['replication role']);
+  expect(r.rows).toEqual([['main']]);
+  expect(r.summary.type).toBe('s');
+  expect((await errorOf(e, 'SHOW NONSENSE')).code).toBe(Codes.MemgraphClientError);
 });

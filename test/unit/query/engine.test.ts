@@ -170,3 +170,75 @@ describe('expressions', () => {
     expect((await errorOf(e, 'RETURN x')).code).toBe(Codes.SyntaxError);
   });
 });
+
+describe('openCypher compile-time checks', () => {
+  test.each([
+    ['MATCH ()-[r]-() MATCH (r) RETURN r', 'relationship used as a node'],
+    ['WITH 1 AS n MATCH (n) RETURN n', 'value used as a node'],
+    ['MATCH (a) CREATE (a)', 'CREATE of a bound node'],
+    ['MATCH (n) RETURN n.x ORDER BY max(n.y)', 'aggregate in ORDER BY of a non-aggregating RETURN'],
+    ['MATCH (me)--(you) RETURN me.age + count(you.age)', 'ambiguous aggregation expression'],
+    ['RETURN 1 AS a UNION RETURN 1 AS a UNION ALL RETURN 1 AS a', 'mixed UNION and UNION ALL'],
+    ['MATCH (a)-[r]->()-[r]->(a) RETURN a', 'relationship variable repeated in one pattern'],
+    ['RETURN 123 AND true', 'non-boolean literal in AND'],
+    ['MATCH p = ()-->() RETURN length(p), type(p)', 'type() of a path'],
+  ])('%s fails at compile time (%s)', async (query) => {
+    const e = newEngine();
+    expect((await errorOf(e, query)).code).toBe(Codes.SyntaxError);
+  });
+
+  test('MERGE refuses null property values at run time', async () => {
+    const e = newEngine();
+    expect((await errorOf(e, 'MERGE (n:N {p: $v})', { v: null })).code).toBe(Codes.SemanticError);
+  });
+});
+
+describe('paths and deletes', () => {
+  test('variable-length relationships are reported in pattern order whichever end the scan starts', async () => {
+    const e = newEngine();
+    await run(e, 'CREATE (:S {i: 0})-[:R {n: 1}]->({i: 1})-[:R {n: 2}]->(:E {i: 2})');
+    await run(e, 'CREATE INDEX ON :E');
+    const plan = (await rows(e, 'EXPLAIN MATCH p = (s)-[rs*2]->(e:E) RETURN rs')).map((r) => r[0]).join('\n');
+    expect(plan).toContain('ScanAllByLabel (e :E)');
+    expect(await rows(e, 'MATCH p = (s)-[rs*2]->(e:E) RETURN [r IN rs | r.n], [n IN nodes(p) | n.i]')).toEqual([[[1, 2], [0, 1, 2]]]);
+  });
+
+  test('DELETE of a list of paths removes relationships before nodes', async () => {
+    const e = newEngine();
+    await run(e, 'CREATE (a:X)-[:R]->(b:X)-[:R]->(c:X)');
+    await run(e, 'MATCH p = (:X)-[:R]->(:X) WITH collect(p) AS ps DELETE ps');
+    expect(await rows(e, 'MATCH (n) RETURN count(n)')).toEqual([[0]]);
+  });
+
+  test('LIMIT 0 still performs the writes below it', async () => {
+    const e = newEngine();
+    const r = await run(e, 'CREATE (n:N {num: 42}) RETURN n LIMIT 0');
+    expect(r.rows).toEqual([]);
+    expect(r.summary.stats['nodes-created']).toBe(1);
+  });
+});
+
+test('a bound variable holding null matches nothing', async () => {
+  const e = newEngine();
+  await run(e, 'CREATE (:A)');
+  expect(await rows(e, 'OPTIONAL MATCH (x:Missing) MATCH (x) RETURN count(*)')).toEqual([[0]]);
+});
+
+test('MATCH by id(n) uses a direct lookup', async () => {
+  const e = newEngine();
+  await run(e, "CREATE (:A {n: 'x'}), (:A {n: 'y'})");
+  const [[id]] = (await run(e, "MATCH (a:A {n: 'y'}) RETURN id(a)")).rows;
+  const plan = (await rows(e, 'EXPLAIN MATCH (a) WHERE id(a) = $id RETURN a')).map((r) => r[0]).join('\n');
+  expect(plan).toContain('ScanAllById (a)');
+  expect(await rows(e, 'MATCH (a:A) WHERE id(a) = $id RETURN a.n', { id })).toEqual([['y']]);
+  expect(await rows(e, 'MATCH (a) WHERE id(a) = 999999 RETURN a')).toEqual([]);
+});
+
+test('EXISTS and COUNT subqueries', async () => {
+  const e = newEngine();
+  await run(e, 'CREATE (:P {n: 1})-[:R]->(:Q), (:P {n: 2})');
+  expect(await rows(e, 'MATCH (p:P) RETURN p.n, COUNT { MATCH (p)-->() } AS c, EXISTS { MATCH (p)-->(q) RETURN q } AS x ORDER BY p.n')).toEqual([
+    [1, 1, true],
+    [2, 0, false],
+  ]);
+});

@@ -113,7 +113,7 @@ describe('list functions', () => {
     expect(call('range', 0n, 1n, -123n)).toEqual([]);
     expect(call('range', 3n, 0n)).toEqual([]);
     expect(codeOf(() => call('range', 0n, 3n, 0n))).toBe(Codes.ArgumentError);
-    expect(codeOf(() => call('range', 0n, 1.5))).toBe(Codes.TypeError);
+    expect(codeOf(() => call('range', 0n, 1.5))).toBe(Codes.ArgumentError); // TCK List11 [5]: InvalidArgumentType is an ArgumentError
   });
 
   test('coalesce returns the first non-null', () => {

@@ -95,6 +95,9 @@ describe('lexer', () => {
     const toks = tokenize('// first\nMATCH /* a\nb */ (n)');
     expect(toks[0]).toMatchObject({ text: 'MATCH', line: 2, column: 1 });
     expect(toks[1]).toMatchObject({ text: '(', line: 3, column: 6 });
+    const [str, after] = tokenize("  'a\nb' x");
+    expect(str).toMatchObject({ kind: 'string', text: 'a\nb', line: 1, column: 3 });
+    expect(after).toMatchObject({ text: 'x', line: 2, column: 4 });
   });
 
   test('parameters by name, number and backtick', () => {
@@ -460,7 +463,7 @@ describe('schema, SHOW and system statements', () => {
         text: 'REGISTER REPLICA r1 STRICT_SYNC TO "127.0.0.1:10000"',
       },
     ],
-    ['DROP REPLICA r1', { kind: 'System', words: ['DROP', 'REPLICA'], args: ['r1'], text: 'DROP REPLICA r1' }],
+    ['DROP REPLICA r1 ;', { kind: 'System', words: ['DROP', 'REPLICA'], args: ['r1'], text: 'DROP REPLICA r1' }],
   ])('%s', (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -41,6 +41,7 @@ describe('accepted queries', () => {
     'MATCH (n) CALL { WITH n RETURN n.x AS x } RETURN x',
     'CALL db.labels() YIELD label RETURN label',
     'CALL db.labels() YIELD *',
+    'CALL db.labels',
     'WITH null AS a OPTIONAL MATCH p = (a)-[r]->() RETURN p',
     'MATCH ()-[r1]->()-[r2]->() WITH [r1, r2] AS rs MATCH (a)-[rs*]->(b) RETURN a',
     'MATCH (a) MERGE (a)-[:T]->(b) ON CREATE SET b.x = a.x RETURN b',
@@ -86,6 +87,7 @@ describe('rejected queries (as the TCK classifies them)', () => {
     ['MATCH (n) WHERE exists { MATCH (n)-->(m) SET m.x = 1 } RETURN n', 'InvalidClauseComposition'],
     ['MATCH (n) RETURN n SKIP n.x', 'NonConstantExpression'],
     ['RETURN 1 LIMIT -1', 'NegativeIntegerArgument'],
+    ['RETURN count(rand())', 'NonConstantExpression'],
     ['RETURN 1 SKIP 1.5', 'InvalidArgumentType'],
     ['RETURN 123 AND true', 'InvalidArgumentType'],
     ['MATCH (n) WHERE (n) RETURN n', 'InvalidArgumentType'],
@@ -102,6 +104,7 @@ describe('rejected queries (as the TCK classifies them)', () => {
     ['MATCH (n) RETURN (n)-->()', 'UnexpectedSyntax'],
     ['MATCH (n) RETURN size((n)-->())', 'UnexpectedSyntax'],
     ['CALL p.q() YIELD * RETURN x', 'UnexpectedSyntax'],
+    ['CALL p.q YIELD out RETURN out', 'InvalidArgumentPassingMode'],
   ])('%s → %s', (q, kind) => {
     const e = rejection(q);
     expect(e.code).toBe(Codes.SyntaxError);

@@ -1,8 +1,8 @@
 // Pure helpers over expressions for the semantic pass: children, free variables,
 // aggregate detection and structural equality (positions ignored).
 
-import type { Expr, PatternPart } from './ast.js';
-import { isAggregateName } from './aggregates.js';
+import type { Expr, PatternPart } from '../ast.js';
+import { isAggregateName } from '../aggregates.js';
 
 export function isAggregateCall(e: Expr): boolean {
   return e.kind === 'CountStar' || (e.kind === 'FunctionCall' && isAggregateName(e.name));
