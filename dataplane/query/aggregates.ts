@@ -6,21 +6,9 @@ import { typeName, type Value } from '../values.js';
 import { add } from './operators.js';
 import { groupKey, orderCompare } from './value-ops.js';
 
-const NAMES = new Set([
-  'count',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'collect',
-  'stdev',
-  'stdevp',
-  'percentilecont',
-  'percentiledisc',
-]);
-
+/** True for the (lower-case) name of an aggregate function. */
 export function isAggregateName(name: string): boolean {
-  return NAMES.has(name);
+  return ACCUMULATORS.has(name);
 }
 
 export interface Accumulator {
@@ -160,44 +148,25 @@ class Distinct implements Accumulator {
   }
 }
 
+/** Every aggregate function by lower-case name, with how to start a group's accumulator. */
+const ACCUMULATORS: ReadonlyMap<string, () => Accumulator> = new Map<string, () => Accumulator>([
+  ['count', () => new Count(false)],
+  ['sum', () => new Sum()],
+  ['avg', () => new Avg()],
+  ['min', () => new MinMax(1)],
+  ['max', () => new MinMax(-1)],
+  ['collect', () => new Collect()],
+  ['stdev', () => new StDev(false)],
+  ['stdevp', () => new StDev(true)],
+  ['percentilecont', () => new Percentile(true)],
+  ['percentiledisc', () => new Percentile(false)],
+]);
+
 /** `name` null means count(*). */
 export function createAccumulator(name: string | null, distinct: boolean): Accumulator {
-  let acc: Accumulator;
-  switch (name) {
-    case null:
-      return new Count(true);
-    case 'count':
-      acc = new Count(false);
-      break;
-    case 'sum':
-      acc = new Sum();
-      break;
-    case 'avg':
-      acc = new Avg();
-      break;
-    case 'min':
-      acc = new MinMax(1);
-      break;
-    case 'max':
-      acc = new MinMax(-1);
-      break;
-    case 'collect':
-      acc = new Collect();
-      break;
-    case 'stdev':
-      acc = new StDev(false);
-      break;
-    case 'stdevp':
-      acc = new StDev(true);
-      break;
-    case 'percentilecont':
-      acc = new Percentile(true);
-      break;
-    case 'percentiledisc':
-      acc = new Percentile(false);
-      break;
-    default:
-      throw argumentError(`Unknown aggregate function ${name}().`);
-  }
+  if (name === null) return new Count(true);
+  const start = ACCUMULATORS.get(name);
+  if (start === undefined) throw argumentError(`Unknown aggregate function ${name}().`);
+  const acc = start();
   return distinct ? new Distinct(acc) : acc;
 }

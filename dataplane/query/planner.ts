@@ -2,18 +2,20 @@
 // Variables get slot indexes here; MATCH patterns start at the cheapest node (bound >
 // label+property index > label index > full scan) and expand outwards; WHERE conjuncts are
 // pushed down to the first point where all their variables are bound.
+// The statement has passed `analyze` (semantic.ts), so the planner does not repeat its
+// scoping, binding, aggregation and CREATE/MERGE pattern checks.
 
 import type { Clause, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
-import type { EdgeAccessor } from '../storage/types.js';
 import { equals } from './value-ops.js';
 import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
-import { conjuncts, containsAggregate, exprKey, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
+import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
+import { exprKey } from './semantic/walk.js';
 import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
-import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, ShortestPath, Unwind, VarExpand, type Direction } from './executor/read-ops.js';
+import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, ShortestPath, Unwind, VarExpand, type Direction, type EdgeFilter } from './executor/read-ops.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
-import { Create, Delete, Foreach, Merge, Mutate, checkCreatableRel, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
-import type { Eval, ExecContext, Operator, Row } from './executor/types.js';
+import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
+import type { Eval, Operator } from './executor/types.js';
 
 /** What the planner may ask storage (index availability and sizes). */
 export type Catalog = IndexCatalog;
@@ -27,6 +29,7 @@ export interface Plan {
   type: 'r' | 'w' | 'rw';
 }
 
+/** `body` must have passed `analyze`. */
 export function planQuery(body: QueryBody, catalog: Catalog): Plan {
   const planner = new Planner(catalog);
   const { root, columns, slots } = planner.planBody(body, new Map());
@@ -114,7 +117,6 @@ class Planner {
 
   /** `openEnd`: an EXISTS/COUNT subquery may end with a reading clause. */
   planBody(body: QueryBody, outer: Vars, openEnd = false): { root: Operator; columns: string[]; slots: number[] } {
-    if (new Set(body.unions).size > 1) throw compileError('Invalid combination of UNION and UNION ALL.');
     let first = this.planSingle(body.parts[0], outer, null, openEnd);
     for (let i = 1; i < body.parts.length; i++) {
       const next = this.planSingle(body.parts[i], outer, first.slots, openEnd);
@@ -170,7 +172,6 @@ class Planner {
       }
       case 'Unwind': {
         const list = compileExpr(c.expression, this.env(vars));
-        if (vars.has(c.variable)) throw compileError(`Variable \`${c.variable}\` already declared.`);
         const slot = this.newSlot();
         vars.set(c.variable, slot);
         return new Unwind(op, list, slot);
@@ -186,7 +187,7 @@ class Planner {
       case 'Create': {
         this.writes = true;
         const before = new Set(vars.keys());
-        const parts = c.patterns.map((p) => this.createSpec(nameAnonymous(p), vars, before, false));
+        const parts = c.patterns.map((p) => this.createSpec(nameAnonymous(p), vars, before));
         return new Create(op, parts);
       }
       case 'Merge':
@@ -201,10 +202,8 @@ class Planner {
         return new Mutate(op, c.items.map((it) => this.removeItem(it, vars)), 'RemoveProperties');
       case 'Delete': {
         this.writes = true;
-        for (const e of c.expressions) {
-          if (e.kind === 'HasLabels') throw compileError('DELETE cannot remove labels; use REMOVE.');
-          if (e.kind === 'Literal' || e.kind === 'Binary' || e.kind === 'Unary') throw compileError('DELETE expects a node, relationship or path.');
-        }
+        // The semantic pass rejects label expressions and operators; it lets literals such as null through.
+        if (c.expressions.some((e) => e.kind === 'Literal')) throw compileError('DELETE expects a node, relationship or path.');
         const env = this.env(vars);
         return new Delete(op, c.expressions.map((e) => compileExpr(e, env)), c.detach);
       }
@@ -361,18 +360,17 @@ class Planner {
       const name = r.variable as string;
       const slot = this.newSlot();
       const vl = r.varLength ?? { min: 1, max: 1 };
-      op = new ShortestPath(
-        op,
-        mc.vars.get(nodes[0].variable as string) as number,
-        slot,
-        mc.vars.get(nodes[1].variable as string) as number,
-        r.direction,
-        r.types.length > 0 ? r.types : null,
-        vl.min ?? 1,
-        vl.max ?? Infinity,
-        p.shortest === 'allShortest',
-        this.edgeFilter(r, mc.vars),
-      );
+      const hops = {
+        fromSlot: mc.vars.get(nodes[0].variable as string) as number,
+        relSlot: slot,
+        toSlot: mc.vars.get(nodes[1].variable as string) as number,
+        dir: r.direction,
+        types: r.types.length > 0 ? r.types : null,
+        min: vl.min ?? 1,
+        max: vl.max ?? Infinity,
+        edgeFilter: this.edgeFilter(r, mc.vars),
+      };
+      op = new ShortestPath(op, hops, p.shortest === 'allShortest');
       mc.vars.set(name, slot);
       this.kinds.set(slot, 'rels');
       relSlots.push(slot);
@@ -476,7 +474,7 @@ class Planner {
     });
   }
 
-  private edgeFilter(r: RelationshipPattern, vars: Vars): ((e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean) | null {
+  private edgeFilter(r: RelationshipPattern, vars: Vars): EdgeFilter | null {
     if (r.properties === null) return null;
     const props = compileExpr(r.properties, this.env(vars));
     return (e, row, ctx) => {
@@ -500,7 +498,7 @@ class Planner {
     if (r.varLength !== null) {
       const min = r.varLength.min ?? 1;
       const max = r.varLength.max ?? Infinity;
-      op = new VarExpand(op, fromSlot, relSlot, toSlot, dir, types, min, max, toBound, this.edgeFilter(r, mc.vars), text, reversed);
+      op = new VarExpand(op, { fromSlot, relSlot, toSlot, dir, types, min, max, edgeFilter: this.edgeFilter(r, mc.vars) }, toBound, text, reversed);
     } else op = new Expand(op, fromSlot, relSlot, toSlot, dir, types, toBound, text);
     if (relBound !== undefined) {
       // The relationship variable was bound by an earlier clause: the expansion must hit it.
@@ -515,15 +513,12 @@ class Planner {
 
   // ---------------------------------------------------------------- CREATE / MERGE
 
-  private createSpec(p: PatternPart, vars: Vars, before: Set<string>, merge: boolean): CreatePartSpec {
+  private createSpec(p: PatternPart, vars: Vars, before: Set<string>): CreatePartSpec {
     const created = new Set<string>();
     const nodes = p.nodes.map((n) => {
       const name = n.variable as string;
       const declared = before.has(name);
       const bound = declared || created.has(name);
-      if (declared && (n.labels.length > 0 || n.properties !== null || p.nodes.length === 1)) {
-        throw compileError(`Variable \`${name}\` already declared.`);
-      }
       const k = this.kindOf(vars, name);
       if (declared && k !== undefined && k !== 'node' && k !== 'any') throw compileError(`Variable \`${name}\` is not a node.`);
       let slot = vars.get(name);
@@ -537,9 +532,6 @@ class Planner {
     });
     const rels = p.relationships.map((r, i) => {
       const name = r.variable as string;
-      if (before.has(name)) throw compileError(`Variable \`${name}\` already declared.`);
-      if (r.varLength !== null) throw compileError('Variable length relationships cannot be used in CREATE or MERGE.');
-      const type = checkCreatableRel(r.types, r.direction, merge);
       let slot = vars.get(name);
       if (slot === undefined) {
         slot = this.newSlot();
@@ -549,13 +541,12 @@ class Planner {
       const a = nodes[i].slot;
       const b = nodes[i + 1].slot;
       const [from, to] = r.direction === 'in' ? [b, a] : [a, b];
-      return { slot, from, to, type, props: r.properties === null ? null : compileExpr(r.properties, this.env(vars)) };
+      return { slot, from, to, type: r.types[0], props: r.properties === null ? null : compileExpr(r.properties, this.env(vars)) };
     });
     // Later parts of the same CREATE reuse what this part created.
     for (const name of created) before.add(name);
     let path: CreatePartSpec['path'] = null;
     if (p.pathVariable !== null) {
-      if (before.has(p.pathVariable)) throw compileError(`Variable \`${p.pathVariable}\` already declared.`);
       let slot = vars.get(p.pathVariable);
       if (slot === undefined) {
         slot = this.newSlot();
@@ -570,17 +561,9 @@ class Planner {
   private planMerge(op: Operator, vars: Vars, c: Clause & { kind: 'Merge' }): Operator {
     const part = nameAnonymous(c.pattern);
     const before = new Set(vars.keys());
-    for (const n of part.nodes) {
-      if (before.has(n.variable as string) && (n.labels.length > 0 || n.properties !== null || part.nodes.length === 1)) {
-        throw compileError(`Variable \`${n.variable}\` already declared.`);
-      }
-    }
-    for (const r of part.relationships) {
-      if (before.has(r.variable as string)) throw compileError(`Variable \`${r.variable}\` already declared.`);
-    }
     const subVars = new Map(vars);
     const match = this.planMatch(new Once(), subVars, [part], null);
-    const spec = this.createSpec(part, subVars, before, true);
+    const spec = this.createSpec(part, subVars, before);
     for (const [k, v] of subVars) vars.set(k, v);
     const onMatch = c.onMatch.map((it) => this.setItem(it, vars));
     const onCreate = c.onCreate.map((it) => this.setItem(it, vars));
@@ -593,7 +576,6 @@ class Planner {
 
   private setItem(it: SetItem, vars: Vars): Mutation {
     const env = this.env(vars);
-    if (it.kind !== 'SetLabels' && it.value.kind === 'PatternPredicate') throw compileError('A pattern cannot be used as a value in SET.');
     switch (it.kind) {
       case 'SetProperty':
         return setProperty(compileExpr(it.target.object, env), it.target.key, compileExpr(it.value, env));
@@ -624,9 +606,6 @@ class Planner {
     const items: ReturnItem[] = [];
     if (proj.star) {
       const names = [...vars.keys()].filter((n) => !isAnonymous(n)).sort();
-      if (isReturn && names.length === 0 && proj.items.length === 0) {
-        throw compileError('RETURN * is not allowed when there are no variables in scope.');
-      }
       for (const name of names) items.push({ expression: { kind: 'Variable', name, pos: { line: 0, column: 0, offset: 0 } }, name, aliased: true });
     }
     items.push(...proj.items);
@@ -634,10 +613,6 @@ class Planner {
     for (const it of items) {
       if (seen.has(it.name)) throw compileError(`Multiple result columns with the same name '${it.name}' are not supported.`);
       seen.add(it.name);
-      if (it.expression.kind === 'PatternPredicate') throw compileError('A pattern cannot be used as a value; use a pattern comprehension or exists().');
-      if (!isReturn && !it.aliased && it.expression.kind !== 'Variable') {
-        throw compileError('Expression in WITH must be aliased (use AS).');
-      }
     }
     const slots = forcedSlots ?? items.map(() => this.newSlot());
     const oldEnv = this.env(vars);
@@ -648,9 +623,6 @@ class Planner {
       this.kinds.set(slots[i], e.kind === 'Variable' ? (this.kindOf(vars, e.name) ?? 'any') : literalKind(e));
     });
     const aggregating = items.some((it) => containsAggregate(it.expression));
-    if (!aggregating && proj.orderBy.some((s) => containsAggregate(s.expression))) {
-      throw compileError('Aggregation in ORDER BY is only allowed when the projection aggregates.');
-    }
     const aliases = new Map(items.map((it) => [exprKey(it.expression), it.name]));
     const label = isReturn ? `Produce {${items.map((it) => it.name).join(', ')}}` : 'Produce';
     if (!aggregating) {
@@ -679,7 +651,6 @@ class Planner {
         const slot = this.newSlot();
         if (e.kind === 'CountStar') aggs.push({ slot, name: null, distinct: false, args: [] });
         else if (e.kind === 'FunctionCall') {
-          if (e.args.some(containsAggregate)) throw compileError('Aggregate functions cannot be nested.');
           if (e.args.some((a) => exprKey(a).includes('"name":"rand"'))) throw compileError('Aggregating a non-deterministic expression (rand()) is not allowed.');
           aggs.push({ slot, name: e.name, distinct: e.distinct, args: e.args.map((a) => compileExpr(a, argEnv)) });
         }

@@ -1,7 +1,7 @@
 // Small pure AST helpers used by the planner.
 
 import type { Expr, PatternPart, Pos } from '../ast.js';
-import { isAggregateCall } from './expressions.js';
+import { children, exprKey, isAggregateCall } from '../semantic/walk.js';
 
 /** Splits a predicate into its top-level AND conjuncts. */
 export function conjuncts(e: Expr | null): Expr[] {
@@ -12,13 +12,9 @@ export function conjuncts(e: Expr | null): Expr[] {
 
 function patternVars(p: PatternPart, out: Set<string>): void {
   if (p.pathVariable !== null) out.add(p.pathVariable);
-  for (const n of p.nodes) {
-    if (n.variable !== null) out.add(n.variable);
-    if (n.properties !== null) exprVars(n.properties, out);
-  }
-  for (const r of p.relationships) {
-    if (r.variable !== null) out.add(r.variable);
-    if (r.properties !== null) exprVars(r.properties, out);
+  for (const x of [...p.nodes, ...p.relationships]) {
+    if (x.variable !== null) out.add(x.variable);
+    if (x.properties !== null) exprVars(x.properties, out);
   }
 }
 
@@ -27,173 +23,49 @@ function patternVars(p: PatternPart, out: Set<string>): void {
  * are included). Callers intersect with the names they know, so that is harmless.
  */
 export function exprVars(e: Expr, out: Set<string> = new Set(), skipAggregates = false): Set<string> {
-  const visit = (x: Expr | null): void => {
-    if (x !== null) exprVars(x, out, skipAggregates);
-  };
   if (skipAggregates && isAggregateCall(e)) return out;
   switch (e.kind) {
     case 'Variable':
       out.add(e.name);
-      break;
-    case 'Literal':
-    case 'Parameter':
-    case 'CountStar':
-      break;
-    case 'Property':
-      visit(e.object);
-      break;
-    case 'Index':
-      visit(e.object);
-      visit(e.index);
-      break;
-    case 'Slice':
-      visit(e.object);
-      visit(e.from);
-      visit(e.to);
-      break;
-    case 'List':
-      e.items.forEach(visit);
-      break;
-    case 'Map':
-      e.entries.forEach((en) => visit(en.value));
-      break;
+      return out;
     case 'MapProjection':
       out.add(e.subject);
       for (const it of e.items) {
-        if (it.kind === 'Literal') visit(it.value);
+        if (it.kind === 'Literal') exprVars(it.value, out, skipAggregates);
         if (it.kind === 'Variable') out.add(it.name);
       }
-      break;
-    case 'Unary':
-      visit(e.operand);
-      break;
-    case 'Binary':
-      visit(e.left);
-      visit(e.right);
-      break;
-    case 'IsNull':
-      visit(e.operand);
-      break;
-    case 'HasLabels':
-      visit(e.subject);
-      break;
-    case 'FunctionCall':
-      e.args.forEach(visit);
-      break;
-    case 'Case':
-      visit(e.subject);
-      e.whens.forEach((w) => {
-        visit(w.when);
-        visit(w.then);
-      });
-      visit(e.otherwise);
-      break;
-    case 'ListComprehension':
-      visit(e.list);
-      visit(e.where);
-      visit(e.projection);
-      break;
-    case 'Quantifier':
-      visit(e.list);
-      visit(e.where);
-      break;
-    case 'Reduce':
-      visit(e.init);
-      visit(e.list);
-      visit(e.expression);
-      break;
+      return out;
     case 'PatternPredicate':
       patternVars(e.pattern, out);
-      break;
+      return out;
     case 'PatternComprehension':
       patternVars(e.pattern, out);
-      visit(e.where);
-      visit(e.projection);
-      break;
+      if (e.where !== null) exprVars(e.where, out, skipAggregates);
+      exprVars(e.projection, out, skipAggregates);
+      return out;
     case 'Subquery':
       if (e.query.kind === 'Pattern') {
         e.query.patterns.forEach((p) => patternVars(p, out));
-        visit(e.query.where);
+        if (e.query.where !== null) exprVars(e.query.where, out, skipAggregates);
       } else {
         // A full subquery may refer to any outer variable: make it depend on everything.
         out.add('*');
       }
-      break;
+      return out;
+    default:
+      for (const x of children(e)) exprVars(x, out, skipAggregates);
+      return out;
   }
-  return out;
 }
 
-/** True when an aggregate call occurs in the expression (outside nested subqueries). */
+/**
+ * True when an aggregate call occurs in the expression, not looking into patterns and
+ * subqueries (they are compiled in their own scope, without the projection's aggregates).
+ */
 export function containsAggregate(e: Expr): boolean {
   if (isAggregateCall(e)) return true;
-  let found = false;
-  const visit = (x: Expr | null): void => {
-    if (x !== null && !found && containsAggregate(x)) found = true;
-  };
-  switch (e.kind) {
-    case 'Property':
-      visit(e.object);
-      break;
-    case 'Index':
-      visit(e.object);
-      visit(e.index);
-      break;
-    case 'Slice':
-      visit(e.object);
-      visit(e.from);
-      visit(e.to);
-      break;
-    case 'List':
-      e.items.forEach(visit);
-      break;
-    case 'Map':
-      e.entries.forEach((en) => visit(en.value));
-      break;
-    case 'MapProjection':
-      e.items.forEach((it) => {
-        if (it.kind === 'Literal') visit(it.value);
-      });
-      break;
-    case 'Unary':
-    case 'IsNull':
-      visit(e.operand);
-      break;
-    case 'Binary':
-      visit(e.left);
-      visit(e.right);
-      break;
-    case 'HasLabels':
-      visit(e.subject);
-      break;
-    case 'FunctionCall':
-      e.args.forEach(visit);
-      break;
-    case 'Case':
-      visit(e.subject);
-      e.whens.forEach((w) => {
-        visit(w.when);
-        visit(w.then);
-      });
-      visit(e.otherwise);
-      break;
-    case 'ListComprehension':
-      visit(e.list);
-      visit(e.where);
-      visit(e.projection);
-      break;
-    case 'Quantifier':
-      visit(e.list);
-      visit(e.where);
-      break;
-    case 'Reduce':
-      visit(e.init);
-      visit(e.list);
-      visit(e.expression);
-      break;
-    default:
-      break;
-  }
-  return found;
+  if (e.kind === 'PatternPredicate' || e.kind === 'PatternComprehension' || e.kind === 'Subquery') return false;
+  return children(e).some(containsAggregate);
 }
 
 let anonCounter = 0;
@@ -206,11 +78,6 @@ export function nameAnonymous(p: PatternPart): PatternPart {
     nodes: p.nodes.map((n) => ({ ...n, variable: name(n.variable) })),
     relationships: p.relationships.map((r) => ({ ...r, variable: name(r.variable) })),
   };
-}
-
-/** Structural identity of two expressions (ignoring source positions). */
-export function exprKey(e: Expr): string {
-  return JSON.stringify(e, (k, v: unknown) => (k === 'pos' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
 }
 
 /**

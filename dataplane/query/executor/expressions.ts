@@ -9,7 +9,7 @@ import { compare, equals } from '../value-ops.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../operators.js';
 import { lookupFunction, type FunctionContext } from '../functions/index.js';
 import { temporalComponent } from '../temporal.js';
-import { isAggregateName } from '../aggregates.js';
+import { isAggregateCall } from '../semantic/walk.js';
 import { cypherRegex } from './regex.js';
 import { PAUSE, rowsOf, type Eval, type ExecContext, type Operator, type Row } from './types.js';
 
@@ -30,10 +30,6 @@ export interface CompileEnv {
 /** Errors found while compiling a query (openCypher reports them as SyntaxError at compile time). */
 export function compileError(message: string): MghaError {
   return new MghaError(Codes.SyntaxError, message);
-}
-
-export function isAggregateCall(e: Expr): boolean {
-  return e.kind === 'CountStar' || (e.kind === 'FunctionCall' && isAggregateName(e.name));
 }
 
 function entityDeleted(v: Value): boolean {

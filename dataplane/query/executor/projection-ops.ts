@@ -6,19 +6,10 @@ import { createAccumulator, type Accumulator } from '../aggregates.js';
 import { groupKey, orderCompare } from '../value-ops.js';
 import type { Value } from '../../values.js';
 import { nonNegativeInt } from './expressions.js';
-import { PAUSE, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
-
-abstract class Unary implements Operator {
-  constructor(readonly input: Operator) {}
-  abstract run(ctx: ExecContext, arg: Row): Generator<Step>;
-  abstract describe(): string;
-  children(): Operator[] {
-    return [this.input];
-  }
-}
+import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 /** Writes each item into its slot. Items are evaluated against the input row. */
-export class Projection extends Unary {
+export class Projection extends RowMapper {
   constructor(
     input: Operator,
     private readonly items: [number, Eval][],
@@ -26,18 +17,12 @@ export class Projection extends Unary {
   ) {
     super(input);
   }
-  *run(ctx: ExecContext, arg: Row): Generator<Step> {
-    for (const row of this.input.run(ctx, arg)) {
-      if (row === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      // Every operator yields a row it no longer uses, so the projection can fill it in
-      // place; all items are evaluated first because they read the pre-projection slots.
-      const vals = this.items.map(([, f]) => f(row, ctx));
-      for (let i = 0; i < vals.length; i++) row[this.items[i][0]] = vals[i];
-      yield row;
-    }
+  protected map(row: Row, ctx: ExecContext): Row {
+    // Every operator yields a row it no longer uses, so the projection can fill it in
+    // place; all items are evaluated first because they read the pre-projection slots.
+    const vals = this.items.map(([, f]) => f(row, ctx));
+    for (let i = 0; i < vals.length; i++) row[this.items[i][0]] = vals[i];
+    return row;
   }
   describe(): string {
     return this.label;

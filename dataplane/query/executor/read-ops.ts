@@ -4,9 +4,25 @@
 
 import type { EdgeAccessor, PropertyFilter, VertexAccessor } from '../../storage/types.js';
 import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values.js';
-import { PAUSE, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
+import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 export type Direction = 'out' | 'in' | 'both';
+
+/** The property map of a relationship pattern, checked against each candidate relationship. */
+export type EdgeFilter = (e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean;
+
+/** A walk of `min..max` relationships from the node in `fromSlot`; binds the list to `relSlot`, the end node to `toSlot`. */
+export interface Hops {
+  fromSlot: number;
+  relSlot: number;
+  toSlot: number;
+  dir: Direction;
+  /** null: any type. */
+  types: string[] | null;
+  min: number;
+  max: number;
+  edgeFilter: EdgeFilter | null;
+}
 
 export class Once implements Operator {
   *run(_ctx: ExecContext, arg: Row): Generator<Step> {
@@ -20,17 +36,8 @@ export class Once implements Operator {
   }
 }
 
-abstract class Unary implements Operator {
-  constructor(readonly input: Operator) {}
-  abstract run(ctx: ExecContext, arg: Row): Generator<Step>;
-  abstract describe(): string;
-  children(): Operator[] {
-    return [this.input];
-  }
-}
-
 /** `MATCH (n) WHERE id(n) = x`: a direct lookup (Memgraph's ScanAllById). */
-export class ScanById extends Unary {
+export class ScanById extends RowMapper {
   constructor(
     input: Operator,
     private readonly slot: number,
@@ -39,20 +46,14 @@ export class ScanById extends Unary {
   ) {
     super(input);
   }
-  *run(ctx: ExecContext, arg: Row): Generator<Step> {
-    for (const row of this.input.run(ctx, arg)) {
-      if (row === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      const id = this.id(row, ctx);
-      if (typeof id !== 'bigint' || id < 0n || id > BigInt(Number.MAX_SAFE_INTEGER)) continue;
-      const v = ctx.tx.vertex(Number(id));
-      if (v === null) continue;
-      const out = row.slice();
-      out[this.slot] = v;
-      yield out;
-    }
+  protected map(row: Row, ctx: ExecContext): Row | null {
+    const id = this.id(row, ctx);
+    if (typeof id !== 'bigint' || id < 0n || id > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+    const v = ctx.tx.vertex(Number(id));
+    if (v === null) return null;
+    const out = row.slice();
+    out[this.slot] = v;
+    return out;
   }
   describe(): string {
     return `ScanAllById (${this.varName})`;
@@ -178,15 +179,8 @@ export class Expand extends Unary {
 export class VarExpand extends Unary {
   constructor(
     input: Operator,
-    private readonly fromSlot: number,
-    private readonly relSlot: number,
-    private readonly toSlot: number,
-    private readonly dir: Direction,
-    private readonly types: string[] | null,
-    private readonly min: number,
-    private readonly max: number,
+    private readonly hops: Hops,
     private readonly toBound: boolean,
-    private readonly edgeFilter: ((e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean) | null,
     private readonly text: string,
     /** Expanding against the pattern's direction: report the relationships in pattern order. */
     private readonly reversed: boolean,
@@ -194,31 +188,32 @@ export class VarExpand extends Unary {
     super(input);
   }
   *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    const { fromSlot, relSlot, toSlot, dir, types, min, max, edgeFilter } = this.hops;
+    const reversed = this.reversed;
     for (const step of this.input.run(ctx, arg)) {
       if (step === PAUSE) {
         yield PAUSE;
         continue;
       }
       const row: Row = step;
-      const from = row[this.fromSlot];
+      const from = row[fromSlot];
       if (!isNode(from)) continue;
-      const bound = this.toBound ? row[this.toSlot] : null;
+      const bound = this.toBound ? row[toSlot] : null;
       if (this.toBound && !isNode(bound)) continue;
       const path: EdgeAccessor[] = [];
       const used = new Set<number>();
-      const self = this;
       function* dfs(v: VertexAccessor): Generator<Step> {
-        if (path.length >= self.min && (bound === null || (bound as NodeValue).id === v.id)) {
+        if (path.length >= min && (bound === null || (bound as NodeValue).id === v.id)) {
           const out = row.slice();
-          out[self.relSlot] = self.reversed ? path.slice().reverse() : path.slice();
-          out[self.toSlot] = v;
+          out[relSlot] = reversed ? path.slice().reverse() : path.slice();
+          out[toSlot] = v;
           yield out;
         }
-        if (path.length >= self.max) return;
-        for (const e of edgesOf(v, self.dir, self.types, null)) {
+        if (path.length >= max) return;
+        for (const e of edgesOf(v, dir, types, null)) {
           const other = otherEnd(e, v);
           if (used.has(e.gid)) continue;
-          if (self.edgeFilter !== null && !self.edgeFilter(e, row, ctx)) continue;
+          if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;
           if (tick(ctx)) yield PAUSE;
           used.add(e.gid);
           path.push(e);
@@ -239,15 +234,8 @@ export class VarExpand extends Unary {
 export class ShortestPath extends Unary {
   constructor(
     input: Operator,
-    private readonly fromSlot: number,
-    private readonly relSlot: number,
-    private readonly toSlot: number,
-    private readonly dir: Direction,
-    private readonly types: string[] | null,
-    private readonly min: number,
-    private readonly max: number,
+    private readonly hops: Hops,
     private readonly all: boolean,
-    private readonly edgeFilter: ((e: EdgeAccessor, row: Row, ctx: ExecContext) => boolean) | null,
   ) {
     super(input);
   }
@@ -257,29 +245,30 @@ export class ShortestPath extends Unary {
         yield PAUSE;
         continue;
       }
-      const from = row[this.fromSlot];
-      const to = row[this.toSlot];
+      const from = row[this.hops.fromSlot];
+      const to = row[this.hops.toSlot];
       if (!isNode(from) || !isNode(to)) continue;
       for (const rels of this.search(from as VertexAccessor, to.id, row, ctx)) {
         const out = row.slice();
-        out[this.relSlot] = rels;
+        out[this.hops.relSlot] = rels;
         yield out;
       }
     }
   }
   private search(from: VertexAccessor, toId: number, row: Row, ctx: ExecContext): EdgeAccessor[][] {
-    if (from.id === toId && this.min === 0) return [[]];
+    const { dir, types, min, max, edgeFilter } = this.hops;
+    if (from.id === toId && min === 0) return [[]];
     // Level-by-level BFS keeping every predecessor edge on a shortest route (for allShortest).
     const preds = new Map<number, { edge: EdgeAccessor; prev: number }[]>();
     const depth = new Map<number, number>([[from.id, 0]]);
     let frontier: VertexAccessor[] = [from];
     let found = false;
-    for (let d = 1; d <= this.max && frontier.length > 0 && !found; d++) {
+    for (let d = 1; d <= max && frontier.length > 0 && !found; d++) {
       const next: VertexAccessor[] = [];
       for (const v of frontier) {
-        for (const e of edgesOf(v, this.dir, this.types, null)) {
+        for (const e of edgesOf(v, dir, types, null)) {
           const other = otherEnd(e, v);
-          if (this.edgeFilter !== null && !this.edgeFilter(e, row, ctx)) continue;
+          if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;
           const seen = depth.get(other.id);
           if (seen !== undefined && seen < d) continue;
           if (seen === undefined) {
@@ -308,7 +297,7 @@ export class ShortestPath extends Unary {
       }
     };
     walk(toId, []);
-    return results.filter((r) => r.length >= this.min);
+    return results.filter((r) => r.length >= min);
   }
   describe(): string {
     return this.all ? 'AllShortestPaths' : 'ShortestPath';
@@ -347,7 +336,7 @@ export class EdgeUniqueness extends Unary {
 }
 
 /** Builds a path value from node slots and relationship slots (single or list). */
-export class ConstructPath extends Unary {
+export class ConstructPath extends RowMapper {
   constructor(
     input: Operator,
     private readonly slot: number,
@@ -356,15 +345,9 @@ export class ConstructPath extends Unary {
   ) {
     super(input);
   }
-  *run(ctx: ExecContext, arg: Row): Generator<Step> {
-    for (const row of this.input.run(ctx, arg)) {
-      if (row === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      row[this.slot] = buildPath(row, this.nodeSlots, this.relSlots);
-      yield row;
-    }
+  protected map(row: Row): Row {
+    row[this.slot] = buildPath(row, this.nodeSlots, this.relSlots);
+    return row;
   }
   describe(): string {
     return 'ConstructNamedPath';

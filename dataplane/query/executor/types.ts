@@ -46,6 +46,32 @@ export interface Operator {
   children(): Operator[];
 }
 
+/** An operator with one (main) input. */
+export abstract class Unary implements Operator {
+  constructor(readonly input: Operator) {}
+  abstract run(ctx: ExecContext, arg: Row): Generator<Step>;
+  abstract describe(): string;
+  children(): Operator[] {
+    return [this.input];
+  }
+}
+
+/** Turns each input row into at most one output row; the input's PAUSE markers pass through. */
+export abstract class RowMapper extends Unary {
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const out = this.map(row, ctx);
+      if (out !== null) yield out;
+    }
+  }
+  /** The output row for one input row, or null to drop it. */
+  protected abstract map(row: Row, ctx: ExecContext): Row | null;
+}
+
 /** Runs a subplan to completion for one argument row, ignoring PAUSE markers. */
 export function* rowsOf(op: Operator, ctx: ExecContext, arg: Row): Generator<Row> {
   for (const step of op.run(ctx, arg)) if (step !== PAUSE) yield step;

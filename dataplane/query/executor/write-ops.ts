@@ -6,8 +6,7 @@ import type { EdgeAccessor, VertexAccessor } from '../../storage/types.js';
 import { Codes, MghaError, typeError } from '../../errors.js';
 import { isNode, isPath, isRelationship, typeName, type Value } from '../../values.js';
 import { buildPath } from './read-ops.js';
-import { compileError } from './expressions.js';
-import { PAUSE, rowsOf, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
+import { PAUSE, Unary, rowsOf, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 /** Applies `fn` to each input row after the input is fully consumed; `fn` returns output rows. */
 function* eagerly(input: Operator, ctx: ExecContext, arg: Row, fn: (row: Row) => Row[]): Generator<Step> {
@@ -24,15 +23,10 @@ function* eagerly(input: Operator, ctx: ExecContext, arg: Row, fn: (row: Row) =>
   yield* out;
 }
 
-abstract class WriteOp implements Operator {
-  constructor(readonly input: Operator) {}
-  abstract describe(): string;
+abstract class WriteOp extends Unary {
   protected abstract apply(row: Row, ctx: ExecContext): Row[];
   run(ctx: ExecContext, arg: Row): Generator<Step> {
     return eagerly(this.input, ctx, arg, (row) => this.apply(row, ctx));
-  }
-  children(): Operator[] {
-    return [this.input];
   }
 }
 
@@ -303,11 +297,4 @@ export class Foreach extends WriteOp {
   override children(): Operator[] {
     return [this.input, this.body];
   }
-}
-
-/** A MERGE/CREATE relationship must have exactly one type and a direction. */
-export function checkCreatableRel(types: string[], direction: string, merge: boolean): string {
-  if (types.length !== 1) throw compileError('A relationship in CREATE/MERGE must have exactly one type.');
-  if (direction === 'both' && !merge) throw compileError('A relationship in CREATE must have a direction.');
-  return types[0];
 }

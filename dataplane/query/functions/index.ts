@@ -1,7 +1,8 @@
 // The scalar-function registry: lookupFunction(name) by lower-cased name.
-// Aggregations are evaluated by the executor; isAggregateFunctionName() is the one list
-// the parser/planner and executor share to recognise them.
+// Aggregations are not in it: the executor evaluates them, and `../aggregates.ts` holds
+// their names.
 
+import { isAggregateName } from '../aggregates.js';
 import { conversionFunctions } from './conversion.js';
 import { graphFunctions } from './graph.js';
 import { listFunctions } from './lists.js';
@@ -32,19 +33,7 @@ export function lookupFunction(name: string): FunctionDef | undefined {
   return registry.get(name.toLowerCase());
 }
 
-const AGGREGATES = new Set([
-  'count',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'collect',
-  'stdev',
-  'stdevp',
-  'percentilecont',
-  'percentiledisc',
-]);
-
+/** Case-insensitive `isAggregateName`. */
 export function isAggregateFunctionName(name: string): boolean {
-  return AGGREGATES.has(name.toLowerCase());
+  return isAggregateName(name.toLowerCase());
 }

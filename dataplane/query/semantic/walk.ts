@@ -1,5 +1,5 @@
-// Pure helpers over expressions for the semantic pass: children, free variables,
-// aggregate detection and structural equality (positions ignored).
+// Pure helpers over expressions, shared by the semantic pass and the planner: children,
+// free variables, aggregate detection and structural equality (positions ignored).
 
 import type { Expr, PatternPart } from '../ast.js';
 import { isAggregateName } from '../aggregates.js';

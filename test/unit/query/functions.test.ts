@@ -1,4 +1,4 @@
-import { Codes, MghaError } from '../../../dataplane/errors.js';
+import { Codes } from '../../../dataplane/errors.js';
 import {
   isAggregateFunctionName,
   lookupFunction,
@@ -13,6 +13,7 @@ import {
   type NodeValue,
   type Value,
 } from '../../../dataplane/values.js';
+import { codeOf } from './helpers/errors.js';
 
 const a = new MaterializedNode(1, ['A', 'B'], new Map<string, Value>([['name', 'a'], ['n', 1n]]));
 const b = new MaterializedNode(2, [], new Map());
@@ -28,15 +29,6 @@ function call(name: string, ...args: Value[]): Value {
   if (f === undefined) throw new Error(`no function ${name}`);
   if (args.length < f.minArgs || args.length > f.maxArgs) throw new Error(`bad arity for ${name}`);
   return f.fn(args, ctx);
-}
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof MghaError ? e.code : `not-mgha: ${String(e)}`;
-  }
-  return undefined;
 }
 
 describe('registry', () => {

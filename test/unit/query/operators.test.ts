@@ -1,16 +1,8 @@
-import { Codes, MghaError } from '../../../dataplane/errors.js';
+import { Codes } from '../../../dataplane/errors.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../../../dataplane/query/operators.js';
 import { CypherDate, CypherDuration, CypherLocalTime, INT64_MAX, INT64_MIN, type Value } from '../../../dataplane/values.js';
 import { formatValue } from '../../../dataplane/query/temporal.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof MghaError ? e.code : 'not-mgha';
-  }
-  return undefined;
-}
+import { codeOf } from './helpers/errors.js';
 
 describe('arithmetic on numbers', () => {
   test('integer op integer stays integer', () => {

@@ -1,4 +1,4 @@
-import { Codes, MghaError } from '../../../dataplane/errors.js';
+import { Codes } from '../../../dataplane/errors.js';
 import { lookupFunction } from '../../../dataplane/query/functions/index.js';
 import { add, subtract } from '../../../dataplane/query/operators.js';
 import { formatLiteral, formatValue, temporalComponent } from '../../../dataplane/query/temporal.js';
@@ -12,6 +12,7 @@ import {
   PathValue,
   type Value,
 } from '../../../dataplane/values.js';
+import { codeOf } from './helpers/errors.js';
 
 // 2024-02-29T23:30:00.250Z
 const NOW = Date.UTC(2024, 1, 29, 23, 30, 0, 250);
@@ -24,15 +25,6 @@ function call(name: string, ...args: Value[]): Value {
 
 function map(entries: Record<string, Value>): Map<string, Value> {
   return new Map(Object.entries(entries));
-}
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof MghaError ? e.code : `not-mgha: ${String(e)}`;
-  }
-  return undefined;
 }
 
 describe('formatValue / formatLiteral', () => {
