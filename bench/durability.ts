@@ -1,0 +1,178 @@
+// Durability costs (issue #3).
+//
+// write: single-node CREATE per second through neo4j-driver (its client-side CPU shares the
+//   2 cores with the server, see graph-ops.ts), 16 concurrent clients, with the WAL off, with batched flushing (Memgraph's default
+//   --storage-wal-file-flush-every-n-tx=100000) and with an fsync per commit (=1), in the
+//   same run; and PostgreSQL INSERTs with fsync and synchronous_commit on. Targets:
+//   batched ≥ 0.8 × WAL off; fsync per commit ≥ 0.7 × PostgreSQL.
+// recovery: in process, a graph of --nodes vertices and 2 × --nodes edges; seconds to
+//   write a snapshot, to recover from it, and to recover from the WAL alone.
+//
+//   node --max-old-space-size=8192 dist/bench/durability.js [--part=write|recovery|all]
+//        [--nodes=1000000] [--seconds=5] [--trials=3] [--clients=16]
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import neo4j from 'neo4j-driver';
+import pg from 'pg';
+import pino from 'pino';
+import { openDurability, type DurabilityConfig } from '../dataplane/durability/durability.js';
+import { InMemoryStorage } from '../dataplane/storage/storage.js';
+import { startServer } from '../test/helpers/server.js';
+import { argNumber, report, runLoad, type LoadResult } from './lib/harness.js';
+import { startPostgres } from './lib/postgres.js';
+
+const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7) ?? 'all';
+const clients = argNumber('clients', 16);
+const nodes = argNumber('nodes', 1_000_000);
+const load = { clients, seconds: argNumber('seconds', 5), trials: argNumber('trials', 3), warmupSeconds: 1 };
+
+const WAL_MODES: Record<string, string[]> = {
+  wal_off: ['--storage-wal-enabled=false'],
+  wal_batched: ['--storage-wal-file-flush-every-n-tx=100000'],
+  wal_fsync_per_commit: ['--storage-wal-file-flush-every-n-tx=1'],
+};
+
+async function mghaCreates(flags: string[], name: string): Promise<LoadResult> {
+  const server = await startServer([...flags, '--storage-snapshot-on-exit=false']);
+  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: clients + 2 });
+  const sessions = Array.from({ length: clients }, () => driver.session());
+  try {
+    let seq = 0;
+    return await runLoad(name, async (c) => {
+      const i = seq++;
+      await sessions[c].run('CREATE (:M {id: $id, name: $name})', { id: neo4j.int(i), name: `m${i}` });
+    }, load);
+  } finally {
+    await Promise.all(sessions.map((s) => s.close()));
+    await driver.close();
+    await server.stop();
+  }
+}
+
+async function postgresInserts(): Promise<LoadResult> {
+  const server = await startPostgres({ durable: true });
+  const connect = async (): Promise<pg.Client> => {
+    const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'bench', database: 'postgres' });
+    await c.connect();
+    return c;
+  };
+  const admin = await connect();
+  try {
+    await admin.query('CREATE TABLE m (id bigint, name text)');
+    const conns = await Promise.all(Array.from({ length: clients }, connect));
+    let seq = 0;
+    const result = await runLoad('postgresql_durable', async (c) => {
+      await conns[c].query({ name: 'ins', text: 'INSERT INTO m (id, name) VALUES ($1, $2)', values: [seq, `m${seq++}`] });
+    }, load);
+    await Promise.all(conns.map((c) => c.end()));
+    return result;
+  } finally {
+    await admin.end();
+    server.stop();
+  }
+}
+
+async function benchWrites(): Promise<void> {
+  const results: Record<string, LoadResult> = {};
+  for (const [mode, flags] of Object.entries(WAL_MODES)) results[mode] = await mghaCreates(flags, mode);
+  const postgres = await postgresInserts();
+  for (const [mode, r] of Object.entries(results)) report({ bench: 'create', side: `mgha_${mode}`, clients, median_ops_per_sec: r.medianOpsPerSec });
+  report({ bench: 'create', side: 'postgresql_fsync_on', clients, median_ops_per_sec: postgres.medianOpsPerSec });
+  report({ bench: 'create', ratio: 'batched_vs_wal_off', value: results.wal_batched.medianOpsPerSec / results.wal_off.medianOpsPerSec, target: 0.8 });
+  report({ bench: 'create', ratio: 'fsync_per_commit_vs_postgresql', value: results.wal_fsync_per_commit.medianOpsPerSec / postgres.medianOpsPerSec, target: 0.7 });
+}
+
+function durabilityConfig(dataDirectory: string): DurabilityConfig {
+  return {
+    dataDirectory,
+    walEnabled: true,
+    walFileSizeKib: 20480,
+    walFileFlushEveryNTx: 100000,
+    snapshotIntervalSec: 3600,
+    snapshotOnExit: false,
+    snapshotRetentionCount: 3,
+    recoveryOnStartup: true,
+  };
+}
+
+async function benchRecovery(): Promise<void> {
+  const log = pino({ level: 'silent' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-bench-durability-'));
+  try {
+    let storage: InMemoryStorage | null = new InMemoryStorage();
+    const d = await openDurability(durabilityConfig(dir), storage, log);
+    const batch = 10_000;
+    const started = performance.now();
+    for (let from = 0; from < nodes; from += batch) {
+      const tx = storage.begin();
+      for (let i = from; i < Math.min(nodes, from + batch); i++) {
+        const v = tx.createVertex();
+        v.addLabel('N');
+        v.setProperty('id', BigInt(i));
+      }
+      tx.commit();
+    }
+    for (let from = 0; from < nodes; from += batch / 2) {
+      const tx = storage.begin();
+      for (let i = from; i < Math.min(nodes, from + batch / 2); i++) {
+        const a = tx.vertex(i);
+        for (let k = 1; k <= 2; k++) {
+          const b = tx.vertex((i * 7919 + k * 104729) % nodes);
+          if (a !== null && b !== null) tx.createEdge(a, b, 'E');
+        }
+      }
+      tx.commit();
+    }
+    const loadSeconds = (performance.now() - started) / 1000;
+    const counts = storage.counts();
+    await d.close();
+    storage = null;
+    const walBytes = fs.readdirSync(path.join(dir, 'wal')).reduce((n, f) => n + fs.statSync(path.join(dir, 'wal', f)).size, 0);
+    const same = (s: InMemoryStorage, what: string): void => {
+      const c = s.counts();
+      if (c.vertexCount !== counts.vertexCount || c.edgeCount !== counts.edgeCount) throw new Error(`${what} lost objects`);
+    };
+
+    // Each phase in its own function, so the previous graph can be collected.
+    const walPhase = async (): Promise<{ walRecovery: number; snapshotSeconds: number; snapshotBytes: number }> => {
+      const fromWal = new InMemoryStorage();
+      const d2 = await openDurability(durabilityConfig(dir), fromWal, log);
+      same(fromWal, 'WAL recovery');
+      const snapStart = performance.now();
+      const snap = await d2.createSnapshot();
+      const snapshotSeconds = (performance.now() - snapStart) / 1000;
+      await d2.close();
+      return { walRecovery: d2.recovery?.seconds ?? NaN, snapshotSeconds, snapshotBytes: snap.size };
+    };
+    const snapshotPhase = async (): Promise<number> => {
+      const fromSnapshot = new InMemoryStorage();
+      const d3 = await openDurability(durabilityConfig(dir), fromSnapshot, log);
+      if (d3.recovery?.walTransactions !== 0) throw new Error('expected a recovery from the snapshot alone');
+      same(fromSnapshot, 'snapshot recovery');
+      await d3.close();
+      return d3.recovery?.seconds ?? NaN;
+    };
+    const { walRecovery, snapshotSeconds, snapshotBytes } = await walPhase();
+    const snapshotRecovery = await snapshotPhase();
+
+    const common = { vertices: counts.vertexCount, edges: counts.edgeCount };
+    report({ bench: 'graph_build_with_wal', ...common, seconds: loadSeconds, wal_bytes: walBytes });
+    report({ bench: 'snapshot_create', ...common, seconds: snapshotSeconds, bytes: snapshotBytes });
+    report({ bench: 'recovery_from_snapshot', ...common, seconds: snapshotRecovery });
+    report({ bench: 'recovery_from_wal_only', ...common, seconds: walRecovery });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (part === 'write' || part === 'all') await benchWrites();
+  if (part === 'recovery' || part === 'all') await benchRecovery();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,397 @@
+// The durability subsystem of one instance: locks the data directory, recovers, then
+// logs every commit to the WAL (storage onCommit), takes periodic snapshots, applies
+// retention, and answers CREATE SNAPSHOT / SHOW SNAPSHOTS.
+//
+//   <data-directory>/.lock                 owner pid (lock.ts)
+//   <data-directory>/snapshots/            snapshot files (snapshot.ts)
+//   <data-directory>/wal/                  WAL files (wal-writer.ts), wal/.old/ set aside
+//   <data-directory>/replication/epoch.json epoch id + history (epoch.ts)
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { InMemoryStorage } from '../storage/storage.js';
+import type { CommittedTransaction } from '../storage/types.js';
+import type { Value } from '../values.js';
+import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
+import { DataDirectoryLock } from './lock.js';
+import {
+  checkFormatVersions,
+  listWalFiles,
+  recover,
+  snapshotDirectory,
+  walDirectory,
+  type DurabilityLogger,
+  type RecoveryReport,
+} from './recovery.js';
+import { listSnapshots, writeSnapshot, type SnapshotFile } from './snapshot.js';
+import { WalWriter } from './wal-writer.js';
+
+/** Memgraph's durability flags (config.ts parses them) plus the data directory. */
+export interface DurabilityConfig {
+  dataDirectory: string;
+  walEnabled: boolean;
+  walFileSizeKib: number;
+  /** 1 = fsync every commit before it is acknowledged. */
+  walFileFlushEveryNTx: number;
+  /** 0 disables periodic snapshots. */
+  snapshotIntervalSec: number;
+  snapshotOnExit: boolean;
+  snapshotRetentionCount: number;
+  recoveryOnStartup: boolean;
+}
+
+/** What the engine hands a system handler (query/engine.ts `SystemStatement`). */
+export type SystemStatementLike = { kind: 'System'; words: readonly string[] } | { kind: 'Show'; what: string };
+
+/** A configuration or data directory startup must refuse, with what to do about it. */
+export class DurabilityStartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DurabilityStartupError';
+  }
+}
+
+interface DurabilityMetrics {
+  walBytes: Counter;
+  fsyncSeconds: Histogram;
+  snapshotSeconds: Histogram;
+  snapshotBytes: Gauge;
+  recoverySeconds: Gauge;
+}
+
+function createMetrics(registry: Registry, lastDurable: () => number): DurabilityMetrics {
+  const registers = [registry];
+  new Gauge({
+    name: 'mgha_last_durable_timestamp',
+    help: 'Commit timestamp up to which every transaction is on disk (fsynced WAL or snapshot)',
+    registers,
+    collect() {
+      this.set(lastDurable());
+    },
+  });
+  return {
+    walBytes: new Counter({ name: 'mgha_wal_bytes_total', help: 'Bytes appended to WAL files', registers }),
+    fsyncSeconds: new Histogram({
+      name: 'mgha_wal_fsync_duration_seconds',
+      help: 'Latency of WAL fsyncs (one fsync may cover several commits)',
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+      registers,
+    }),
+    snapshotSeconds: new Histogram({
+      name: 'mgha_snapshot_duration_seconds',
+      help: 'Time to write a snapshot',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    snapshotBytes: new Gauge({ name: 'mgha_snapshot_size_bytes', help: 'Size of the newest snapshot', registers }),
+    recoverySeconds: new Gauge({ name: 'mgha_recovery_duration_seconds', help: 'Time the startup recovery took', registers }),
+  };
+}
+
+export class Durability {
+  private writer: WalWriter | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private snapshotRunning: Promise<SnapshotFile> | null = null;
+  private lastSnapshotTs: number;
+  private readonly walPins = new Map<number, number>();
+  private nextPin = 0;
+  private closed = false;
+  private writerClosed = false;
+  private metrics: DurabilityMetrics | null = null;
+
+  /** @internal use openDurability() */
+  constructor(
+    readonly config: DurabilityConfig,
+    private readonly storage: InMemoryStorage,
+    private readonly log: DurabilityLogger,
+    private readonly lock: DataDirectoryLock,
+    private epochState: EpochState,
+    readonly recovery: RecoveryReport | null,
+  ) {
+    this.lastSnapshotTs = recovery?.snapshot?.timestamp ?? -1;
+  }
+
+  get snapshotDir(): string {
+    return snapshotDirectory(this.config.dataDirectory);
+  }
+
+  get walDir(): string {
+    return walDirectory(this.config.dataDirectory);
+  }
+
+  get epoch(): EpochState {
+    return this.epochState;
+  }
+
+  /** @internal wiring done by openDurability() */
+  start(registry: Registry | undefined): void {
+    if (registry !== undefined) {
+      this.metrics = createMetrics(registry, () => this.lastDurableTimestamp());
+      if (this.recovery !== null) this.metrics.recoverySeconds.set(this.recovery.seconds);
+    }
+    if (this.config.walEnabled) {
+      const metrics = this.metrics;
+      this.writer = new WalWriter({
+        directory: this.walDir,
+        epochId: this.epochState.epochId,
+        fileSizeBytes: this.config.walFileSizeKib * 1024,
+        flushEveryNTx: Math.max(1, this.config.walFileFlushEveryNTx),
+        durableTimestamp: this.storage.lastCommitTimestamp(),
+        hooks: metrics === null ? {} : { written: (n) => metrics.walBytes.inc(n), synced: (s) => metrics.fsyncSeconds.observe(s) },
+      });
+      this.storage.onCommit((ct) => this.logCommit(ct));
+    }
+    if (this.config.snapshotIntervalSec > 0) {
+      this.timer = setInterval(() => void this.periodicSnapshot(), this.config.snapshotIntervalSec * 1000);
+      this.timer.unref();
+    }
+  }
+
+  private logCommit(ct: CommittedTransaction): void {
+    if (this.writer === null) return;
+    if (this.closed && this.writerClosed) {
+      this.log.error({ commitTimestamp: ct.commitTimestamp }, 'commit after the WAL was closed: it is not durable');
+      return;
+    }
+    try {
+      this.writer.append(ct);
+    } catch (e) {
+      // The commit is visible in memory but not logged: waitDurable() now rejects, so
+      // no client is told it is durable.
+      this.log.error({ err: e, commitTimestamp: ct.commitTimestamp, closed: this.closed }, 'WAL append failed');
+    }
+  }
+
+  /**
+   * What a commit must wait for before it is acknowledged: the fsync of its WAL record
+   * when --storage-wal-file-flush-every-n-tx=1. Null when there is nothing to wait for
+   * (WAL off, batched flushing, which bounds the loss by the policy, or already on disk),
+   * so the caller can stay synchronous. Rejects once the WAL has failed.
+   */
+  waitDurable(commitTs: number): Promise<void> | null {
+    if (this.writer === null) return null;
+    const failure = this.writer.failed();
+    if (failure !== null) return Promise.reject(failure);
+    if (this.config.walFileFlushEveryNTx > 1 || commitTs <= this.writer.durableTimestamp()) return null;
+    return this.writer.waitDurable(commitTs);
+  }
+
+  /** Highest commit timestamp that survives a crash of the machine. */
+  lastDurableTimestamp(): number {
+    const wal = this.writer?.durableTimestamp() ?? -1;
+    return Math.max(wal, this.lastSnapshotTs, 0);
+  }
+
+  /** Snapshot files, oldest first. */
+  listSnapshots(): SnapshotFile[] {
+    return listSnapshots(this.snapshotDir);
+  }
+
+  /**
+   * Writes a snapshot now (after any running one finishes) and applies retention.
+   * Returns the new file.
+   */
+  async createSnapshot(): Promise<SnapshotFile> {
+    while (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
+    const run = this.snapshot();
+    this.snapshotRunning = run;
+    try {
+      return await run;
+    } finally {
+      this.snapshotRunning = null;
+    }
+  }
+
+  private async snapshot(): Promise<SnapshotFile> {
+    const started = process.hrtime.bigint();
+    const file = await writeSnapshot(this.snapshotDir, this.storage, this.epochState);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.lastSnapshotTs = Math.max(this.lastSnapshotTs, file.timestamp);
+    this.metrics?.snapshotSeconds.observe(seconds);
+    this.metrics?.snapshotBytes.set(file.size);
+    this.log.info({ file: file.path, timestamp: file.timestamp, bytes: file.size, seconds }, 'snapshot created');
+    this.applyRetention();
+    return file;
+  }
+
+  private async periodicSnapshot(): Promise<void> {
+    if (this.snapshotRunning !== null) {
+      this.log.info('periodic snapshot skipped: one is in progress');
+      return;
+    }
+    if (this.storage.lastCommitTimestamp() === this.lastSnapshotTs) {
+      this.log.info({ timestamp: this.lastSnapshotTs }, 'periodic snapshot skipped: nothing changed');
+      return;
+    }
+    try {
+      await this.createSnapshot();
+    } catch (e) {
+      this.log.error({ err: e }, 'periodic snapshot failed');
+    }
+  }
+
+  /**
+   * Keeps the newest --storage-snapshot-retention-count snapshots, and the WAL files
+   * after the oldest of them (so an older snapshot plus the WAL can stand in for a newer
+   * one that turns out corrupt), minus what a pinned reader still needs.
+   */
+  private applyRetention(): void {
+    const snaps = listSnapshots(this.snapshotDir);
+    const keep = Math.max(1, this.config.snapshotRetentionCount);
+    for (const s of snaps.slice(0, Math.max(0, snaps.length - keep))) {
+      fs.rmSync(s.path, { force: true });
+      this.log.info({ file: s.path }, 'snapshot deleted by retention');
+    }
+    const kept = snaps.slice(-keep);
+    if (kept.length === 0) return;
+    let upTo = kept[0].timestamp;
+    for (const ts of this.walPins.values()) upTo = Math.min(upTo, ts);
+    const active = this.writer?.activeFile()?.path;
+    for (const w of listWalFiles(this.walDir)) {
+      if (w.name.kind !== 'final' || w.path === active || w.name.toTs > upTo) continue;
+      fs.rmSync(w.path, { force: true });
+      this.log.info({ file: w.path }, 'WAL file deleted: covered by the retained snapshots');
+    }
+  }
+
+  /**
+   * Keeps the WAL files holding transactions after `ts` until the returned release
+   * function is called (a replica catching up reads them).
+   */
+  retainWalAfter(ts: number): () => void {
+    const id = this.nextPin++;
+    this.walPins.set(id, ts);
+    return () => {
+      this.walPins.delete(id);
+    };
+  }
+
+  /**
+   * A new epoch (on promotion to MAIN): the current one moves into the history with the
+   * last commit timestamp, the epoch file is saved and the WAL starts a new file.
+   */
+  newEpoch(): EpochState {
+    this.epochState = nextEpoch(this.epochState, this.storage.lastCommitTimestamp());
+    saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
+    this.writer?.setEpoch(this.epochState.epochId);
+    return this.epochState;
+  }
+
+  /**
+   * The engine's system handler for `CREATE SNAPSHOT` and `SHOW SNAPSHOTS`; null for any
+   * other statement.
+   */
+  async handleSystem(stmt: SystemStatementLike): Promise<{ columns: string[]; rows: Value[][] } | null> {
+    const key = (stmt.kind === 'System' ? stmt.words.join(' ') : `SHOW ${stmt.what}`).toUpperCase();
+    if (key === 'CREATE SNAPSHOT') return this.createSnapshotQuery();
+    if (key === 'SHOW SNAPSHOTS') return this.showSnapshotsQuery();
+    return null;
+  }
+
+  /** `CREATE SNAPSHOT` → one row with the path. */
+  async createSnapshotQuery(): Promise<{ columns: string[]; rows: Value[][] }> {
+    const file = await this.createSnapshot();
+    return { columns: ['path'], rows: [[file.path]] };
+  }
+
+  /** `SHOW SNAPSHOTS` → newest first, Memgraph's columns. */
+  showSnapshotsQuery(): { columns: string[]; rows: Value[][] } {
+    const rows = this.listSnapshots()
+      .reverse()
+      .map((s): Value[] => [s.path, BigInt(s.timestamp), s.createdAt.toISOString(), BigInt(s.size)]);
+    return { columns: ['path', 'timestamp', 'creation_time', 'size'], rows };
+  }
+
+  /**
+   * Orderly shutdown (after the last commit): waits for a running snapshot, writes one if
+   * asked (--storage-snapshot-on-exit), finalises the WAL and releases the lock.
+   */
+  async close(options: { snapshotOnExit?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    try {
+      if (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
+      const wanted = options.snapshotOnExit ?? this.config.snapshotOnExit;
+      if (wanted && this.storage.lastCommitTimestamp() !== this.lastSnapshotTs) await this.createSnapshot();
+      await this.writer?.close();
+      this.writerClosed = true;
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+
+function prepareDirectories(dataDirectory: string): void {
+  for (const dir of [dataDirectory, snapshotDirectory(dataDirectory), walDirectory(dataDirectory), path.dirname(epochFile(dataDirectory))]) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  // Snapshots that were being written when a process died.
+  const snapDir = snapshotDirectory(dataDirectory);
+  for (const name of fs.readdirSync(snapDir)) {
+    if (name.startsWith('.') && name.endsWith('.tmp')) fs.rmSync(path.join(snapDir, name), { force: true });
+  }
+}
+
+/** Without recovery the old files must not mix with new ones: they go to `.old/`. */
+function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger): void {
+  for (const dir of [snapshotDirectory(dataDirectory), walDirectory(dataDirectory)]) {
+    const names = fs.readdirSync(dir).filter((n) => !n.startsWith('.'));
+    if (names.length === 0) continue;
+    const old = path.join(dir, '.old');
+    fs.rmSync(old, { recursive: true, force: true });
+    fs.mkdirSync(old);
+    for (const n of names) fs.renameSync(path.join(dir, n), path.join(old, n));
+    log.warn({ directory: dir, files: names.length, movedTo: old }, '--data-recovery-on-startup=false: existing durability files moved aside');
+  }
+}
+
+export function validateDurabilityConfig(config: DurabilityConfig): void {
+  if (config.walEnabled && config.snapshotIntervalSec === 0) {
+    throw new DurabilityStartupError(
+      'the WAL needs periodic snapshots: --storage-wal-enabled=true with --storage-snapshot-interval-sec=0 is not allowed ' +
+        '(set an interval, or --storage-wal-enabled=false)',
+    );
+  }
+  if (config.walFileSizeKib <= 0) throw new DurabilityStartupError('--storage-wal-file-size-kib must be positive');
+  if (config.walFileFlushEveryNTx <= 0) throw new DurabilityStartupError('--storage-wal-file-flush-every-n-tx must be positive');
+}
+
+/**
+ * Opens the data directory for `storage` (which must be empty): refuses a bad
+ * configuration, a directory locked by a live process and files of another format
+ * version; recovers (unless disabled); then logs commits and takes snapshots as configured.
+ */
+export async function openDurability(
+  config: DurabilityConfig,
+  storage: InMemoryStorage,
+  log: DurabilityLogger,
+  registry?: Registry,
+): Promise<Durability> {
+  validateDurabilityConfig(config);
+  fs.mkdirSync(config.dataDirectory, { recursive: true });
+  const lock = DataDirectoryLock.acquire(config.dataDirectory);
+  try {
+    prepareDirectories(config.dataDirectory);
+    let recovery: RecoveryReport | null = null;
+    if (config.recoveryOnStartup) {
+      checkFormatVersions(config.dataDirectory);
+      recovery = recover(config.dataDirectory, storage, log);
+    } else {
+      setAsideOldFiles(config.dataDirectory, log);
+    }
+    const file = epochFile(config.dataDirectory);
+    let epoch = config.recoveryOnStartup ? loadEpoch(file) : null;
+    if (epoch === null) {
+      epoch = recovery?.snapshot?.epoch ?? freshEpoch();
+      saveEpoch(file, epoch);
+    }
+    const durability = new Durability(config, storage, log, lock, epoch, recovery);
+    durability.start(registry);
+    return durability;
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}

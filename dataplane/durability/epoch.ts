@@ -1,0 +1,74 @@
+// The epoch id (a fresh UUID each time this instance becomes MAIN) and its history of
+// (previous epoch, last commit timestamp) pairs, kept in `replication/epoch.json`:
+// replication uses them to tell a replica that is behind from one that diverged
+// (reference §1.6). Snapshots carry a copy.
+
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fsyncDirectory } from './wal-writer.js';
+
+/** Memgraph keeps the last 1000 entries. */
+export const EPOCH_HISTORY_RETENTION = 1000;
+const FILE_VERSION = 1;
+
+export interface EpochHistoryEntry {
+  epochId: string;
+  lastCommitTs: number;
+}
+
+export interface EpochState {
+  epochId: string;
+  history: EpochHistoryEntry[];
+}
+
+export function freshEpoch(): EpochState {
+  return { epochId: randomUUID(), history: [] };
+}
+
+/** A new epoch: the current one moves into the history with the last commit it saw. */
+export function nextEpoch(state: EpochState, lastCommitTs: number): EpochState {
+  const history = [...state.history, { epochId: state.epochId, lastCommitTs }];
+  return { epochId: randomUUID(), history: history.slice(-EPOCH_HISTORY_RETENTION) };
+}
+
+export function epochFile(dataDirectory: string): string {
+  return path.join(dataDirectory, 'replication', 'epoch.json');
+}
+
+/** The saved epoch, or null when there is none; a malformed file is an error. */
+export function loadEpoch(file: string): EpochState | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const data = JSON.parse(text) as { version?: unknown; epochId?: unknown; history?: unknown };
+  if (data.version !== FILE_VERSION) throw new Error(`${file}: version ${String(data.version)}, this mgha reads version ${FILE_VERSION}`);
+  const ok =
+    typeof data.epochId === 'string' &&
+    Array.isArray(data.history) &&
+    data.history.every(
+      (h: { epochId?: unknown; lastCommitTs?: unknown }) => typeof h.epochId === 'string' && Number.isSafeInteger(h.lastCommitTs),
+    );
+  if (!ok) throw new Error(`${file}: malformed epoch state`);
+  return { epochId: data.epochId as string, history: data.history as EpochHistoryEntry[] };
+}
+
+/** Atomic replace: temp file, fsync, rename, fsync the directory. */
+export function saveEpoch(file: string, state: EpochState): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, JSON.stringify({ version: FILE_VERSION, ...state }));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDirectory(dir);
+}

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { encodeTransaction } from '../../../dataplane/durability/codec.js';
+import { readWalFile, type ReadStop, type WalEntry } from '../../../dataplane/durability/wal-reader.js';
+import { encodeHeader, frameRecord, parseWalName, WAL_MAGIC } from '../../../dataplane/durability/wal-format.js';
+import { WalWriter } from '../../../dataplane/durability/wal-writer.js';
+import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
+import { removeTempDirs, tempDir } from './helpers.js';
+
+afterEach(removeTempDirs);
+
+function tx(ts: number, payloadBytes = 10): CommittedTransaction {
+  return {
+    commitTimestamp: ts,
+    deltas: [
+      { op: 'createVertex', gid: ts },
+      { op: 'setVertexProperty', gid: ts, key: 'pad', value: 'x'.repeat(payloadBytes) },
+    ],
+  };
+}
+
+function readAll(file: string): { entries: WalEntry[]; stop: ReadStop | null } {
+  const entries: WalEntry[] = [];
+  const gen = readWalFile(file);
+  for (;;) {
+    const next = gen.next();
+    if (next.done === true) return { entries, stop: next.value };
+    entries.push(next.value);
+  }
+}
+
+function writer(dir: string, over: Partial<ConstructorParameters<typeof WalWriter>[0]> = {}): WalWriter {
+  return new WalWriter({ directory: dir, epochId: 'epoch-a', fileSizeBytes: 1 << 20, flushEveryNTx: 1, durableTimestamp: 0, ...over });
+}
+
+describe('WAL writer and reader', () => {
+  test('appends records to a _current file, finalised with its timestamp range on close', async () => {
+    const dir = tempDir();
+    const w = writer(dir);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    for (let ts = 1; ts <= 5; ts++) w.append(tx(ts));
+    const [current] = fs.readdirSync(dir);
+    expect(current).toMatch(/^\d{20}_current$/);
+    expect(readAll(path.join(dir, current)).entries.map((e) => e.ct)).toEqual([1, 2, 3, 4, 5].map((ts) => tx(ts)));
+    await w.close();
+    const [final] = fs.readdirSync(dir);
+    expect(final).toMatch(/^\d{20}_from_1_to_5$/);
+    expect(final.slice(0, 20)).toBe(current.slice(0, 20));
+    const { entries, stop } = readAll(path.join(dir, final));
+    expect(stop).toBeNull();
+    expect(entries.map((e) => e.ct.commitTimestamp)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test('rotates at the size limit into consecutive finalised files', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { fileSizeBytes: 1000 });
+    for (let ts = 1; ts <= 40; ts++) w.append(tx(ts, 100));
+    await w.close();
+    const names = fs.readdirSync(dir).sort();
+    expect(names.length).toBeGreaterThan(3);
+    let expected = 1;
+    for (const n of names) {
+      const parsed = parseWalName(n);
+      expect(parsed?.kind).toBe('final');
+      if (parsed?.kind !== 'final') continue;
+      expect(parsed.fromTs).toBe(expected);
+      const { entries } = readAll(path.join(dir, n));
+      expect(entries.map((e) => e.ct.commitTimestamp)[0]).toBe(parsed.fromTs);
+      expect(entries.at(-1)?.ct.commitTimestamp).toBe(parsed.toTs);
+      expect(fs.statSync(path.join(dir, n)).size).toBeLessThan(1000 + 200);
+      expected = parsed.toTs + 1;
+    }
+    expect(expected).toBe(41);
+  });
+
+  test('group commit: concurrent waiters share fsyncs and all resolve', async () => {
+    const dir = tempDir();
+    let syncs = 0;
+    const durable: number[] = [];
+    const w = writer(dir, { hooks: { synced: () => syncs++, durable: (ts) => durable.push(ts) } });
+    const waits: Promise<void>[] = [];
+    for (let ts = 1; ts <= 50; ts++) {
+      w.append(tx(ts));
+      waits.push(w.waitDurable(ts));
+    }
+    await Promise.all(waits);
+    expect(w.durableTimestamp()).toBe(50);
+    // The first fsync starts with commit 1; the rest arrive during it and share the next.
+    expect(syncs).toBeLessThanOrEqual(3);
+    expect(durable.at(-1)).toBe(50);
+    await w.close();
+  });
+
+  test('batched flushing fsyncs every n commits without anyone waiting', async () => {
+    const dir = tempDir();
+    const durable: number[] = [];
+    const w = writer(dir, { flushEveryNTx: 10, hooks: { durable: (ts) => durable.push(ts) } });
+    for (let ts = 1; ts <= 9; ts++) w.append(tx(ts));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(durable).toEqual([]);
+    w.append(tx(10));
+    for (let i = 0; i < 100 && durable.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(durable).toEqual([10]);
+    await w.close();
+  });
+
+  test('an epoch change starts a new file with the new epoch id in its header', async () => {
+    const dir = tempDir();
+    const w = writer(dir);
+    w.append(tx(1));
+    w.setEpoch('epoch-b');
+    w.append(tx(2));
+    await w.close();
+    const names = fs.readdirSync(dir).sort();
+    expect(names.map((n) => n.slice(21))).toEqual(['from_1_to_1', 'from_2_to_2']);
+    const headers = names.map((n) => fs.readFileSync(path.join(dir, n)).subarray(0, 40).toString('latin1'));
+    expect(headers[0]).toContain('epoch-a');
+    expect(headers[1]).toContain('epoch-b');
+  });
+
+  describe('reader stops at the first bad record and says where', () => {
+    async function written(n: number): Promise<{ file: string; entries: WalEntry[] }> {
+      const dir = tempDir();
+      const w = writer(dir);
+      for (let ts = 1; ts <= n; ts++) w.append(tx(ts));
+      await w.close();
+      const file = path.join(dir, fs.readdirSync(dir)[0]);
+      return { file, entries: readAll(file).entries };
+    }
+
+    test('torn tail (truncated mid-record)', async () => {
+      const { file, entries } = await written(5);
+      fs.truncateSync(file, entries[4].offset + 7);
+      const { entries: got, stop } = readAll(file);
+      expect(got.map((e) => e.ct.commitTimestamp)).toEqual([1, 2, 3, 4]);
+      expect(stop).toEqual({ file, offset: entries[4].offset, reason: expect.stringMatching(/truncated record/) });
+    });
+
+    test('a flipped byte in the middle', async () => {
+      const { file, entries } = await written(5);
+      const bytes = fs.readFileSync(file);
+      bytes[entries[2].offset + 9] ^= 0x40;
+      fs.writeFileSync(file, bytes);
+      const { entries: got, stop } = readAll(file);
+      expect(got.map((e) => e.ct.commitTimestamp)).toEqual([1, 2]);
+      expect(stop).toEqual({ file, offset: entries[2].offset, reason: 'checksum mismatch' });
+    });
+
+    test('a garbled length field', async () => {
+      const { file, entries } = await written(3);
+      const bytes = fs.readFileSync(file);
+      bytes.writeUInt32LE(0xfffffff0, entries[1].offset);
+      fs.writeFileSync(file, bytes);
+      const { entries: got, stop } = readAll(file);
+      expect(got).toHaveLength(1);
+      expect(stop?.offset).toBe(entries[1].offset);
+      expect(stop?.reason).toMatch(/implausible/);
+    });
+
+    test('a record whose checksum is right but whose body does not decode', () => {
+      const dir = tempDir();
+      const file = path.join(dir, '00000000000000000000_current');
+      const good = encodeTransaction(tx(1));
+      const body = Buffer.from([1, 0, 1, 42]);
+      fs.writeFileSync(file, Buffer.concat([encodeHeader(WAL_MAGIC, 'e'), frameRecord(good), frameRecord(body)]));
+      const { entries, stop } = readAll(file);
+      expect(entries).toHaveLength(1);
+      expect(stop?.reason).toMatch(/undecodable record: unknown delta tag 42/);
+    });
+  });
+});
