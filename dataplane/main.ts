@@ -11,6 +11,7 @@ import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { listenHttp, type HttpServer } from './http/server.js';
 import { InMemoryStorage } from './storage/storage.js';
+import { openDurability, type Durability } from './durability/durability.js';
 import { QueryEngine } from './query/engine.js';
 import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
@@ -84,10 +85,18 @@ async function run(config: Config, version: string): Promise<void> {
 
   const startedAt = Date.now();
   const storage = new InMemoryStorage();
-  const engine = new QueryEngine(storage);
+  const metrics = createMetrics(storage, role);
+  let durability: Durability;
+  try {
+    durability = await openDurability({ dataDirectory: config.dataDirectory, ...config.durability }, storage, log, metrics.registry);
+  } catch (e) {
+    log.fatal({ err: e }, 'startup failed');
+    process.stderr.write(`mgha: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+  const engine = new QueryEngine(storage, { waitDurable: (ts) => durability.waitDurable(ts) });
+  engine.setSystemHandler((stmt) => durability.handleSystem(stmt));
   engine.startMaintenance(config.storageGcCycleSec * 1000);
-
-  const metrics = createMetrics(engine, role);
   let ready = false;
   let bolt: BoltServer | null = null;
   let http: HttpServer | null = null;
@@ -126,6 +135,7 @@ async function run(config: Config, version: string): Promise<void> {
     engine.stop();
     try {
       await bolt?.close();
+      await durability.close();
       await http?.close();
       log.info('stopped');
       process.exit(0);

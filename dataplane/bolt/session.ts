@@ -8,7 +8,7 @@
 // (pendingResets > 0): everything before it is IGNORED.
 
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { Engine, EngineTransaction, QuerySummary, QueryType, ResultStream, TransactionOptions } from '../query/engine-types.js';
+import type { Engine, EngineTransaction, QuerySummary, QueryType, RecordBatch, ResultStream, TransactionOptions } from '../query/engine-types.js';
 import type { Value } from '../values.js';
 import type { Metadata } from './messages.js';
 import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
@@ -234,51 +234,100 @@ export class BoltSession {
     this.streams.clear();
     for (const tx of txs) {
       if (tx === undefined || tx === null) continue;
-      await tx.rollback().catch(ignore);
+      await rollbackQuietly(tx);
     }
   }
 
   // --- auto-commit ----------------------------------------------------------------
+  // The hot path of every driver's session.run: RUN and PULL each finish synchronously
+  // when the engine answers synchronously (a round trip then costs no promise at all);
+  // a step that has to wait continues asynchronously from where it stopped.
 
-  private async runAutoCommit(query: string, parameters: Dict, extra: Dict): Promise<void> {
+  private runAutoCommit(query: string, parameters: Dict, extra: Dict): void | Promise<void> {
     const startedAt = performance.now();
-    let tx: EngineTransaction | null = null;
     try {
       const options = transactionOptions(extra, true);
-      tx = await this.deps.engine.begin(options);
-      const stream = await tx.run(query, parameters);
-      this.auto = { tx, stream, startedAt, database: options.database };
-      this.state = 'STREAMING';
-      this.sink.success({ fields: stream.fields, t_first: millis(startedAt) });
+      const tx = this.deps.engine.begin(options);
+      if (tx instanceof Promise) {
+        return tx.then(
+          (t) => this.startAutoCommit(t, query, parameters, startedAt, options.database),
+          (e: unknown) => this.fail(e, startedAt),
+        );
+      }
+      return this.startAutoCommit(tx, query, parameters, startedAt, options.database);
     } catch (e) {
-      if (tx !== null) await tx.rollback().catch(ignore);
       return this.fail(e, startedAt);
     }
   }
 
+  private startAutoCommit(tx: EngineTransaction, query: string, parameters: Dict, startedAt: number, database: string | null): void | Promise<void> {
+    try {
+      const stream = tx.run(query, parameters);
+      if (stream instanceof Promise) {
+        return stream
+          .then((s) => this.streamAutoCommit({ tx, stream: s, startedAt, database }))
+          .then(undefined, (e: unknown) => this.failAutoCommitStart(tx, e, startedAt));
+      }
+      this.streamAutoCommit({ tx, stream, startedAt, database });
+    } catch (e) {
+      return this.failAutoCommitStart(tx, e, startedAt);
+    }
+  }
+
+  private async failAutoCommitStart(tx: EngineTransaction, e: unknown, startedAt: number): Promise<void> {
+    await rollbackQuietly(tx);
+    return this.fail(e, startedAt);
+  }
+
+  private streamAutoCommit(auto: AutoCommit): void {
+    this.auto = auto;
+    this.state = 'STREAMING';
+    this.sink.success({ fields: auto.stream.fields, t_first: millis(auto.startedAt) });
+  }
+
   /** n > 0: up to n records; n < 0: all; n = 0: DISCARD. */
-  private async pullAutoCommit(n: number): Promise<void> {
+  private pullAutoCommit(n: number): void | Promise<void> {
     const auto = this.auto as AutoCommit;
     try {
-      if (!(await this.drain(auto.stream, n))) return;
-      const summary = auto.stream.summary();
-      const bookmark = await auto.tx.commit();
-      this.auto = null;
-      this.state = 'READY';
-      this.sink.success({ bookmark, ...this.summaryMeta(summary, auto.startedAt, auto.database) });
-      this.deps.hooks?.queryFinished(summary.type, seconds(auto.startedAt));
+      const exhausted = this.drain(auto.stream, n);
+      if (exhausted instanceof Promise) {
+        return exhausted
+          .then((done) => this.commitAutoCommit(auto, done))
+          .then(undefined, (e: unknown) => this.fail(e, auto.startedAt));
+      }
+      return this.commitAutoCommit(auto, exhausted);
     } catch (e) {
       return this.fail(e, auto.startedAt);
     }
   }
 
+  /** Commits once the stream is exhausted; throws (or rejects) on failure. */
+  private commitAutoCommit(auto: AutoCommit, exhausted: boolean): void | Promise<void> {
+    if (!exhausted) return;
+    const summary = auto.stream.summary();
+    const bookmark = auto.tx.commit();
+    if (bookmark instanceof Promise) return bookmark.then((b) => this.committedAutoCommit(auto, summary, b));
+    this.committedAutoCommit(auto, summary, bookmark);
+  }
+
+  private committedAutoCommit(auto: AutoCommit, summary: QuerySummary, bookmark: string): void {
+    this.auto = null;
+    this.state = 'READY';
+    this.sink.success(this.summaryMeta(summary, auto.startedAt, auto.database, bookmark));
+    this.deps.hooks?.queryFinished(summary.type, seconds(auto.startedAt));
+  }
+
   /** Streams records; returns true when the stream is exhausted, false after `has_more`. */
-  private async drain(stream: ResultStream, n: number): Promise<boolean> {
+  private drain(stream: ResultStream, n: number): boolean | Promise<boolean> {
     if (n === 0) {
-      await stream.discard();
-      return true;
+      const discarding = stream.discard();
+      return discarding instanceof Promise ? discarding.then(() => true) : true;
     }
-    const batch = await stream.pull(n);
+    const batch = stream.pull(n);
+    return batch instanceof Promise ? batch.then((b) => this.emit(b)) : this.emit(batch);
+  }
+
+  private emit(batch: RecordBatch): boolean {
     for (const record of batch.records) this.sink.record(record);
     if (batch.hasMore) {
       this.sink.success({ has_more: true });
@@ -287,11 +336,18 @@ export class BoltSession {
     return true;
   }
 
-  private summaryMeta(summary: QuerySummary, startedAt: number, database: string | null): Record<string, Value> {
-    const meta: Record<string, Value> = { type: summary.type, t_last: millis(startedAt), db: database ?? DEFAULT_DATABASE };
-    const stats = new Map<string, Value>();
-    for (const [k, v] of Object.entries(summary.stats)) if (v !== 0) stats.set(k, BigInt(v));
-    if (stats.size > 0) meta.stats = stats;
+  /** The last SUCCESS of a result; `bookmark` (auto-commit only) comes first. */
+  private summaryMeta(summary: QuerySummary, startedAt: number, database: string | null, bookmark?: string): Record<string, Value> {
+    const meta: Record<string, Value> = bookmark === undefined ? {} : { bookmark };
+    meta.type = summary.type;
+    meta.t_last = millis(startedAt);
+    meta.db = database ?? DEFAULT_DATABASE;
+    let stats: Map<string, Value> | null = null;
+    for (const k in summary.stats) {
+      const v = summary.stats[k] as number;
+      if (v !== 0) (stats ??= new Map()).set(k, BigInt(v));
+    }
+    if (stats !== null) meta.stats = stats;
     if (summary.plan !== null) meta.plan = summary.plan;
     if (summary.notifications.length > 0) meta.notifications = summary.notifications;
     return meta;
@@ -392,8 +448,13 @@ export class BoltSession {
   }
 }
 
-function ignore(): void {
-  // A rollback after a failure may itself fail (the engine already ended the transaction).
+/** A rollback after a failure may itself fail (the engine already ended the transaction). */
+async function rollbackQuietly(tx: EngineTransaction): Promise<void> {
+  try {
+    await tx.rollback();
+  } catch {
+    // Nothing left to undo.
+  }
 }
 
 function millis(since: number): bigint {

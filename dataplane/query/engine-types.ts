@@ -1,5 +1,8 @@
 // The contract between the Bolt layer and the query engine. The Bolt session owns the
 // protocol state machine; the engine owns parsing, planning, execution and transactions.
+// Calls may answer with a plain value when the work finished synchronously (most queries):
+// the session then skips a promise hop per step; a Promise means "continue later". A call
+// may fail by throwing or by rejecting, so callers handle both.
 
 import type { Value } from '../values.js';
 
@@ -30,6 +33,9 @@ export interface QuerySummary {
   notifications: Map<string, Value>[];
 }
 
+/** A value now, or a Promise of it when the work has to wait for the event loop. */
+export type MaybePromise<T> = T | Promise<T>;
+
 export interface RecordBatch {
   /** Values are detached (safe to encode after commit). */
   records: Value[][];
@@ -39,22 +45,22 @@ export interface RecordBatch {
 export interface ResultStream {
   readonly fields: string[];
   /** Up to n records (n < 0: all remaining). Yields to the event loop between internal batches. */
-  pull(n: number): Promise<RecordBatch>;
+  pull(n: number): MaybePromise<RecordBatch>;
   /** Drops the remaining records (their side effects still happen). */
-  discard(): Promise<void>;
+  discard(): MaybePromise<void>;
   /** Valid once pull/discard reported hasMore = false. */
   summary(): QuerySummary;
 }
 
 export interface EngineTransaction {
-  run(query: string, parameters: Map<string, Value>): Promise<ResultStream>;
+  run(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream>;
   /** Returns the bookmark of the commit. */
-  commit(): Promise<string>;
-  rollback(): Promise<void>;
+  commit(): MaybePromise<string>;
+  rollback(): MaybePromise<void>;
 }
 
 export interface Engine {
-  begin(options: TransactionOptions): Promise<EngineTransaction>;
+  begin(options: TransactionOptions): MaybePromise<EngineTransaction>;
   /** The latest bookmark (what an auto-commit read returns). */
   currentBookmark(): string;
 }

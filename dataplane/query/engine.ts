@@ -4,12 +4,13 @@
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Statement } from './ast.js';
-import type { Engine, EngineTransaction, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
+import type { Engine, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
 import type { Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import type { Value } from '../values.js';
 import { parse } from './parser.js';
 import { analyze } from './semantic.js';
+import { LazyStorageTransaction } from './lazy-transaction.js';
 import { PlanCache } from './plan-cache.js';
 import { explainLines, planQuery, type Plan } from './planner.js';
 import { checkAllowedInTransaction, isSchemaShow, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
@@ -21,6 +22,12 @@ export interface SystemResult {
   columns: string[];
   rows: Value[][];
 }
+
+/**
+ * What a commit with changes waits for before it is acknowledged (the WAL fsync), or null
+ * when there is nothing to wait for, so the commit stays synchronous.
+ */
+export type DurabilityWait = (commitTimestamp: number) => Promise<void> | null;
 
 /** Returns the error to report when writes are not allowed right now, or null. */
 export type WriteGuard = () => MghaError | null;
@@ -54,17 +61,31 @@ export class QueryEngine implements Engine {
   private maintenance: NodeJS.Timeout | null = null;
   private systemHandler: SystemHandler | null = null;
   private writeGuard: WriteGuard | null = null;
+  readonly waitDurable: DurabilityWait | null;
 
   constructor(
     readonly storage: Storage,
-    options: { planCacheSize?: number } = {},
+    options: { planCacheSize?: number; waitDurable?: DurabilityWait } = {},
   ) {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
+    this.waitDurable = options.waitDurable ?? null;
   }
 
-  async begin(options: TransactionOptions): Promise<EngineTransaction> {
+  /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
+  begin(options: TransactionOptions): MaybePromise<EngineTransaction> {
+    if (options.bookmarks.length > 0) return this.beginAfterBookmarks(options);
+    return this.newTransaction(options);
+  }
+
+  private async beginAfterBookmarks(options: TransactionOptions): Promise<EngineTransaction> {
     await this.waitForBookmarks(options.bookmarks);
-    return new Transaction(this, this.storage.begin(), options);
+    return this.newTransaction(options);
+  }
+
+  /** An explicit transaction's snapshot is taken at BEGIN; an auto-commit one's when first needed. */
+  private newTransaction(options: TransactionOptions): Transaction {
+    const tx = options.implicit ? new LazyStorageTransaction(this.storage) : this.storage.begin();
+    return new Transaction(this, tx, options);
   }
 
   currentBookmark(): string {
@@ -174,31 +195,51 @@ class Transaction implements EngineTransaction {
     this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? Date.now() + options.timeoutMs : Infinity;
   }
 
-  async run(query: string, parameters: Map<string, Value>): Promise<ResultStream> {
+  run(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     this.checkUsable();
     // An earlier result may still be open (Bolt qid streams): buffer the rest of it so
     // this statement sees its effects and the client can still pull it.
-    if (this.stream !== null && !this.stream.finished) await this.stream.buffer();
+    if (this.stream !== null && !this.stream.finished) {
+      const buffering = this.stream.buffer();
+      if (buffering instanceof Promise) return buffering.then(() => this.runNow(query, parameters));
+    }
+    return this.runNow(query, parameters);
+  }
+
+  private runNow(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     try {
-      const prepared = this.engine.prepare(query);
-      this.stream = await this.start(prepared, parameters);
-      return this.stream;
+      const started = this.start(this.engine.prepare(query), parameters);
+      if (started instanceof Promise) {
+        return started.then(
+          (stream) => (this.stream = stream),
+          (e: unknown) => {
+            throw this.fail(e);
+          },
+        );
+      }
+      this.stream = started;
+      return started;
     } catch (e) {
       throw this.fail(e);
     }
   }
 
-  private async start(prepared: Prepared, params: Map<string, Value>): Promise<QueryStream> {
+  /** Only system statements (handled outside the engine) need the event loop to start. */
+  private start(prepared: Prepared, params: Map<string, Value>): MaybePromise<QueryStream> {
     if (prepared.kind === 'schema') {
       if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
-      return QueryStream.ofRows(r.columns, r.rows, { type: r.type, stats: r.stats, plan: null, notifications: [] });
+      const stream = QueryStream.ofRows(r.columns, r.rows, { type: r.type, stats: r.stats, plan: null, notifications: [] });
+      // A schema change commits alone on its own timestamp: answer once it is durable too.
+      const durable = r.schemaChanged ? (this.engine.waitDurable?.(this.engine.storage.lastCommitTimestamp()) ?? null) : null;
+      return durable === null ? stream : durable.then(() => stream);
     }
     if (prepared.kind === 'system') {
-      const r = await this.engine.runSystem(prepared.stmt, this.options.implicit);
-      return QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] });
+      return this.engine
+        .runSystem(prepared.stmt, this.options.implicit)
+        .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] }));
     }
     const { plan, explain } = prepared;
     if (plan.type !== 'r' && !explain) this.engine.checkWritesAllowed();
@@ -219,19 +260,35 @@ class Transaction implements EngineTransaction {
     });
   }
 
-  async commit(): Promise<string> {
+  commit(): MaybePromise<string> {
     this.checkUsable();
-    if (this.stream !== null && !this.stream.finished) await this.stream.discard();
+    if (this.stream !== null && !this.stream.finished) {
+      const discarding = this.stream.discard();
+      if (discarding instanceof Promise) return discarding.then(() => this.commitNow());
+    }
+    return this.commitNow();
+  }
+
+  private commitNow(): MaybePromise<string> {
     this.checkUsable();
     try {
       const committed = this.tx.commit();
-      return committed.deltas.length === 0 ? this.engine.currentBookmark() : `${BOOKMARK_PREFIX}${committed.commitTimestamp}`;
+      if (committed.deltas.length === 0) return this.engine.currentBookmark();
+      const bookmark = `${BOOKMARK_PREFIX}${committed.commitTimestamp}`;
+      const durable = this.engine.waitDurable?.(committed.commitTimestamp) ?? null;
+      if (durable === null) return bookmark;
+      return durable.then(
+        () => bookmark,
+        (e: unknown) => {
+          throw this.fail(e);
+        },
+      );
     } catch (e) {
       throw this.fail(e);
     }
   }
 
-  async rollback(): Promise<void> {
+  rollback(): void {
     if (this.tx.isActive()) this.tx.abort();
   }
 
@@ -301,12 +358,18 @@ class QueryStream implements ResultStream {
   }
 
   /** Runs the query to the end, keeping the remaining records for later pulls. */
-  async buffer(): Promise<void> {
-    const rest = await this.pull(-1);
+  buffer(): MaybePromise<void> {
+    const rest = this.pull(-1);
+    if (rest instanceof Promise) {
+      return rest.then((r) => {
+        this.buffered = r.records;
+      });
+    }
     this.buffered = rest.records;
   }
 
-  async pull(n: number): Promise<RecordBatch> {
+  /** Synchronous until the query has to yield to the event loop (PAUSE or a long slice). */
+  pull(n: number): MaybePromise<RecordBatch> {
     if (this.failure !== null) throw this.failure;
     if (this.buffered.length > 0) {
       const records = n < 0 ? this.buffered.splice(0) : this.buffered.splice(0, n);
@@ -314,42 +377,58 @@ class QueryStream implements ResultStream {
     }
     const records: Value[][] = [];
     if (this.finished) return { records, hasMore: false };
+    return this.fill(records, n);
+  }
+
+  /** Adds records until n, the end, or a yield point; resumes asynchronously after a yield. */
+  private fill(records: Value[][], n: number): MaybePromise<RecordBatch> {
     try {
-      let sliceStart = Date.now();
+      const sliceStart = Date.now();
       while (n < 0 || records.length < n) {
         const step = this.gen.next();
         if (step.done === true) {
           this.finish();
           break;
         }
-        if (step.value === PAUSE) {
-          await yieldToLoop();
-          if (!this.hooks.isActive()) throw new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
-          if (Date.now() > this.hooks.deadline) throw timedOut();
-          sliceStart = Date.now();
-          continue;
-        }
+        if (step.value === PAUSE) return this.resumeAfterYield(records, n, true);
         // A query without RETURN produces no records, only side effects.
         if (this.fields.length === 0) continue;
         const row = step.value;
         records.push(this.slots.map((s) => materialize(row[s])));
-        if ((records.length & 255) === 0 && Date.now() - sliceStart > SLICE_MS) {
-          await yieldToLoop();
-          sliceStart = Date.now();
-        }
+        if ((records.length & 255) === 0 && Date.now() - sliceStart > SLICE_MS) return this.resumeAfterYield(records, n, false);
       }
     } catch (e) {
-      this.finished = true;
-      this.failure = this.hooks.onError(e);
-      this.gen.return(undefined);
-      throw this.failure;
+      throw this.failWith(e);
     }
     return { records, hasMore: !this.finished };
   }
 
-  async discard(): Promise<void> {
+  private async resumeAfterYield(records: Value[][], n: number, paused: boolean): Promise<RecordBatch> {
+    await yieldToLoop();
+    if (paused) {
+      try {
+        if (!this.hooks.isActive()) throw new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
+        if (Date.now() > this.hooks.deadline) throw timedOut();
+      } catch (e) {
+        throw this.failWith(e);
+      }
+    }
+    return this.fill(records, n);
+  }
+
+  private failWith(e: unknown): MghaError {
+    this.finished = true;
+    this.failure = this.hooks.onError(e);
+    this.gen.return(undefined);
+    return this.failure;
+  }
+
+  discard(): MaybePromise<void> {
     this.buffered = [];
-    while (!this.finished) await this.pull(4096);
+    while (!this.finished) {
+      const batch = this.pull(4096);
+      if (batch instanceof Promise) return batch.then(() => this.discard());
+    }
   }
 
   summary(): QuerySummary {

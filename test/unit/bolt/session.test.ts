@@ -2,6 +2,7 @@ import { typeError, type MghaError } from '../../../dataplane/errors.js';
 import type { Metadata } from '../../../dataplane/bolt/messages.js';
 import { BoltSession, type ResponseSink } from '../../../dataplane/bolt/session.js';
 import { featuresOf, type Request } from '../../../dataplane/bolt/types.js';
+import type { Engine } from '../../../dataplane/query/engine-types.js';
 import type { Value } from '../../../dataplane/values.js';
 import { TestEngine } from '../../integration/bolt-test-engine.js';
 
@@ -112,6 +113,43 @@ test('auto-commit RUN + PULL: fields, records, then bookmark/type/db in the last
   expect(rest.slice(0, 3)).toEqual([['RECORD', [0n]], ['RECORD', [1n]], ['SUCCESS', { has_more: true }]]);
   expect(rest[3]).toEqual(['RECORD', [2n]]);
   expect(rest[4]?.[1]).toMatchObject({ bookmark: 'mgha:1', type: 'r', db: 'memgraph' });
+  expect(session.state).toBe('READY');
+});
+
+test('auto-commit RUN and PULL are answered synchronously when the engine answers synchronously', () => {
+  const sink = new Capture();
+  const commits: string[] = [];
+  const engine: Engine = {
+    currentBookmark: () => 'mgha:0',
+    begin: () => ({
+      run: () => ({
+        fields: ['1'],
+        pull: () => ({ records: [[1n]], hasMore: false }),
+        discard: () => undefined,
+        summary: () => ({ type: 'r', stats: {}, plan: null, notifications: [] }),
+      }),
+      commit: () => {
+        commits.push('mgha:0');
+        return 'mgha:0';
+      },
+      rollback: () => undefined,
+    }),
+  };
+  const session = new BoltSession(
+    featuresOf({ major: 5, minor: 4 }),
+    { engine, serverAgent: 'agent/1', connectionId: 'bolt-8', routing: { routingTable: () => ({ ttlSeconds: 1, routers: [], readers: [], writers: [] }) }, enableUtcDateTime: () => undefined },
+    sink,
+  );
+  expect(session.handle({ type: 'HELLO', extra: map() })).toBeUndefined();
+  expect(session.handle({ type: 'LOGON', auth: map({ scheme: 'none' }) })).toBeUndefined();
+  sink.take();
+  expect(session.handle(run('RETURN 1'))).toBeUndefined();
+  expect(session.handle(pull(-1n))).toBeUndefined();
+  const [fields, record, summary] = sink.take();
+  expect(fields?.[1]).toMatchObject({ fields: ['1'] });
+  expect(record).toEqual(['RECORD', [1n]]);
+  expect(summary?.[1]).toMatchObject({ bookmark: 'mgha:0', type: 'r', db: 'memgraph' });
+  expect(commits).toEqual(['mgha:0']);
   expect(session.state).toBe('READY');
 });
 

@@ -17,6 +17,23 @@ test('the plan cache evicts the least recently used entry', () => {
   expect(c.size).toBe(0);
 });
 
+test('the plan cache forgets its most recent entry on clear and keeps LRU order under repeated gets', () => {
+  const c = new PlanCache<number>(2);
+  c.set('a', 1);
+  expect(c.get('a')).toBe(1);
+  expect(c.get('a')).toBe(1);
+  c.clear();
+  expect(c.get('a')).toBeUndefined();
+  c.set('a', 1);
+  c.set('b', 2);
+  expect(c.get('b')).toBe(2);
+  expect(c.get('a')).toBe(1);
+  expect(c.get('a')).toBe(1);
+  c.set('c', 3);
+  expect(c.get('b')).toBeUndefined();
+  expect(c.get('a')).toBe(1);
+});
+
 test('creating an index invalidates cached plans', async () => {
   const e = new QueryEngine(new InMemoryStorage(), { planCacheSize: 10 });
   const explain = async (): Promise<string> => (await rows(e, 'EXPLAIN MATCH (n:L {p: 1}) RETURN n')).map((r) => r[0]).join('\n');

@@ -1,6 +1,8 @@
 // Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
+import { QueryEngine } from '../../../dataplane/query/engine.js';
+import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 
 test('two open transactions are isolated until commit', async () => {
   const e = newEngine();
@@ -161,4 +163,32 @@ test('system statements and unknown SHOWs go to the system handler', async () =>
   expect(r.rows).toEqual([['main']]);
   expect(r.summary.type).toBe('s');
   expect((await errorOf(e, 'SHOW NONSENSE')).code).toBe(Codes.MemgraphClientError);
+});
+
+test('a commit with changes is acknowledged once durable; one without changes waits for nothing', async () => {
+  const waited: number[] = [];
+  let release: () => void = () => undefined;
+  const e = new QueryEngine(new InMemoryStorage(), {
+    waitDurable: (ts) => {
+      waited.push(ts);
+      return new Promise<void>((r) => (release = r));
+    },
+  });
+  const read = await e.begin(txOptions(true));
+  await runIn(read, 'RETURN 1');
+  expect(read.commit()).toBe(e.currentBookmark());
+  const write = await e.begin(txOptions(true));
+  await runIn(write, 'CREATE (:D)');
+  const acknowledged = write.commit();
+  expect(acknowledged).toBeInstanceOf(Promise);
+  expect(waited).toHaveLength(1);
+  release();
+  expect(await acknowledged).toBe(`mgha:${waited[0]}`);
+});
+
+test('a commit whose durability wait fails reports the failure', async () => {
+  const e = new QueryEngine(new InMemoryStorage(), { waitDurable: () => Promise.reject(new Error('WAL write failed')) });
+  const tx = await e.begin(txOptions(true));
+  await runIn(tx, 'CREATE (:D)');
+  await expect(tx.commit()).rejects.toThrow('WAL write failed');
 });
