@@ -22,7 +22,7 @@ import { openDurability, type DurabilityConfig } from '../dataplane/durability/d
 import { InMemoryStorage } from '../dataplane/storage/storage.js';
 import { startServer } from '../test/helpers/server.js';
 import { argNumber, report, runLoad, type LoadResult } from './lib/harness.js';
-import { startPostgres } from './lib/postgres.js';
+import { connectPg, pgInsertLoad, startPostgres } from './lib/postgres.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
 
 const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7) ?? 'all';
@@ -68,19 +68,12 @@ async function mghaCreates(flags: string[], name: string): Promise<ModeResult> {
 
 async function postgresInserts(): Promise<LoadResult> {
   const server = await startPostgres({ durable: true });
-  const connect = async (): Promise<pg.Client> => {
-    const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'bench', database: 'postgres' });
-    await c.connect();
-    return c;
-  };
+  const connect = (): Promise<pg.Client> => connectPg(server);
   const admin = await connect();
   try {
     await admin.query('CREATE TABLE m (id bigint, name text)');
     const conns = await Promise.all(Array.from({ length: clients }, connect));
-    let seq = 0;
-    const result = await runLoad('postgresql_durable', async (c) => {
-      await conns[c].query({ name: 'ins', text: 'INSERT INTO m (id, name) VALUES ($1, $2)', values: [seq, `m${seq++}`] });
-    }, load);
+    const result = await pgInsertLoad('postgresql_durable', conns, load);
     await Promise.all(conns.map((c) => c.end()));
     return result;
   } finally {

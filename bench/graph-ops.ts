@@ -15,7 +15,7 @@ import neo4j, { type Session } from 'neo4j-driver';
 import pg from 'pg';
 import { startServer } from '../test/helpers/server.js';
 import { argNumber, report, runLoad, type LoadResult } from './lib/harness.js';
-import { startPostgres } from './lib/postgres.js';
+import { connectPg, pgInsertLoad, startPostgres } from './lib/postgres.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
 import type { Value } from '../dataplane/values.js';
 
@@ -103,11 +103,7 @@ async function benchMgha(): Promise<{ raw: Record<string, LoadResult>; driver: R
 
 async function benchPostgres(): Promise<Record<string, LoadResult>> {
   const server = await startPostgres({ durable: false });
-  const connect = async (): Promise<pg.Client> => {
-    const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'bench', database: 'postgres' });
-    await c.connect();
-    return c;
-  };
+  const connect = (): Promise<pg.Client> => connectPg(server);
   const admin = await connect();
   try {
     await admin.query('CREATE TABLE n (id bigint PRIMARY KEY, name text)');
@@ -129,10 +125,7 @@ async function benchPostgres(): Promise<Record<string, LoadResult>> {
       const r = await conns[c].query({ name: 'hop', text: 'SELECT b.id FROM e JOIN n b ON b.id = e.dst WHERE e.src = $1', values: [randomId()] });
       if (r.rowCount !== fanout) throw new Error(`1-hop returned ${r.rowCount} rows`);
     }, load);
-    let seq = 0;
-    results.create = await runLoad('postgresql', async (c) => {
-      await conns[c].query({ name: 'ins', text: 'INSERT INTO m (id, name) VALUES ($1, $2)', values: [seq, `m${seq++}`] });
-    }, load);
+    results.create = await pgInsertLoad('postgresql', conns, load);
     await Promise.all(conns.map((c) => c.end()));
     return results;
   } finally {

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { runLoad, type LoadResult } from './harness.js';
 
 export interface PgServer {
   port: number;
@@ -68,4 +70,22 @@ export async function startPostgres(options: { durable: boolean }): Promise<PgSe
       }
     },
   };
+}
+
+export async function connectPg(server: PgServer): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'bench', database: 'postgres' });
+  await c.connect();
+  return c;
+}
+
+/** Single-row INSERTs into `m (id bigint, name text)`, one per operation, like mgha's CREATE benchmark. */
+export function pgInsertLoad(
+  name: string,
+  conns: pg.Client[],
+  load: Parameters<typeof runLoad>[2],
+): Promise<LoadResult> {
+  let seq = 0;
+  return runLoad(name, async (c) => {
+    await conns[c].query({ name: 'ins', text: 'INSERT INTO m (id, name) VALUES ($1, $2)', values: [seq, `m${seq++}`] });
+  }, load);
 }
