@@ -111,6 +111,25 @@ describe('crash loop (SIGKILL) with fsync per commit', () => {
 });
 
 describe('durability of a real process', () => {
+  test('batched flushing: SIGKILL mid-write loses no acknowledged transaction (the OS has every record)', async () => {
+    const dir = dataDir();
+    const flags = ['--storage-wal-file-flush-every-n-tx=100000', '--storage-wal-file-size-kib=16'];
+    const ledger: Ledger = { next: 0, attempted: new Set(), acked: new Set() };
+    let server = await start(dir, flags);
+    for (let round = 0; round < 5; round++) {
+      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxTransactionRetryTime: 0 });
+      const writing = writeUntilDead(driver, ledger);
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
+      await server.kill();
+      await writing;
+      await driver.close().catch(() => undefined);
+      server = await start(dir, flags);
+      await withDriver(server.boltUrl, (d) => verify(d, ledger));
+    }
+    expect(ledger.acked.size).toBeGreaterThan(5);
+    await server.stop();
+  }, 120_000);
+
   test('batched flushing: SIGKILL loses nothing the OS already has, and recovery reports what it restored', async () => {
     const dir = dataDir();
     const flags = ['--storage-wal-file-flush-every-n-tx=100000'];
