@@ -63,6 +63,19 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'data-recovery-on-startup', kind: 'bool', default: 'true', group: 'durability', help: 'Recover from snapshots and WAL at startup.' },
 ];
 
+/** Memgraph's durability flags (durability/durability.ts adds the data directory). */
+export interface DurabilityFlags {
+  walEnabled: boolean;
+  walFileSizeKib: number;
+  /** 1 = fsync every commit before it is acknowledged. */
+  walFileFlushEveryNTx: number;
+  /** 0 disables periodic snapshots. */
+  snapshotIntervalSec: number;
+  snapshotOnExit: boolean;
+  snapshotRetentionCount: number;
+  recoveryOnStartup: boolean;
+}
+
 export interface Config {
   help: boolean;
   version: boolean;
@@ -87,15 +100,7 @@ export interface Config {
   coordinatorId: number;
   coordinatorPort: number;
   coordinatorHostname: string;
-  durability: {
-    walEnabled: boolean;
-    walFileSizeKib: number;
-    walFileFlushEveryNTx: number;
-    snapshotIntervalSec: number;
-    snapshotOnExit: boolean;
-    snapshotRetentionCount: number;
-    recoveryOnStartup: boolean;
-  };
+  durability: DurabilityFlags;
 }
 
 export type InstanceKind = 'standalone' | 'data' | 'coordinator';

@@ -5,6 +5,7 @@
 // A transaction body interns its names (labels, edge types, property keys) in a small
 // table first, so a delta refers to them by index.
 
+import { NameTable } from '../storage/names.js';
 import type { CommittedTransaction, Delta } from '../storage/types.js';
 import {
   CypherDate,
@@ -401,22 +402,6 @@ export function readValue(r: ByteReader): Value {
 
 // ---- deltas --------------------------------------------------------------------
 
-/** Interns names so each one is written once per transaction (or snapshot block). */
-class NameTable {
-  readonly names: string[] = [];
-  private readonly ids = new Map<string, number>();
-
-  id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(name);
-      this.ids.set(name, id);
-    }
-    return id;
-  }
-}
-
 function writeDelta(w: ByteWriter, names: NameTable, d: Delta): void {
   switch (d.op) {
     case 'createVertex':
@@ -522,8 +507,9 @@ export function writeDeltas(w: ByteWriter, deltas: readonly Delta[]): void {
   const names = new NameTable();
   const body = new ByteWriter(64 + deltas.length * 8);
   for (const d of deltas) writeDelta(body, names, d);
-  w.uint(names.names.length);
-  for (const n of names.names) w.string(n);
+  // Names are interned so each one is written once per transaction (or snapshot block).
+  w.uint(names.all().length);
+  for (const n of names.all()) w.string(n);
   w.uint(deltas.length);
   w.bytes(body.view());
 }

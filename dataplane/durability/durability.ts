@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DurabilityFlags } from '../config.js';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommittedTransaction } from '../storage/types.js';
 import type { Value } from '../values.js';
@@ -28,17 +29,8 @@ import { listSnapshots, writeSnapshot, type SnapshotFile } from './snapshot.js';
 import { WalWriter } from './wal-writer.js';
 
 /** Memgraph's durability flags (config.ts parses them) plus the data directory. */
-export interface DurabilityConfig {
+export interface DurabilityConfig extends DurabilityFlags {
   dataDirectory: string;
-  walEnabled: boolean;
-  walFileSizeKib: number;
-  /** 1 = fsync every commit before it is acknowledged. */
-  walFileFlushEveryNTx: number;
-  /** 0 disables periodic snapshots. */
-  snapshotIntervalSec: number;
-  snapshotOnExit: boolean;
-  snapshotRetentionCount: number;
-  recoveryOnStartup: boolean;
 }
 
 /** What the engine hands a system handler (query/engine.ts `SystemStatement`). */

@@ -17,6 +17,7 @@ import { listSnapshots, loadSnapshot, SnapshotError, verifySnapshot } from './sn
 import { finalWalName, HeaderError, parseWalName, SNAPSHOT_MAGIC, WAL_MAGIC, type WalName } from './wal-format.js';
 import { readHeader, readWalFile, type ReadStop } from './wal-reader.js';
 import { fsyncDirectory } from './wal-writer.js';
+import { readDirIfExists } from './files.js';
 
 export type DurabilityLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -56,13 +57,7 @@ export function walDirectory(dataDirectory: string): string {
 
 /** WAL files in creation order. */
 export function listWalFiles(directory: string): WalFile[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(directory);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
+  const names = readDirIfExists(directory);
   const out: WalFile[] = [];
   for (const n of names) {
     const name = parseWalName(n);

@@ -17,6 +17,7 @@ import type { EpochState } from './epoch.js';
 import { readHeader, readRecords } from './wal-reader.js';
 import { encodeHeader, fileTimestamp, frameRecord, parseSnapshotName, SNAPSHOT_MAGIC, snapshotName } from './wal-format.js';
 import { fsyncDirectory } from './wal-writer.js';
+import { readDirIfExists } from './files.js';
 
 const enum Block {
   Meta = 1,
@@ -62,13 +63,7 @@ function stampDate(stamp: string): Date {
 
 /** Snapshots in the directory, oldest first (by timestamp, then creation time). */
 export function listSnapshots(directory: string): SnapshotFile[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(directory);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
+  const names = readDirIfExists(directory);
   const out: (SnapshotFile & { stamp: string })[] = [];
   for (const name of names) {
     const parsed = parseSnapshotName(name);

@@ -14,16 +14,9 @@ import type {
   VertexAccessor,
   WriteStats,
 } from '../storage/types.js';
+import { emptyWriteStats } from '../storage/types.js';
 
-const NO_WRITES: WriteStats = Object.freeze({
-  nodesCreated: 0,
-  nodesDeleted: 0,
-  relationshipsCreated: 0,
-  relationshipsDeleted: 0,
-  propertiesSet: 0,
-  labelsAdded: 0,
-  labelsRemoved: 0,
-});
+const NO_WRITES: WriteStats = Object.freeze(emptyWriteStats());
 
 export class LazyStorageTransaction implements StorageTransaction {
   private tx: StorageTransaction | null = null;

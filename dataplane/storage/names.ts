@@ -24,6 +24,11 @@ export class NameTable {
   name(id: number): string {
     return this.names[id];
   }
+
+  /** Every name, in id order (id i is at index i). */
+  all(): readonly string[] {
+    return this.names;
+  }
 }
 
 /**

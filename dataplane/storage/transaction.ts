@@ -14,6 +14,7 @@ import type {
   VertexAccessor,
   WriteStats,
 } from './types.js';
+import { emptyWriteStats } from './types.js';
 import type { StorageCore } from './core.js';
 import { StoredEdge, StoredVertex } from './accessors.js';
 import { detachEdges, releaseDeltas } from './gc.js';
@@ -53,15 +54,7 @@ function deletedError(what: string): MghaError {
 export class Transaction implements StorageTransaction, View {
   readonly info = new TxInfo();
   readonly startTimestamp: number;
-  readonly stats: WriteStats = {
-    nodesCreated: 0,
-    nodesDeleted: 0,
-    relationshipsCreated: 0,
-    relationshipsDeleted: 0,
-    propertiesSet: 0,
-    labelsAdded: 0,
-    labelsRemoved: 0,
-  };
+  readonly stats: WriteStats = emptyWriteStats();
   private undo: UndoDelta[] = [];
   private redo: Delta[] = [];
   private active = true;

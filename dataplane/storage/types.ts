@@ -62,6 +62,18 @@ export interface WriteStats {
   labelsRemoved: number;
 }
 
+export function emptyWriteStats(): WriteStats {
+  return {
+    nodesCreated: 0,
+    nodesDeleted: 0,
+    relationshipsCreated: 0,
+    relationshipsDeleted: 0,
+    propertiesSet: 0,
+    labelsAdded: 0,
+    labelsRemoved: 0,
+  };
+}
+
 /**
  * One committed change, in commit order. This is the unit the WAL writes and replication
  * ships (DESIGN §3), so it carries everything needed to replay it on an empty store.
