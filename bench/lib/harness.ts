@@ -29,6 +29,33 @@ export async function runLoad(
   return { name, clients: options.clients, trials, medianOpsPerSec: median(trials.map((t) => t.opsPerSec)) };
 }
 
+/**
+ * Runs several loads in turns (one trial of each, in an order that rotates every round)
+ * so that the machine's drift over the run lands on every side alike; for comparisons of
+ * configurations on a noisy machine. Returns each load's result, in the order given.
+ */
+export async function runInterleaved(
+  loads: { name: string; op: Operation }[],
+  options: { clients: number; seconds: number; trials: number; warmupSeconds?: number },
+): Promise<LoadResult[]> {
+  if ((options.warmupSeconds ?? 0) > 0) {
+    for (const l of loads) await runTrial(l.op, options.clients, options.warmupSeconds ?? 0);
+  }
+  const trials: TrialResult[][] = loads.map(() => []);
+  for (let t = 0; t < options.trials; t++) {
+    for (let k = 0; k < loads.length; k++) {
+      const i = (k + t) % loads.length;
+      trials[i].push(await runTrial(loads[i].op, options.clients, options.seconds));
+    }
+  }
+  return loads.map((l, i) => ({ name: l.name, clients: options.clients, trials: trials[i], medianOpsPerSec: median(trials[i].map((x) => x.opsPerSec)) }));
+}
+
+/** Median over rounds of a/b, pairing the trials of one round (runInterleaved). */
+export function pairedRatio(a: LoadResult, b: LoadResult): number {
+  return median(a.trials.map((t, i) => t.opsPerSec / b.trials[i].opsPerSec));
+}
+
 async function runTrial(op: Operation, clients: number, seconds: number): Promise<TrialResult> {
   const deadline = performance.now() + seconds * 1000;
   let ops = 0;

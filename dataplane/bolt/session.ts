@@ -295,7 +295,10 @@ export class BoltSession {
           .then((done) => this.commitAutoCommit(auto, done))
           .then(undefined, (e: unknown) => this.fail(e, auto.startedAt));
       }
-      return this.commitAutoCommit(auto, exhausted);
+      const committed = this.commitAutoCommit(auto, exhausted);
+      // A commit that waits for the WAL can still fail (the disk is full): a FAILURE, not a dropped connection.
+      if (committed instanceof Promise) return committed.then(undefined, (e: unknown) => this.fail(e, auto.startedAt));
+      return committed;
     } catch (e) {
       return this.fail(e, auto.startedAt);
     }

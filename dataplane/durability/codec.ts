@@ -5,7 +5,6 @@
 // A transaction body interns its names (labels, edge types, property keys) in a small
 // table first, so a delta refers to them by index.
 
-import { NameTable } from '../storage/names.js';
 import type { CommittedTransaction, Delta } from '../storage/types.js';
 import {
   CypherDate,
@@ -84,6 +83,31 @@ export class ByteWriter {
     return this.pos;
   }
 
+  /** Capacity of the backing buffer. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Starts over, keeping the buffer (a writer reused for every commit allocates nothing). */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** Advances by `n` bytes the caller fills in; returns the backing buffer (valid until the next write). */
+  reserve(n: number): Buffer {
+    this.ensure(n);
+    this.pos += n;
+    return this.buf;
+  }
+
+  /** Copies the bytes written so far into `target` at `at`. */
+  copyTo(target: Buffer, at: number): void {
+    const n = this.pos;
+    // Buffer.copy is a native call; a commit's few dozen bytes copy faster in JS.
+    if (n <= 64) for (let i = 0; i < n; i++) target[at + i] = this.buf[i];
+    else this.buf.copy(target, at, 0, n);
+  }
+
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -121,6 +145,22 @@ export class ByteWriter {
     this.buf[this.pos++] = v;
   }
 
+  /** Writes `s` (length < 64, so its length is one varint byte) if it is all ASCII; false (nothing written) if not. */
+  private ascii(s: string): boolean {
+    const n = s.length;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    const start = this.pos + 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[start + i] = c;
+    }
+    buf[this.pos] = n;
+    this.pos = start + n;
+    return true;
+  }
+
   /** Zigzag varint of a safe integer. */
   int(v: number): void {
     if (!Number.isSafeInteger(v)) throw new RangeError(`cannot encode ${v} as an integer`);
@@ -146,6 +186,9 @@ export class ByteWriter {
   }
 
   string(s: string): void {
+    // Short ASCII strings (names, most values) are written by hand: Buffer.write is a
+    // native call that costs more than the whole encoding of a small transaction.
+    if (s.length < 64 && this.ascii(s)) return;
     const n = Buffer.byteLength(s, 'utf8');
     this.uint(n);
     this.ensure(n);
@@ -402,7 +445,39 @@ export function readValue(r: ByteReader): Value {
 
 // ---- deltas --------------------------------------------------------------------
 
-function writeDelta(w: ByteWriter, names: NameTable, d: Delta): void {
+/**
+ * Names of one transaction or snapshot block, numbered in order of first use. A linear
+ * scan beats a Map for the handful a transaction has; a Map takes over past 16.
+ */
+class NameIndex {
+  private readonly names: string[] = [];
+  private map: Map<string, number> | null = null;
+
+  clear(): void {
+    this.names.length = 0;
+    this.map = null;
+  }
+
+  id(name: string): number {
+    const names = this.names;
+    if (this.map !== null) {
+      const id = this.map.get(name);
+      if (id !== undefined) return id;
+    } else {
+      for (let i = 0; i < names.length; i++) if (names[i] === name) return i;
+      if (names.length === 16) this.map = new Map(names.map((n, i) => [n, i]));
+    }
+    this.map?.set(name, names.length);
+    names.push(name);
+    return names.length - 1;
+  }
+
+  all(): readonly string[] {
+    return this.names;
+  }
+}
+
+function writeDelta(w: ByteWriter, names: NameIndex, d: Delta): void {
   switch (d.op) {
     case 'createVertex':
       w.u8(D.CreateVertex);
@@ -503,15 +578,25 @@ function readDelta(r: ByteReader, names: readonly string[]): Delta {
 }
 
 /** Writes a list of deltas preceded by the name table they use. */
+// Scratch space of writeDeltas, reused by every call (encoding is synchronous and never
+// nests): a commit then encodes without allocating buffers, whose ArrayBuffer bookkeeping
+// made WAL logging cost more than the storage commit itself.
+const scratchNames = new NameIndex();
+let scratchBody = new ByteWriter(4096);
+
 export function writeDeltas(w: ByteWriter, deltas: readonly Delta[]): void {
-  const names = new NameTable();
-  const body = new ByteWriter(64 + deltas.length * 8);
+  const names = scratchNames;
+  const body = scratchBody;
+  names.clear();
+  body.reset();
   for (const d of deltas) writeDelta(body, names, d);
   // Names are interned so each one is written once per transaction (or snapshot block).
   w.uint(names.all().length);
   for (const n of names.all()) w.string(n);
   w.uint(deltas.length);
-  w.bytes(body.view());
+  body.copyTo(w.reserve(body.length), w.length - body.length);
+  // A huge transaction must not pin its buffer for the life of the process.
+  if (body.capacity > 1 << 20) scratchBody = new ByteWriter(4096);
 }
 
 export function readDeltas(r: ByteReader): Delta[] {
@@ -527,9 +612,14 @@ export function readDeltas(r: ByteReader): Delta[] {
 /** The body of one committed transaction: commit timestamp, then its deltas. */
 export function encodeTransaction(ct: CommittedTransaction): Buffer {
   const w = new ByteWriter(32 + ct.deltas.length * 16);
+  encodeTransactionInto(w, ct);
+  return w.finish();
+}
+
+/** encodeTransaction's bytes, appended to `w` (a reused writer: nothing is allocated). */
+export function encodeTransactionInto(w: ByteWriter, ct: CommittedTransaction): void {
   w.uint(ct.commitTimestamp);
   writeDeltas(w, ct.deltas);
-  return w.finish();
 }
 
 /** Decodes exactly one transaction body; trailing bytes are an error. */

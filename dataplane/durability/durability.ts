@@ -50,10 +50,12 @@ interface DurabilityMetrics {
   snapshotSeconds: Histogram;
   snapshotBytes: Gauge;
   recoverySeconds: Gauge;
+  walFailed: Gauge;
 }
 
-function createMetrics(registry: Registry, lastDurable: () => number): DurabilityMetrics {
+function createMetrics(registry: Registry, lastDurable: () => number, walBytes: () => number): DurabilityMetrics {
   const registers = [registry];
+  let reportedWalBytes = 0;
   new Gauge({
     name: 'mgha_last_durable_timestamp',
     help: 'Commit timestamp up to which every transaction is on disk (fsynced WAL or snapshot)',
@@ -63,7 +65,17 @@ function createMetrics(registry: Registry, lastDurable: () => number): Durabilit
     },
   });
   return {
-    walBytes: new Counter({ name: 'mgha_wal_bytes_total', help: 'Bytes appended to WAL files', registers }),
+    walBytes: new Counter({
+      name: 'mgha_wal_bytes_total',
+      help: 'Bytes appended to WAL files',
+      registers,
+      // Read at scrape time: a counter update per commit costs more than it is worth.
+      collect() {
+        const total = walBytes();
+        if (total > reportedWalBytes) this.inc(total - reportedWalBytes);
+        reportedWalBytes = total;
+      },
+    }),
     fsyncSeconds: new Histogram({
       name: 'mgha_wal_fsync_duration_seconds',
       help: 'Latency of WAL fsyncs (one fsync may cover several commits)',
@@ -78,6 +90,7 @@ function createMetrics(registry: Registry, lastDurable: () => number): Durabilit
     }),
     snapshotBytes: new Gauge({ name: 'mgha_snapshot_size_bytes', help: 'Size of the newest snapshot', registers }),
     recoverySeconds: new Gauge({ name: 'mgha_recovery_duration_seconds', help: 'Time the startup recovery took', registers }),
+    walFailed: new Gauge({ name: 'mgha_wal_failed', help: '1 once a WAL write or fsync failed: writes are refused until restart', registers }),
   };
 }
 
@@ -119,7 +132,7 @@ export class Durability {
   /** @internal wiring done by openDurability() */
   start(registry: Registry | undefined): void {
     if (registry !== undefined) {
-      this.metrics = createMetrics(registry, () => this.lastDurableTimestamp());
+      this.metrics = createMetrics(registry, () => this.lastDurableTimestamp(), () => this.writer?.bytesAppended ?? 0);
       if (this.recovery !== null) this.metrics.recoverySeconds.set(this.recovery.seconds);
     }
     if (this.config.walEnabled) {
@@ -130,7 +143,19 @@ export class Durability {
         fileSizeBytes: this.config.walFileSizeKib * 1024,
         flushEveryNTx: Math.max(1, this.config.walFileFlushEveryNTx),
         durableTimestamp: this.storage.lastCommitTimestamp(),
-        hooks: metrics === null ? {} : { written: (n) => metrics.walBytes.inc(n), synced: (s) => metrics.fsyncSeconds.observe(s) },
+        hooks: {
+          synced: (s) => metrics?.fsyncSeconds.observe(s),
+          failed: (err, unwritten) => {
+            metrics?.walFailed.set(1);
+            this.log.error({ err, lastDurableTimestamp: this.lastDurableTimestamp() }, 'WAL failed: write queries are refused until restart');
+            if (unwritten !== null) {
+              this.log.error(
+                { fromTimestamp: unwritten.fromTs, toTimestamp: unwritten.toTs },
+                `acknowledged commits ${unwritten.fromTs}..${unwritten.toTs} were not written to the WAL (batched flushing): a restart may not have them`,
+              );
+            }
+          },
+        },
       });
       this.storage.onCommit((ct) => this.logCommit(ct));
     }
@@ -167,6 +192,28 @@ export class Durability {
     if (failure !== null) return Promise.reject(failure);
     if (this.config.walFileFlushEveryNTx > 1 || commitTs <= this.writer.durableTimestamp()) return null;
     return this.writer.waitDurable(commitTs);
+  }
+
+  /**
+   * Why write queries must be refused (the WAL failed: a full disk, an I/O error), or null.
+   * Reads go on; the instance needs a restart once the cause is fixed.
+   */
+  writeRefusal(): Error | null {
+    const failure = this.writer?.failed() ?? null;
+    if (failure === null) return null;
+    return new Error(
+      `${failure.message}. Write queries are refused until the instance restarts (free space or fix the disk first); ` +
+        `reads still work, and commits from before the failure were written as the flush policy promises`,
+    );
+  }
+
+  /** Writes buffered WAL records to the OS (batched mode); best effort, for exit paths. */
+  flushToOs(): void {
+    try {
+      this.writer?.flushToOs();
+    } catch {
+      // The failure is recorded and logged by the writer's failed hook.
+    }
   }
 
   /** Highest commit timestamp that survives a crash of the machine. */

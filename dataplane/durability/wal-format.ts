@@ -97,10 +97,15 @@ export function decodeHeader(buf: Buffer, magic: Buffer): { header: FileHeader; 
 /** Frames one record: length, payload, CRC32 over both. */
 export function frameRecord(payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(payload.length + RECORD_OVERHEAD);
-  out.writeUInt32LE(payload.length, 0);
-  out.set(payload, 4);
-  out.writeUInt32LE(crc32(out.subarray(0, 4 + payload.length)), 4 + payload.length);
+  frameRecordInto(out, 0, payload);
   return out;
+}
+
+/** Frames `payload` into `out` at `at` (which has room for payload + RECORD_OVERHEAD bytes). */
+export function frameRecordInto(out: Buffer, at: number, payload: Uint8Array): void {
+  out.writeUInt32LE(payload.length, at);
+  out.set(payload, at + 4);
+  out.writeUInt32LE(crc32(out.subarray(at, at + 4 + payload.length)), at + 4 + payload.length);
 }
 
 export type FrameResult =

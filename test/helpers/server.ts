@@ -30,6 +30,8 @@ export interface StartOptions {
   /** Ms to wait for Bolt to accept connections. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** RLIMIT_FSIZE of the process (via prlimit): writes past it fail with EFBIG, like a full disk. */
+  fileSizeLimitBytes?: number;
 }
 
 // test/helpers → repo root, whether this runs from test/ (ts-jest) or dist/test/ (tsc output).
@@ -91,7 +93,9 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
     `--data-directory=${dataDirectory}`,
     ...extraArgs,
   ];
-  const child = spawn(process.execPath, args, {
+  const limit = options.fileSizeLimitBytes;
+  const [command, argv] = limit === undefined ? [process.execPath, args] : ['prlimit', [`--fsize=${limit}`, process.execPath, ...args]];
+  const child = spawn(command, argv, {
     cwd: repoRoot,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

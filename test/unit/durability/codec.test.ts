@@ -230,6 +230,17 @@ describe('transaction codec', () => {
     expect(bytes.length).toBeLessThan(100 * 6 + 40);
   });
 
+  test('strings on both sides of the short-ASCII fast path, and more than 16 names in one transaction', () => {
+    const values = ['', 'a', 'x'.repeat(63), 'x'.repeat(64), 'é', 'naïve', '😀', `${'y'.repeat(62)}é`, '\u007f', '\u0080'];
+    const strings: Delta[] = values.map((value, i) => ({ op: 'setVertexProperty', gid: i, key: `k${i}`, value }));
+    const names: Delta[] = Array.from({ length: 40 }, (_, i) => ({ op: 'addLabel', gid: i, label: `Label${i % 25}` }));
+    const ct: CommittedTransaction = { commitTimestamp: 9, deltas: [...strings, ...names] };
+    expect(decodeTransaction(encodeTransaction(ct))).toEqual(ct);
+    // The scratch space is reused: the next transaction must not see this one's names.
+    const next: CommittedTransaction = { commitTimestamp: 10, deltas: [{ op: 'addLabel', gid: 1, label: 'Other' }] };
+    expect(decodeTransaction(encodeTransaction(next))).toEqual(next);
+  });
+
   test('trailing bytes and unknown tags are errors', () => {
     const bytes = encodeTransaction({ commitTimestamp: 1, deltas });
     expect(() => decodeTransaction(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/trailing/);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { encodeTransaction } from '../../../dataplane/durability/codec.js';
 import { readWalFile, type ReadStop, type WalEntry } from '../../../dataplane/durability/wal-reader.js';
 import { encodeHeader, frameRecord, parseWalName, WAL_MAGIC } from '../../../dataplane/durability/wal-format.js';
-import { WalWriter } from '../../../dataplane/durability/wal-writer.js';
+import { MAX_BUFFERED_BYTES, WalWriter, WRITE_DELAY_MS } from '../../../dataplane/durability/wal-writer.js';
 import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -102,6 +102,51 @@ describe('WAL writer and reader', () => {
     for (let i = 0; i < 100 && durable.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(durable).toEqual([10]);
     await w.close();
+  });
+
+  test('batched flushing holds records in user space for at most WRITE_DELAY_MS, and a full buffer is written at once', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { flushEveryNTx: 1000, fileSizeBytes: 64 << 20 });
+    w.append(tx(1));
+    w.append(tx(2));
+    const [current] = fs.readdirSync(dir);
+    const file = path.join(dir, current);
+    // Header only: both records wait in the buffer, to be written with one write().
+    expect(readAll(file).entries).toEqual([]);
+    await new Promise((r) => setTimeout(r, WRITE_DELAY_MS + 20));
+    expect(readAll(file).entries.map((e) => e.ct.commitTimestamp)).toEqual([1, 2]);
+
+    // Records of ~64 KiB: the buffer fills after MAX_BUFFERED_BYTES / 64 KiB of them and is
+    // written synchronously, with no timer involved.
+    const big = 64 * 1024;
+    const fit = Math.floor(MAX_BUFFERED_BYTES / (big + 64));
+    for (let ts = 3; ts < 3 + fit + 1; ts++) w.append(tx(ts, big));
+    const seen = readAll(file).entries.map((e) => e.ct.commitTimestamp);
+    expect(seen.length).toBeGreaterThanOrEqual(2 + fit - 1);
+    expect(seen.length).toBeLessThan(2 + fit + 1);
+    // A record larger than the whole buffer goes straight to the file.
+    w.append(tx(3 + fit + 1, MAX_BUFFERED_BYTES + 10));
+    expect(readAll(file).entries.at(-1)?.ct.commitTimestamp).toBe(3 + fit + 1);
+
+    // waitDurable writes the buffer before its fsync.
+    w.append(tx(5 + fit));
+    await w.waitDurable(5 + fit);
+    expect(readAll(file).entries.at(-1)?.ct.commitTimestamp).toBe(5 + fit);
+    await w.close();
+  });
+
+  test('close and flushToOs write what is buffered', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { flushEveryNTx: 1000 });
+    w.append(tx(1));
+    const file = path.join(dir, fs.readdirSync(dir)[0]);
+    w.flushToOs();
+    expect(readAll(file).entries.map((e) => e.ct.commitTimestamp)).toEqual([1]);
+    w.append(tx(2));
+    await w.close();
+    const [final] = fs.readdirSync(dir);
+    expect(final).toMatch(/_from_1_to_2$/);
+    expect(readAll(path.join(dir, final)).entries.map((e) => e.ct.commitTimestamp)).toEqual([1, 2]);
   });
 
   test('an epoch change starts a new file with the new epoch id in its header', async () => {
