@@ -10,7 +10,7 @@ import { Codes, MghaError } from '../errors.js';
 import { equals } from './value-ops.js';
 import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
 import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
-import { exprKey } from './semantic/walk.js';
+import { callsFunction, exprKey } from './semantic/walk.js';
 import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
 import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, ShortestPath, Unwind, VarExpand, type Direction, type EdgeFilter } from './executor/read-ops.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
@@ -651,7 +651,7 @@ class Planner {
         const slot = this.newSlot();
         if (e.kind === 'CountStar') aggs.push({ slot, name: null, distinct: false, args: [] });
         else if (e.kind === 'FunctionCall') {
-          if (e.args.some((a) => exprKey(a).includes('"name":"rand"'))) throw compileError('Aggregating a non-deterministic expression (rand()) is not allowed.');
+          if (e.args.some((a) => callsFunction(a, 'rand'))) throw compileError('Aggregating a non-deterministic expression (rand()) is not allowed.');
           aggs.push({ slot, name: e.name, distinct: e.distinct, args: e.args.map((a) => compileExpr(a, argEnv)) });
         }
         return slot;

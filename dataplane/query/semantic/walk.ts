@@ -72,6 +72,11 @@ export function containsAggregate(e: Expr): boolean {
   return isAggregateCall(e) || children(e).some(containsAggregate);
 }
 
+/** True when a call of the function `name` (any case) occurs in e. */
+export function callsFunction(e: Expr, name: string): boolean {
+  return (e.kind === 'FunctionCall' && e.name.toLowerCase() === name) || children(e).some((c) => callsFunction(c, name));
+}
+
 /** Variables e reads from its enclosing scope (locals of comprehensions etc. excluded). */
 export function freeVariables(e: Expr, out: Set<string> = new Set(), bound: ReadonlySet<string> = new Set()): Set<string> {
   const add = (x: Expr, extra: string[] = []): void => {

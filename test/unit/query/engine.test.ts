@@ -116,6 +116,13 @@ describe('projection and aggregation', () => {
     expect((await errorOf(e, 'RETURN 1 AS x UNION RETURN 1 AS y')).code).toBe(Codes.SyntaxError);
   });
 
+  test('aggregating rand() is refused; a variable named rand is not rand()', async () => {
+    const e = newEngine();
+    expect((await errorOf(e, 'RETURN count(rand())')).message).toMatch(/non-deterministic/i);
+    expect((await errorOf(e, 'UNWIND [1] AS x RETURN sum(x + RAND())')).message).toMatch(/non-deterministic/i);
+    expect(await rows(e, 'UNWIND [1, 2, 3] AS rand RETURN count(rand), sum(rand)')).toEqual([[3, 6]]);
+  });
+
   test('SKIP/LIMIT must be non-negative integers', async () => {
     const e = newEngine();
     expect((await errorOf(e, 'UNWIND [1] AS x RETURN x LIMIT -1')).code).toBe(Codes.SyntaxError);
