@@ -586,6 +586,9 @@ let scratchBody = new ByteWriter(4096);
 
 export function writeDeltas(w: ByteWriter, deltas: readonly Delta[]): void {
   const names = scratchNames;
+  // Sized up front for big batches (snapshot blocks), as a fresh writer would be.
+  const estimate = 64 + deltas.length * 8;
+  if (scratchBody.capacity < estimate) scratchBody = new ByteWriter(estimate);
   const body = scratchBody;
   names.clear();
   body.reset();
