@@ -6,6 +6,7 @@
 // PackStream Bytes have no Value counterpart: they are never emitted and decoding them
 // raises a client TypeError (the connection survives).
 
+import { writeAscii } from '../ascii.js';
 import { typeError } from '../errors.js';
 import type { CypherDateTime, NodeValue, PathValue, RelationshipValue, Value } from '../values.js';
 import { buildPath, hex, structToValue, Tag, unboundRelationship, type UnboundRelationship } from './structures.js';
@@ -136,15 +137,9 @@ export class Packer {
   /** Fast path for short ASCII strings (keys, labels): no native call per string. */
   private packShortAscii(s: string, n: number): boolean {
     this.ensure(n + 1);
-    const buf = this.buf;
-    const start = this.pos + 1;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) return false;
-      buf[start + i] = c;
-    }
-    buf[this.pos] = 0x80 | n;
-    this.pos = start + n;
+    if (!writeAscii(this.buf, this.pos + 1, s)) return false;
+    this.buf[this.pos] = 0x80 | n;
+    this.pos += 1 + n;
     return true;
   }
 

@@ -5,6 +5,7 @@
 // A transaction body interns its names (labels, edge types, property keys) in a small
 // table first, so a delta refers to them by index.
 
+import { writeAscii } from '../ascii.js';
 import type { CommittedTransaction, Delta } from '../storage/types.js';
 import {
   CypherDate,
@@ -147,17 +148,10 @@ export class ByteWriter {
 
   /** Writes `s` (length < 64, so its length is one varint byte) if it is all ASCII; false (nothing written) if not. */
   private ascii(s: string): boolean {
-    const n = s.length;
-    this.ensure(n + 1);
-    const buf = this.buf;
-    const start = this.pos + 1;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) return false;
-      buf[start + i] = c;
-    }
-    buf[this.pos] = n;
-    this.pos = start + n;
+    this.ensure(s.length + 1);
+    if (!writeAscii(this.buf, this.pos + 1, s)) return false;
+    this.buf[this.pos] = s.length;
+    this.pos += 1 + s.length;
     return true;
   }
 
@@ -186,8 +180,6 @@ export class ByteWriter {
   }
 
   string(s: string): void {
-    // Short ASCII strings (names, most values) are written by hand: Buffer.write is a
-    // native call that costs more than the whole encoding of a small transaction.
     if (s.length < 64 && this.ascii(s)) return;
     const n = Buffer.byteLength(s, 'utf8');
     this.uint(n);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import neo4j, { Neo4jError } from 'neo4j-driver';
+import neo4j, { type Neo4jError, type Session } from 'neo4j-driver';
 import { startServer, withDriver, type TestServer } from '../helpers/server.js';
 
 const LIMIT = 64 * 1024;
@@ -27,6 +27,20 @@ async function metric(port: number, name: string): Promise<number> {
   return Number(line?.split(' ')[1]);
 }
 
+/** Commits numbered rows on one session (row seq gets commit timestamp seq + 1) until one fails. */
+async function writeUntilError(session: Session, max: number): Promise<{ acked: number[]; error: Neo4jError | null }> {
+  const acked: number[] = [];
+  for (let seq = 0; seq < max; seq++) {
+    try {
+      await session.run('CREATE (:Row {seq: $seq, pad: $pad})', { seq: neo4j.int(seq), pad: PAD });
+      acked.push(seq);
+    } catch (e) {
+      return { acked, error: e as Neo4jError };
+    }
+  }
+  return { acked, error: null };
+}
+
 describe('a WAL write that fails (full disk)', () => {
   test('the failing commit gets an error, later writes are refused, reads go on, and a restart loses nothing acknowledged', async () => {
     const flags = [
@@ -38,21 +52,13 @@ describe('a WAL write that fails (full disk)', () => {
     ];
     server = await startServer(flags, { fileSizeLimitBytes: LIMIT, timeoutMs: 30000 });
     const full = server;
-    const acked: number[] = [];
-    let failure: Neo4jError | null = null;
+    let acked: number[] = [];
     await withDriver(full.boltUrl, async (d) => {
       const session = d.session();
       try {
-        for (let seq = 0; seq < 1000 && failure === null; seq++) {
-          try {
-            await session.run('CREATE (:Row {seq: $seq, pad: $pad})', { seq: neo4j.int(seq), pad: PAD });
-            acked.push(seq);
-          } catch (e) {
-            failure = e as Neo4jError;
-          }
-        }
-        expect(failure).not.toBeNull();
-        expect(failure?.message).toMatch(/WAL write failed, commits are no longer durable: EFBIG/);
+        const written = await writeUntilError(session, 1000);
+        acked = written.acked;
+        expect(written.error?.message).toMatch(/WAL write failed, commits are no longer durable: EFBIG/);
         expect(acked.length).toBeGreaterThan(10);
 
         // Every later write is refused before it runs, with what to do about it.
@@ -100,25 +106,16 @@ describe('a WAL write that fails (full disk)', () => {
     try {
       const full = await startServer(flags, { fileSizeLimitBytes: LIMIT, timeoutMs: 30000 });
       server = full;
-      const acked: number[] = [];
+      let acked: number[] = [];
       let refusal: Neo4jError | null = null;
       await withDriver(full.boltUrl, async (d) => {
         const session = d.session();
         try {
-          // One session, so transaction seq gets commit timestamp seq + 1.
-          for (let seq = 0; seq < 5000 && refusal === null; seq++) {
-            try {
-              await session.run('CREATE (:Row {seq: $seq, pad: $pad})', { seq: neo4j.int(seq), pad: PAD });
-              acked.push(seq);
-            } catch (e) {
-              refusal = e as Neo4jError;
-            }
-          }
+          ({ acked, error: refusal } = await writeUntilError(session, 5000));
         } finally {
           await session.close();
         }
       });
-      expect(refusal).not.toBeNull();
       expect((refusal as Neo4jError | null)?.message).toMatch(/WAL write failed|Write queries are refused/);
       const report = full
         .stdout()
