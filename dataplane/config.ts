@@ -58,6 +58,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'storage-wal-file-size-kib', kind: 'int', default: '20480', group: 'durability', help: 'WAL file size before rotation.' },
   { name: 'storage-wal-file-flush-every-n-tx', kind: 'int', default: '100000', group: 'durability', help: 'fsync the WAL every n transactions (1 = every commit).' },
   { name: 'storage-snapshot-interval-sec', kind: 'seconds', default: '300', group: 'durability', help: 'Snapshot interval; 0 disables periodic snapshots.' },
+  { name: 'storage-snapshot-interval', kind: 'string', default: '', group: 'durability', help: 'Memgraph 3 form of the interval: seconds; when given it wins over --storage-snapshot-interval-sec, and an empty value disables periodic snapshots (cron schedules are not supported).' },
   { name: 'storage-snapshot-on-exit', kind: 'bool', default: 'true', group: 'durability', help: 'Write a snapshot on shutdown.' },
   { name: 'storage-snapshot-retention-count', kind: 'int', default: '3', group: 'durability', help: 'Snapshots to keep.' },
   { name: 'data-recovery-on-startup', kind: 'bool', default: 'true', group: 'durability', help: 'Recover from snapshots and WAL at startup.' },
@@ -197,6 +198,19 @@ function parseValue(spec: FlagSpec, value: string, source: string): string | num
   }
 }
 
+/** `--storage-snapshot-interval`: seconds, or empty for no periodic snapshots; Memgraph's cron form is refused. */
+export function snapshotInterval(value: string): number {
+  const v = value.trim();
+  if (v === '') return 0;
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (v.split(/\s+/).length === 6) {
+    throw new ConfigError(
+      `invalid value '${value}' for --storage-snapshot-interval: cron schedules are not supported (in Memgraph they are an Enterprise feature); give the interval in seconds`,
+    );
+  }
+  throw new ConfigError(`invalid value '${value}' for --storage-snapshot-interval: expected a number of seconds`);
+}
+
 /** 0.0.0.0 / :: are not addresses a client can dial: advertise the host name instead. */
 export function advertisedAddress(address: string, port: number, hostname: string): string {
   const host = address === '0.0.0.0' || address === '::' || address === '' ? hostname : address;
@@ -221,6 +235,7 @@ export function parseConfig(
     else if (envValue !== undefined) values.set(spec.name, parseValue(spec, envValue, envName(spec.name)));
     else values.set(spec.name, parseValue(spec, spec.default, `default of --${spec.name}`));
   }
+  const explicit = (n: string): boolean => fromArgs.has(n) || env[envName(n)] !== undefined;
   const str = (n: string): string => values.get(n) as string;
   const num = (n: string): number => values.get(n) as number;
   const bool = (n: string): boolean => values.get(n) as boolean;
@@ -255,7 +270,9 @@ export function parseConfig(
       walEnabled: bool('storage-wal-enabled'),
       walFileSizeKib: num('storage-wal-file-size-kib'),
       walFileFlushEveryNTx: num('storage-wal-file-flush-every-n-tx'),
-      snapshotIntervalSec: num('storage-snapshot-interval-sec'),
+      snapshotIntervalSec: explicit('storage-snapshot-interval')
+        ? snapshotInterval(str('storage-snapshot-interval'))
+        : num('storage-snapshot-interval-sec'),
       snapshotOnExit: bool('storage-snapshot-on-exit'),
       snapshotRetentionCount: num('storage-snapshot-retention-count'),
       recoveryOnStartup: bool('data-recovery-on-startup'),
@@ -300,7 +317,7 @@ const GROUP_TITLES: Record<FlagSpec['group'], string> = {
   observability: 'Logging and metrics',
   query: 'Queries and storage',
   ha: 'High availability (accepted and validated; used once HA lands)',
-  durability: 'Durability (accepted with Memgraph defaults; take effect once durability lands)',
+  durability: 'Durability (WAL, snapshots, recovery; Memgraph defaults)',
 };
 
 export function helpText(): string {

@@ -389,8 +389,8 @@ function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger): void {
 export function validateDurabilityConfig(config: DurabilityConfig): void {
   if (config.walEnabled && config.snapshotIntervalSec === 0) {
     throw new DurabilityStartupError(
-      'the WAL needs periodic snapshots: --storage-wal-enabled=true with --storage-snapshot-interval-sec=0 is not allowed ' +
-        '(set an interval, or --storage-wal-enabled=false)',
+      'the WAL needs periodic snapshots: --storage-wal-enabled=true with --storage-snapshot-interval-sec=0 ' +
+        '(or an empty --storage-snapshot-interval) is not allowed (set an interval, or --storage-wal-enabled=false)',
     );
   }
   if (config.walFileSizeKib <= 0) throw new DurabilityStartupError('--storage-wal-file-size-kib must be positive');

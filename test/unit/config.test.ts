@@ -82,7 +82,16 @@ describe('flag forms', () => {
     expect(parse(['--help']).help).toBe(true);
     expect(parse(['--version']).version).toBe(true);
     expect(helpText()).toContain('--bolt-port (default 7687)');
-    expect(helpText()).toContain('take effect once durability lands');
+    expect(helpText()).toContain('Durability (WAL, snapshots, recovery; Memgraph defaults)');
+  });
+
+  test('--storage-snapshot-interval (Memgraph 3) wins over -sec when given; empty disables; cron is refused', () => {
+    expect(parse(['--storage-snapshot-interval-sec=120']).durability.snapshotIntervalSec).toBe(120);
+    expect(parse(['--storage-snapshot-interval=60', '--storage-snapshot-interval-sec=120']).durability.snapshotIntervalSec).toBe(60);
+    expect(parse([], { MEMGRAPH_STORAGE_SNAPSHOT_INTERVAL: '45' }).durability.snapshotIntervalSec).toBe(45);
+    expect(parse(['--storage-snapshot-interval=']).durability.snapshotIntervalSec).toBe(0);
+    expect(fails(['--storage-snapshot-interval=0 */5 * * * *'])).toMatch(/cron schedules are not supported/);
+    expect(fails(['--storage-snapshot-interval=soon'])).toMatch(/expected a number of seconds/);
   });
 
   test('query timeout accepts 0 (no limit) and fractions', () => {
