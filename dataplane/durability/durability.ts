@@ -101,6 +101,8 @@ export class Durability {
   private lastSnapshotTs: number;
   private readonly walPins = new Map<number, number>();
   private nextPin = 0;
+  /** LOCK DATA DIRECTORY: no durability file is deleted until UNLOCK (for backups). */
+  private directoryLocked = false;
   private closed = false;
   private writerClosed = false;
   private metrics: DurabilityMetrics | null = null;
@@ -276,6 +278,10 @@ export class Durability {
    * one that turns out corrupt), minus what a pinned reader still needs.
    */
   private applyRetention(): void {
+    if (this.directoryLocked) {
+      this.log.info('retention skipped: the data directory is locked (LOCK DATA DIRECTORY)');
+      return;
+    }
     const snaps = listSnapshots(this.snapshotDir);
     const keep = Math.max(1, this.config.snapshotRetentionCount);
     for (const s of snaps.slice(0, Math.max(0, snaps.length - keep))) {
@@ -325,7 +331,24 @@ export class Durability {
     const key = (stmt.kind === 'System' ? stmt.words.join(' ') : `SHOW ${stmt.what}`).toUpperCase();
     if (key === 'CREATE SNAPSHOT') return this.createSnapshotQuery();
     if (key === 'SHOW SNAPSHOTS') return this.showSnapshotsQuery();
+    if (key === 'LOCK DATA DIRECTORY' || key === 'UNLOCK DATA DIRECTORY' || key === 'DATA DIRECTORY LOCK STATUS') {
+      return { columns: ['STATUS'], rows: [[this.directoryLockQuery(key)]] };
+    }
     return null;
+  }
+
+  /** Memgraph's LOCK / UNLOCK DATA DIRECTORY and DATA DIRECTORY LOCK STATUS, with its messages. */
+  directoryLockQuery(key: 'LOCK DATA DIRECTORY' | 'UNLOCK DATA DIRECTORY' | 'DATA DIRECTORY LOCK STATUS'): string {
+    const was = this.directoryLocked;
+    if (key === 'DATA DIRECTORY LOCK STATUS') return was ? 'Data directory is locked.' : 'Data directory is unlocked.';
+    if (key === 'LOCK DATA DIRECTORY') {
+      this.directoryLocked = true;
+      return was ? 'Data directory is already locked.' : 'Data directory is now locked.';
+    }
+    this.directoryLocked = false;
+    // What retention held back while locked goes now.
+    if (was) this.applyRetention();
+    return was ? 'Data directory is now unlocked.' : 'Data directory is already unlocked.';
   }
 
   /** `CREATE SNAPSHOT` → one row with the path. */

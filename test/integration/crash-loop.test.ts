@@ -189,7 +189,7 @@ describe('durability of a real process', () => {
     await server.stop();
   }, 60_000);
 
-  test('CREATE SNAPSHOT / SHOW SNAPSHOTS, snapshot on exit, and a restart from it', async () => {
+  test('CREATE SNAPSHOT / SHOW SNAPSHOTS, LOCK DATA DIRECTORY, snapshot on exit, and a restart from it', async () => {
     const dir = dataDir();
     let server = await start(dir, []);
     await withDriver(server.boltUrl, async (d) => {
@@ -203,6 +203,10 @@ describe('durability of a real process', () => {
       const shown = await s.run('SHOW SNAPSHOTS');
       expect(shown.records[0].keys).toEqual(['path', 'timestamp', 'creation_time', 'size']);
       expect(shown.records[0].get('path')).toBe(p);
+      const locked = await s.run('LOCK DATA DIRECTORY;');
+      expect(locked.records[0].get('STATUS')).toBe('Data directory is now locked.');
+      expect((await s.run('DATA DIRECTORY LOCK STATUS')).records[0].get('STATUS')).toBe('Data directory is locked.');
+      expect((await s.run('UNLOCK DATA DIRECTORY')).records[0].get('STATUS')).toBe('Data directory is now unlocked.');
       await s.close();
     });
     expect(await server.stop()).toBe(0);

@@ -1,5 +1,5 @@
 // Memgraph's non-Cypher statements: index/constraint DDL, SHOW …, and system queries
-// (snapshots, replication) that later subsystems implement.
+// (snapshots, the data directory lock, replication) that later subsystems implement.
 
 import type { Value } from '../../values.js';
 import type { Statement } from '../ast.js';
@@ -13,6 +13,15 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (c.isKw('CREATE') && c.isKw('SNAPSHOT', 1)) {
     c.i += 2;
     return system(c, ['CREATE', 'SNAPSHOT']);
+  }
+  if ((c.isKw('LOCK') || c.isKw('UNLOCK')) && c.isKw('DATA', 1) && c.isKw('DIRECTORY', 2)) {
+    const verb = c.isKw('LOCK') ? 'LOCK' : 'UNLOCK';
+    c.i += 3;
+    return system(c, [verb, 'DATA', 'DIRECTORY']);
+  }
+  if (c.isKw('DATA') && c.isKw('DIRECTORY', 1) && c.isKw('LOCK', 2) && c.isKw('STATUS', 3)) {
+    c.i += 4;
+    return system(c, ['DATA', 'DIRECTORY', 'LOCK', 'STATUS']);
   }
   if (c.isKw('SET') && c.isKw('REPLICATION', 1)) return parseSetReplicationRole(c);
   if (c.isKw('REGISTER') && c.isKw('REPLICA', 1)) return parseRegisterReplica(c);

@@ -365,6 +365,28 @@ describe('snapshots', () => {
     await d.close();
   });
 
+  test('LOCK DATA DIRECTORY holds retention back until UNLOCK, with Memgraph\'s messages', async () => {
+    const dir = tempDir();
+    const { storage, d } = await reopen(dir, { snapshotRetentionCount: 1, walFileSizeKib: 1 });
+    const status = async (words: string[]): Promise<unknown> => (await d.handleSystem({ kind: 'System', words }))?.rows[0][0];
+    expect(await status(['DATA', 'DIRECTORY', 'LOCK', 'STATUS'])).toBe('Data directory is unlocked.');
+    expect(await status(['LOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is now locked.');
+    expect(await status(['LOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is already locked.');
+    expect(await status(['DATA', 'DIRECTORY', 'LOCK', 'STATUS'])).toBe('Data directory is locked.');
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 20; j++) write(storage, (tx) => void tx.createVertex().setProperty('pad', 'q'.repeat(50)));
+      await d.createSnapshot();
+    }
+    expect(d.listSnapshots()).toHaveLength(3);
+    expect(listWalFiles(path.join(dir, 'wal')).some((f) => f.name.kind === 'final' && f.name.fromTs === 1)).toBe(true);
+    expect(await status(['UNLOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is now unlocked.');
+    expect(d.listSnapshots()).toHaveLength(1);
+    expect(listWalFiles(path.join(dir, 'wal')).some((f) => f.name.kind === 'final' && f.name.fromTs === 1)).toBe(false);
+    expect(await status(['UNLOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is already unlocked.');
+    expect((await d.handleSystem({ kind: 'System', words: ['LOCK', 'DATA', 'DIRECTORY'] }))?.columns).toEqual(['STATUS']);
+    await d.close();
+  });
+
   test('snapshot on exit; WAL disabled still recovers from snapshots', async () => {
     const dir = tempDir();
     const { storage, d } = await reopen(dir, { walEnabled: false, snapshotOnExit: true });
