@@ -153,6 +153,35 @@ test('auto-commit RUN and PULL are answered synchronously when the engine answer
   expect(session.state).toBe('READY');
 });
 
+test('an auto-commit whose commit rejects later (a WAL that failed) gets a FAILURE, not a dropped connection', async () => {
+  const sink = new Capture();
+  const engine: Engine = {
+    currentBookmark: () => 'mgha:0',
+    begin: () => ({
+      run: () => ({
+        fields: [],
+        pull: () => ({ records: [], hasMore: false }),
+        discard: () => undefined,
+        summary: () => ({ type: 'w', stats: {}, plan: null, notifications: [] }),
+      }),
+      commit: () => Promise.reject(typeError('WAL write failed, commits are no longer durable: ENOSPC')),
+      rollback: () => undefined,
+    }),
+  };
+  const session = new BoltSession(
+    featuresOf({ major: 5, minor: 4 }),
+    { engine, serverAgent: 'agent/1', connectionId: 'bolt-9', routing: { routingTable: () => ({ ttlSeconds: 1, routers: [], readers: [], writers: [] }) }, enableUtcDateTime: () => undefined },
+    sink,
+  );
+  session.handle({ type: 'HELLO', extra: map() });
+  session.handle({ type: 'LOGON', auth: map({ scheme: 'none' }) });
+  session.handle(run('CREATE ()'));
+  sink.take();
+  await expect(session.handle(pull(-1n))).resolves.toBeUndefined();
+  expect(sink.take()).toEqual([['FAILURE', 'Neo.ClientError.Statement.TypeError']]);
+  expect(session.state).toBe('FAILED');
+});
+
 test('DISCARD ends an auto-commit stream and still commits', async () => {
   const { send, engine } = await ready();
   const replies = await send(run('WRITE', { v: 1n }), { type: 'DISCARD', extra: map({ n: -1n }) });
