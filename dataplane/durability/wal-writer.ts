@@ -8,7 +8,7 @@
 // `flushEveryNTx` > 1 (batched): records collect in a user-space buffer that is written
 // with one write() at most WRITE_DELAY_MS after its first record, when it holds
 // MAX_BUFFERED_BYTES, and before any fsync, rotation or close. One write() per commit was
-// the largest cost of a batched commit (~20 µs of ext4 append each); the price is that a
+// the largest cost of a batched commit in server profiles; the price is that a
 // killed process loses the commits of its last millisecond (Memgraph's own batched mode
 // buffers 256 KiB in user space with no time bound). fsync every n commits as above.
 
