@@ -62,6 +62,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'storage-snapshot-on-exit', kind: 'bool', default: 'true', group: 'durability', help: 'Write a snapshot on shutdown.' },
   { name: 'storage-snapshot-retention-count', kind: 'int', default: '3', group: 'durability', help: 'Snapshots to keep.' },
   { name: 'data-recovery-on-startup', kind: 'bool', default: 'true', group: 'durability', help: 'Recover from snapshots and WAL at startup.' },
+  { name: 'storage-recover-on-startup', kind: 'bool', default: 'true', group: 'durability', help: "Memgraph's older name of --data-recovery-on-startup, used when that one is not given." },
 ];
 
 /** Memgraph's durability flags (durability/durability.ts adds the data directory). */
@@ -275,7 +276,10 @@ export function parseConfig(
         : num('storage-snapshot-interval-sec'),
       snapshotOnExit: bool('storage-snapshot-on-exit'),
       snapshotRetentionCount: num('storage-snapshot-retention-count'),
-      recoveryOnStartup: bool('data-recovery-on-startup'),
+      recoveryOnStartup:
+        !explicit('data-recovery-on-startup') && explicit('storage-recover-on-startup')
+          ? bool('storage-recover-on-startup')
+          : bool('data-recovery-on-startup'),
     },
   };
   validateRoles(config);

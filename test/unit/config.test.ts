@@ -94,6 +94,12 @@ describe('flag forms', () => {
     expect(fails(['--storage-snapshot-interval=soon'])).toMatch(/expected a number of seconds/);
   });
 
+  test('--storage-recover-on-startup (the older name) applies unless --data-recovery-on-startup is given', () => {
+    expect(parse(['--storage-recover-on-startup=false']).durability.recoveryOnStartup).toBe(false);
+    expect(parse(['--storage-recover-on-startup=false', '--data-recovery-on-startup=true']).durability.recoveryOnStartup).toBe(true);
+    expect(parse([]).durability.recoveryOnStartup).toBe(true);
+  });
+
   test('query timeout accepts 0 (no limit) and fractions', () => {
     expect(parse(['--query-execution-timeout-sec=0']).queryExecutionTimeoutSec).toBe(0);
     expect(parse(['--query-execution-timeout-sec=0.5']).queryExecutionTimeoutSec).toBe(0.5);
