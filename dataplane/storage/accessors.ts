@@ -3,17 +3,17 @@
 
 import type { Value } from '../values.js';
 import type { EdgeAccessor, VertexAccessor } from './types.js';
-import type { EdgeRecord, VertexRecord } from './records.js';
+import type { EdgeRecord, StoredObject, VertexRecord } from './records.js';
 import type { Transaction } from './transaction.js';
 
-export class StoredVertex implements VertexAccessor {
-  readonly kind = 'node' as const;
+/** What vertex and edge handles share: identity, visibility and properties. */
+abstract class StoredHandle<R extends StoredObject> {
   readonly id: number;
   readonly gid: number;
 
   constructor(
     readonly tx: Transaction,
-    readonly rec: VertexRecord,
+    readonly rec: R,
   ) {
     this.id = rec.gid;
     this.gid = rec.gid;
@@ -21,18 +21,6 @@ export class StoredVertex implements VertexAccessor {
 
   isDeleted(): boolean {
     return this.tx.isDeletedInView(this.rec);
-  }
-  labels(): readonly string[] {
-    return this.tx.vertexLabels(this.rec);
-  }
-  hasLabel(label: string): boolean {
-    return this.tx.vertexHasLabel(this.rec, label);
-  }
-  addLabel(label: string): boolean {
-    return this.tx.addLabel(this.rec, label);
-  }
-  removeLabel(label: string): boolean {
-    return this.tx.removeLabel(this.rec, label);
   }
   getProperty(key: string): Value {
     return this.tx.getProperty(this.rec, key);
@@ -45,6 +33,23 @@ export class StoredVertex implements VertexAccessor {
   }
   clearProperties(): void {
     this.tx.clearProperties(this.rec);
+  }
+}
+
+export class StoredVertex extends StoredHandle<VertexRecord> implements VertexAccessor {
+  readonly kind = 'node' as const;
+
+  labels(): readonly string[] {
+    return this.tx.vertexLabels(this.rec);
+  }
+  hasLabel(label: string): boolean {
+    return this.tx.vertexHasLabel(this.rec, label);
+  }
+  addLabel(label: string): boolean {
+    return this.tx.addLabel(this.rec, label);
+  }
+  removeLabel(label: string): boolean {
+    return this.tx.removeLabel(this.rec, label);
   }
   outEdges(types?: readonly string[] | null, to?: VertexAccessor | null): Iterable<EdgeAccessor> {
     return this.tx.expand(this.rec, true, types ?? null, to ?? null);
@@ -60,44 +65,22 @@ export class StoredVertex implements VertexAccessor {
   }
 }
 
-export class StoredEdge implements EdgeAccessor {
+export class StoredEdge extends StoredHandle<EdgeRecord> implements EdgeAccessor {
   readonly kind = 'relationship' as const;
-  readonly id: number;
-  readonly gid: number;
   readonly startId: number;
   readonly endId: number;
   readonly type: string;
 
-  constructor(
-    readonly tx: Transaction,
-    readonly rec: EdgeRecord,
-  ) {
-    this.id = rec.gid;
-    this.gid = rec.gid;
+  constructor(tx: Transaction, rec: EdgeRecord) {
+    super(tx, rec);
     this.startId = rec.from.gid;
     this.endId = rec.to.gid;
     this.type = tx.edgeTypeName(rec);
-  }
-
-  isDeleted(): boolean {
-    return this.tx.isDeletedInView(this.rec);
   }
   from(): VertexAccessor {
     return new StoredVertex(this.tx, this.rec.from);
   }
   to(): VertexAccessor {
     return new StoredVertex(this.tx, this.rec.to);
-  }
-  getProperty(key: string): Value {
-    return this.tx.getProperty(this.rec, key);
-  }
-  setProperty(key: string, value: Value): Value {
-    return this.tx.setProperty(this.rec, key, value);
-  }
-  properties(): ReadonlyMap<string, Value> {
-    return this.tx.propertyMap(this.rec);
-  }
-  clearProperties(): void {
-    this.tx.clearProperties(this.rec);
   }
 }
