@@ -95,9 +95,9 @@ async function run(config: Config, version: string): Promise<void> {
     process.stderr.write(`mgha: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
-  const engine = new QueryEngine(storage, { waitDurable: (ts) => durability.waitDurable(ts) });
+  const engine = new QueryEngine(storage);
   engine.setSystemHandler((stmt) => durability.handleSystem(stmt));
-  engine.setWriteGuard(() => {
+  engine.addWriteGuard(() => {
     const refusal = durability.writeRefusal();
     return refusal === null ? null : new MghaError(Codes.DatabaseError, refusal.message);
   });

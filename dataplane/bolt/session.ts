@@ -8,7 +8,7 @@
 // (pendingResets > 0): everything before it is IGNORED.
 
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { Engine, EngineTransaction, QuerySummary, QueryType, RecordBatch, ResultStream, TransactionOptions } from '../query/engine-types.js';
+import type { Engine, EngineCommit, EngineTransaction, QuerySummary, QueryType, RecordBatch, ResultStream, TransactionOptions } from '../query/engine-types.js';
 import type { Value } from '../values.js';
 import type { Metadata } from './messages.js';
 import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
@@ -308,15 +308,17 @@ export class BoltSession {
   private commitAutoCommit(auto: AutoCommit, exhausted: boolean): void | Promise<void> {
     if (!exhausted) return;
     const summary = auto.stream.summary();
-    const bookmark = auto.tx.commit();
-    if (bookmark instanceof Promise) return bookmark.then((b) => this.committedAutoCommit(auto, summary, b));
-    this.committedAutoCommit(auto, summary, bookmark);
+    const committed = auto.tx.commit();
+    if (committed instanceof Promise) return committed.then((c) => this.committedAutoCommit(auto, summary, c));
+    this.committedAutoCommit(auto, summary, committed);
   }
 
-  private committedAutoCommit(auto: AutoCommit, summary: QuerySummary, bookmark: string): void {
+  private committedAutoCommit(auto: AutoCommit, summary: QuerySummary, committed: EngineCommit): void {
     this.auto = null;
     this.state = 'READY';
-    this.sink.success(this.summaryMeta(summary, auto.startedAt, auto.database, bookmark));
+    // Commit notifications (a SYNC replica that did not confirm) join the query's own.
+    const all = committed.notifications.length === 0 ? summary : { ...summary, notifications: [...summary.notifications, ...committed.notifications] };
+    this.sink.success(this.summaryMeta(all, auto.startedAt, auto.database, committed.bookmark));
     this.deps.hooks?.queryFinished(summary.type, seconds(auto.startedAt));
   }
 
@@ -410,10 +412,12 @@ export class BoltSession {
     try {
       for (const open of this.streams.values()) await open.stream.discard();
       this.streams.clear();
-      const bookmark = await tx.commit();
+      const committed = await tx.commit();
       this.tx = null;
       this.state = 'READY';
-      this.sink.success({ bookmark });
+      const meta: Record<string, Value> = { bookmark: committed.bookmark };
+      if (committed.notifications.length > 0) meta.notifications = committed.notifications;
+      this.sink.success(meta);
     } catch (e) {
       return this.fail(e);
     }

@@ -612,7 +612,7 @@ export function encodeTransaction(ct: CommittedTransaction): Buffer {
 }
 
 /** encodeTransaction's bytes, appended to `w` (a reused writer: nothing is allocated). */
-export function encodeTransactionInto(w: ByteWriter, ct: CommittedTransaction): void {
+export function encodeTransactionInto(w: ByteWriter, ct: { readonly commitTimestamp: number; readonly deltas: readonly Delta[] }): void {
   w.uint(ct.commitTimestamp);
   writeDeltas(w, ct.deltas);
 }

@@ -12,7 +12,10 @@ import path from 'node:path';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DurabilityFlags } from '../config.js';
 import type { InMemoryStorage } from '../storage/storage.js';
-import type { CommittedTransaction } from '../storage/types.js';
+import type { CommitStage } from '../storage/types.js';
+import { Codes, MghaError } from '../errors.js';
+import { ByteWriter, encodeTransactionInto } from './codec.js';
+import { RecordKind } from './wal-format.js';
 import type { Value } from '../values.js';
 import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
@@ -137,6 +140,13 @@ export class Durability {
       this.metrics = createMetrics(registry, () => this.lastDurableTimestamp(), () => this.writer?.bytesAppended ?? 0);
       if (this.recovery !== null) this.metrics.recoverySeconds.set(this.recovery.seconds);
     }
+    // Encode once: the WAL record body, and replication's payload even with the WAL off.
+    const scratch = new ByteWriter(4096);
+    this.storage.setCommitEncoder((commit) => {
+      scratch.reset();
+      encodeTransactionInto(scratch, commit);
+      return scratch.view();
+    });
     if (this.config.walEnabled) {
       const metrics = this.metrics;
       this.writer = new WalWriter({
@@ -159,7 +169,7 @@ export class Durability {
           },
         },
       });
-      this.storage.onCommit((ct) => this.logCommit(ct));
+      this.storage.addCommitStage(this.walStage());
     }
     if (this.config.snapshotIntervalSec > 0) {
       this.timer = setInterval(() => void this.periodicSnapshot(), this.config.snapshotIntervalSec * 1000);
@@ -167,19 +177,33 @@ export class Durability {
     }
   }
 
-  private logCommit(ct: CommittedTransaction): void {
-    if (this.writer === null) return;
-    if (this.closed && this.writerClosed) {
-      this.log.error({ commitTimestamp: ct.commitTimestamp }, 'commit after the WAL was closed: it is not durable');
-      return;
+  /**
+   * The first commit stage: appends each commit's encoded bytes (the same bytes
+   * replication ships) as one COMMIT record, or, when a later stage may still refuse it, as
+   * PREPARE now and FINALIZE when it settles. A failed append aborts the commit. The
+   * acknowledgement waits for the fsync when --storage-wal-file-flush-every-n-tx=1.
+   */
+  private walStage(): CommitStage {
+    return {
+      name: 'wal',
+      run: (commit) => {
+        const writer = this.openWriter();
+        writer.appendEncoded(commit.twoPhase ? RecordKind.Prepare : RecordKind.Commit, commit.commitTimestamp, commit.encoded());
+      },
+      settle: (commit, committed) => {
+        const writer = this.openWriter();
+        if (commit.twoPhase) writer.appendFinalize(commit.commitTimestamp, committed);
+        if (!committed) return;
+        return this.waitDurable(commit.commitTimestamp) ?? undefined;
+      },
+    };
+  }
+
+  private openWriter(): WalWriter {
+    if (this.writer === null || this.writerClosed) {
+      throw new MghaError(Codes.DatabaseError, 'The WAL is closed (the instance is shutting down): the commit is refused.');
     }
-    try {
-      this.writer.append(ct);
-    } catch (e) {
-      // The commit is visible in memory but not logged: waitDurable() now rejects, so
-      // no client is told it is durable.
-      this.log.error({ err: e, commitTimestamp: ct.commitTimestamp, closed: this.closed }, 'WAL append failed');
-    }
+    return this.writer;
   }
 
   /**

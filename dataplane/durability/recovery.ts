@@ -15,7 +15,8 @@ import type { InMemoryStorage } from '../storage/storage.js';
 import type { EpochState } from './epoch.js';
 import { listSnapshots, loadSnapshot, SnapshotError, verifySnapshot } from './snapshot.js';
 import { finalWalName, HeaderError, parseWalName, SNAPSHOT_MAGIC, WAL_MAGIC, type WalName } from './wal-format.js';
-import { readHeader, readWalFile, type ReadStop } from './wal-reader.js';
+import { readHeader, readWalFile, recordTimestamp, type ReadStop } from './wal-reader.js';
+import { Replay, ReplayError } from './replay.js';
 import { fsyncDirectory } from './wal-writer.js';
 import { readDirIfExists } from './files.js';
 
@@ -40,6 +41,14 @@ export interface RecoveryReport {
   /** Files moved to `wal/.old/` because they follow the stop. */
   movedAside: string[];
   seconds: number;
+}
+
+/** What recovery read of one WAL file: the range of its good records and where they end. */
+interface FileRead {
+  f: WalFile;
+  firstTs: number;
+  lastTs: number;
+  goodEnd: number;
 }
 
 export interface WalFile {
@@ -120,22 +129,24 @@ export function recover(dataDirectory: string, storage: InMemoryStorage, log: Du
   const snapshot = recoverSnapshot(dataDirectory, storage, log, invalidSnapshots);
 
   const walDir = walDirectory(dataDirectory);
-  let last = storage.lastCommitTimestamp();
+  const replay = new Replay(storage);
   let stop: ReadStop | null = null;
   let applied = 0;
   const movedAside: string[] = [];
+  const read: FileRead[] = [];
+  /** Where the lowest still-held (prepared, unfinalised) transaction was logged. */
+  let heldSince: { read: FileRead; offset: number; firstTs: number; lastTs: number } | null = null;
   for (const f of inReplayOrder(listWalFiles(walDir))) {
     if (stop !== null) {
       movedAside.push(moveAside(f.path));
       continue;
     }
-    if (f.name.kind === 'final' && f.name.toTs <= last) continue;
-    // Range of the records that are fine in this file (already applied or applied now).
-    let firstTs = -1;
-    let lastTs = -1;
-    let goodEnd = 0;
+    if (f.name.kind === 'final' && f.name.toTs <= replay.lastApplied()) continue;
+    // The range of the records that are fine in this file (already applied, applied or held).
+    const fr: FileRead = { f, firstTs: -1, lastTs: -1, goodEnd: 0 };
+    read.push(fr);
     try {
-      goodEnd = readHeader(f.path, WAL_MAGIC).end;
+      fr.goodEnd = readHeader(f.path, WAL_MAGIC).end;
       const reader = readWalFile(f.path);
       for (;;) {
         const next = reader.next();
@@ -143,38 +154,43 @@ export function recover(dataDirectory: string, storage: InMemoryStorage, log: Du
           stop = next.value;
           break;
         }
-        const { ct, offset, end } = next.value;
-        const ts = ct.commitTimestamp;
-        if (ts > last + 1) {
-          stop = {
-            file: f.path,
-            offset,
-            reason: `missing transactions: expected commit timestamp ${last + 1}, found ${ts} (a WAL file is missing or was deleted)`,
-          };
+        const entry = next.value;
+        const ts = recordTimestamp(entry);
+        const before = { firstTs: fr.firstTs, lastTs: fr.lastTs };
+        try {
+          if (replay.feed(entry) === 'applied') applied++;
+        } catch (e) {
+          const reason = e instanceof ReplayError ? e.message : `transaction ${ts} cannot be applied: ${(e as Error).message}`;
+          stop = { file: f.path, offset: entry.offset, reason };
           reader.return(null);
           break;
         }
-        if (ts === last + 1) {
-          try {
-            storage.applyCommitted(ct);
-          } catch (e) {
-            stop = { file: f.path, offset, reason: `transaction ${ts} cannot be applied: ${(e as Error).message}` };
-            reader.return(null);
-            break;
-          }
-          last = ts;
-          applied++;
-        }
-        if (firstTs < 0) firstTs = ts;
-        lastTs = ts;
-        goodEnd = end;
+        if (replay.lowestHeld() === null) heldSince = null;
+        else if (heldSince === null) heldSince = { read: fr, offset: entry.offset, ...before };
+        if (fr.firstTs < 0 || ts < fr.firstTs) fr.firstTs = ts;
+        if (ts > fr.lastTs) fr.lastTs = ts;
+        fr.goodEnd = entry.end;
       }
     } catch (e) {
       if (!(e instanceof HeaderError)) throw e;
       stop = { file: f.path, offset: 0, reason: `bad header: ${e.message}` };
     }
-    settleFile(f, stop, firstTs, lastTs, goodEnd, movedAside);
   }
+  // A two-phase transaction never finalised is discarded: the log is cut where it was
+  // prepared (nothing after that point can have committed), so new commits reuse its timestamp.
+  if (heldSince !== null) {
+    const at = heldSince;
+    const cutIndex = read.indexOf(at.read);
+    stop = {
+      file: at.read.f.path,
+      offset: at.offset,
+      reason: `transaction ${replay.lowestHeld()} was prepared but never finalised: it is discarded`,
+    };
+    Object.assign(at.read, { goodEnd: at.offset, firstTs: at.firstTs, lastTs: at.lastTs });
+    for (const later of read.splice(cutIndex + 1)) movedAside.push(moveAside(later.f.path));
+  }
+  for (const fr of read) settleFile(fr.f, stop, fr.firstTs, fr.lastTs, fr.goodEnd, movedAside);
+  const last = replay.lastApplied();
   fsyncDirectory(walDir);
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -199,7 +215,7 @@ function firstTimestamp(f: WalFile): number {
   try {
     reader = readWalFile(f.path);
     const first = reader.next();
-    return first.done === true ? Infinity : first.value.ct.commitTimestamp;
+    return first.done === true ? Infinity : recordTimestamp(first.value);
   } catch {
     return Infinity;
   } finally {

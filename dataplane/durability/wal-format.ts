@@ -4,15 +4,41 @@
 //   magic (8 bytes) | format version u32 | body length u32 | body | CRC32(body) u32
 // where the body holds the codec version and the epoch id. Then come framed records:
 //   payload length u32 | payload | CRC32(length bytes + payload) u32
-// A WAL record's payload is one encoded committed transaction (codec.ts).
+// A WAL record's payload (format 2) is a kind byte, then for COMMIT and PREPARE one encoded
+// transaction (codec.ts), for FINALIZE_COMMIT / FINALIZE_ABORT the commit timestamp.
+// Format 1 WAL files (before two-phase commit) hold bare transactions: all one-phase commits.
 
 import zlib from 'node:zlib';
 import { ByteReader, ByteWriter, CODEC_VERSION } from './codec.js';
 
 export const WAL_MAGIC = Buffer.from('MGHAWAL\0', 'latin1');
 export const SNAPSHOT_MAGIC = Buffer.from('MGHASNP\0', 'latin1');
-/** Version of the file layout; a file with another version is refused, not guessed at. */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the WAL layout written now; a file with a version this build does not know is
+ * refused, not guessed at. WAL format 1 (no record kinds) is still read.
+ */
+export const FORMAT_VERSION = 2;
+/** Snapshots did not change with WAL format 2. */
+export const SNAPSHOT_FORMAT_VERSION = 1;
+const READABLE_VERSIONS = new Map<string, readonly number[]>([
+  [WAL_MAGIC.toString('latin1'), [1, 2]],
+  [SNAPSHOT_MAGIC.toString('latin1'), [1]],
+]);
+
+function writtenVersion(magic: Buffer): number {
+  return magic.equals(SNAPSHOT_MAGIC) ? SNAPSHOT_FORMAT_VERSION : FORMAT_VERSION;
+}
+
+/** The kind byte that starts a format-2 WAL record. */
+export const RecordKind = {
+  /** A transaction committed in one step (no stage could refuse it after the WAL). */
+  Commit: 0,
+  /** A two-phase transaction: durable, not visible until its FINALIZE_COMMIT. */
+  Prepare: 1,
+  FinalizeCommit: 2,
+  FinalizeAbort: 3,
+} as const;
+export type RecordKindCode = (typeof RecordKind)[keyof typeof RecordKind];
 /** Larger "records" are treated as corruption of the length field. */
 export const MAX_RECORD_BYTES = 1 << 30;
 export const RECORD_OVERHEAD = 8;
@@ -52,7 +78,7 @@ export function encodeHeader(magic: Buffer, epochId: string): Buffer {
   body.string(epochId);
   const w = new ByteWriter(96);
   w.bytes(magic);
-  w.u32(FORMAT_VERSION);
+  w.u32(writtenVersion(magic));
   w.u32(body.length);
   w.bytes(body.view());
   w.u32(crc32(body.view()));
@@ -77,8 +103,9 @@ export function decodeHeader(buf: Buffer, magic: Buffer): { header: FileHeader; 
     throw new HeaderError(`bad magic ${JSON.stringify(buf.subarray(0, magic.length).toString('latin1'))}`, false);
   }
   const formatVersion = buf.readUInt32LE(magic.length);
-  if (formatVersion !== FORMAT_VERSION) {
-    throw new HeaderError(`format version ${formatVersion}, this mgha reads version ${FORMAT_VERSION}`, true);
+  const readable = READABLE_VERSIONS.get(magic.toString('latin1')) ?? [writtenVersion(magic)];
+  if (!readable.includes(formatVersion)) {
+    throw new HeaderError(`format version ${formatVersion}, this mgha reads version ${readable.join(' and ')}`, true);
   }
   const bodyLen = buf.readUInt32LE(magic.length + 4);
   const bodyStart = magic.length + 8;
@@ -106,6 +133,18 @@ export function frameRecordInto(out: Buffer, at: number, payload: Uint8Array): v
   out.writeUInt32LE(payload.length, at);
   out.set(payload, at + 4);
   out.writeUInt32LE(crc32(out.subarray(at, at + 4 + payload.length)), at + 4 + payload.length);
+}
+
+/**
+ * Frames a format-2 record: the kind byte, then `body`, into `out` at `at` (room for
+ * body + 1 + RECORD_OVERHEAD bytes), without first copying kind and body together.
+ */
+export function frameKindRecordInto(out: Buffer, at: number, kind: RecordKindCode, body: Uint8Array): void {
+  const len = body.length + 1;
+  out.writeUInt32LE(len, at);
+  out[at + 4] = kind;
+  out.set(body, at + 5);
+  out.writeUInt32LE(crc32(out.subarray(at, at + 4 + len)), at + 4 + len);
 }
 
 export type FrameResult =

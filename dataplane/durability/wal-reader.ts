@@ -1,10 +1,10 @@
-// Streams the transactions of one WAL file and stops at the first record that is torn
-// (the file ends inside it), fails its checksum or does not decode, saying where and why.
+// Streams the records of one WAL file and stops at the first record that is torn (the
+// file ends inside it), fails its checksum or does not decode, saying where and why.
 
 import fs from 'node:fs';
 import type { CommittedTransaction } from '../storage/types.js';
-import { decodeTransaction } from './codec.js';
-import { decodeHeader, readFrame, WAL_MAGIC, type FileHeader } from './wal-format.js';
+import { ByteReader, CodecError, decodeTransaction } from './codec.js';
+import { decodeHeader, readFrame, RecordKind, WAL_MAGIC, type FileHeader } from './wal-format.js';
 
 const CHUNK = 1 << 20;
 const HEADER_PROBE = 4200;
@@ -17,11 +17,42 @@ export interface ReadStop {
   reason: string;
 }
 
-export interface WalEntry {
-  ct: CommittedTransaction;
+/** One WAL record: a transaction (one-phase commit or two-phase prepare) or a finalisation. */
+export type WalRecord =
+  | { kind: 'commit' | 'prepare'; ct: CommittedTransaction }
+  | { kind: 'finalize'; ts: number; committed: boolean };
+
+export type WalEntry = WalRecord & {
   /** Byte offsets of the record in the file. */
   offset: number;
   end: number;
+};
+
+/** The commit timestamp a record is about. */
+export function recordTimestamp(r: WalRecord): number {
+  return r.kind === 'finalize' ? r.ts : r.ct.commitTimestamp;
+}
+
+/** Decodes one record payload of a WAL file of `formatVersion` (1: bare transactions). */
+export function decodeWalRecord(payload: Buffer, formatVersion: number): WalRecord {
+  if (formatVersion === 1) return { kind: 'commit', ct: decodeTransaction(payload) };
+  if (payload.length === 0) throw new CodecError('empty record', 0);
+  const kind = payload[0];
+  switch (kind) {
+    case RecordKind.Commit:
+      return { kind: 'commit', ct: decodeTransaction(payload, 1) };
+    case RecordKind.Prepare:
+      return { kind: 'prepare', ct: decodeTransaction(payload, 1) };
+    case RecordKind.FinalizeCommit:
+    case RecordKind.FinalizeAbort: {
+      const r = new ByteReader(payload, 1, payload.length);
+      const ts = r.uint();
+      if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing bytes after the finalisation`, r.pos);
+      return { kind: 'finalize', ts, committed: kind === RecordKind.FinalizeCommit };
+    }
+    default:
+      throw new CodecError(`unknown record kind ${kind}`, 0);
+  }
 }
 
 /** Reads a durability file's header (throws HeaderError when it is bad or of another version). */
@@ -92,23 +123,24 @@ export function* readRecords(file: string, magic: Buffer): Generator<RawRecord, 
 }
 
 /**
- * Yields the WAL file's transactions in order; returns null when the whole file was read,
- * or the stop. A bad header throws HeaderError (the caller decides whether it is fatal).
+ * Yields the WAL file's records in order; returns null when the whole file was read, or
+ * the stop. A bad header throws HeaderError (the caller decides whether it is fatal).
  */
 export function* readWalFile(file: string): Generator<WalEntry, ReadStop | null, void> {
+  const version = readHeader(file, WAL_MAGIC).header.formatVersion;
   const records = readRecords(file, WAL_MAGIC);
   try {
     for (;;) {
       const next = records.next();
       if (next.done === true) return next.value;
       const { payload, offset, end } = next.value;
-      let ct: CommittedTransaction;
+      let record: WalRecord;
       try {
-        ct = decodeTransaction(payload);
+        record = decodeWalRecord(payload, version);
       } catch (e) {
         return { file, offset, reason: `undecodable record: ${(e as Error).message}` };
       }
-      yield { ct, offset, end };
+      yield { ...record, offset, end };
     }
   } finally {
     // Closes the file when the caller stops early.

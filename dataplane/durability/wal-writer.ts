@@ -1,4 +1,4 @@
-// Appends committed transactions to the WAL: one `…_current` file at a time, finalised
+// Appends commit records (format 2: COMMIT, or PREPARE + FINALIZE for two-phase commits) to the WAL: one `…_current` file at a time, finalised
 // to `…_from_<ts>_to_<ts>` when it reaches the size limit, on an epoch change and on close.
 //
 // `flushEveryNTx` = 1: each record is written to the OS as its commit happens and fsynced
@@ -21,10 +21,11 @@ import {
   encodeHeader,
   fileTimestamp,
   finalWalName,
-  frameRecord,
-  frameRecordInto,
+  frameKindRecordInto,
   RECORD_OVERHEAD,
+  RecordKind,
   WAL_MAGIC,
+  type RecordKindCode,
 } from './wal-format.js';
 
 export interface WalWriterHooks {
@@ -93,9 +94,17 @@ export const MAX_BUFFERED_BYTES = 1 << 20;
 export class WalWriter {
   private file: ActiveFile | null = null;
   private epochId: string;
+  /**
+   * Highest commit timestamp whose committing record (COMMIT or FINALIZE_COMMIT) was
+   * appended / is on disk. Commits publish in order, so it only grows, even though
+   * aborted two-phase timestamps are reused.
+   */
   private writtenTs: number;
   private durableTs: number;
-  /** Commits appended since the last fsync started. */
+  /** Records appended / on disk (prepares and aborts too), so an fsync knows it has work. */
+  private writtenSeq = 0;
+  private durableSeq = 0;
+  /** Records appended since the last fsync started. */
   private pending = 0;
   private syncing = false;
   private waiters: Waiter[] = [];
@@ -140,33 +149,45 @@ export class WalWriter {
     w.reset();
     encodeTransactionInto(w, ct);
     if (w.capacity > MAX_BUFFERED_BYTES) this.scratch = new ByteWriter(4096);
-    this.appendEncoded(ct.commitTimestamp, w);
+    this.appendEncoded(RecordKind.Commit, ct.commitTimestamp, w.view());
   }
 
-  /** Appends one transaction already encoded (codec.ts) into `payload`. */
-  appendEncoded(commitTs: number, payload: ByteWriter): void {
+  /**
+   * Appends one record: a transaction already encoded (codec.ts; COMMIT or PREPARE) or a
+   * finalisation (`body` empty). Records of one timestamp come in commit order.
+   */
+  appendEncoded(kind: RecordKindCode, commitTs: number, body: Uint8Array): void {
     if (this.failure !== null) throw this.failure;
     try {
       const file = this.file ?? this.open();
-      let size: number;
-      if (this.options.flushEveryNTx > 1) size = this.bufferRecord(commitTs, payload);
+      const size = body.length + 1 + RECORD_OVERHEAD;
+      if (this.options.flushEveryNTx > 1) this.bufferRecord(commitTs, kind, body, size);
       else {
-        const record = frameRecord(payload.view());
+        const record = Buffer.allocUnsafe(size);
+        frameKindRecordInto(record, 0, kind, body);
         writeAll(file.fd, record);
-        size = record.length;
       }
       file.size += size;
-      if (file.fromTs < 0) file.fromTs = commitTs;
-      file.toTs = commitTs;
-      this.writtenTs = commitTs;
+      if (file.fromTs < 0 || commitTs < file.fromTs) file.fromTs = commitTs;
+      if (commitTs > file.toTs) file.toTs = commitTs;
+      if (kind === RecordKind.Commit || kind === RecordKind.FinalizeCommit) this.writtenTs = commitTs;
+      this.writtenSeq++;
       this.pending++;
       this.bytesAppended += size;
       if (file.size >= this.options.fileSizeBytes) this.finalise();
       else if (this.pending >= this.options.flushEveryNTx) this.sync();
     } catch (e) {
       this.fail(e);
-      throw e;
+      throw this.failure ?? e;
     }
+  }
+
+  /** Appends the outcome of a two-phase transaction prepared earlier. */
+  appendFinalize(commitTs: number, committed: boolean): void {
+    const w = this.scratch;
+    w.reset();
+    w.uint(commitTs);
+    this.appendEncoded(committed ? RecordKind.FinalizeCommit : RecordKind.FinalizeAbort, commitTs, w.view());
   }
 
   /**
@@ -188,20 +209,20 @@ export class WalWriter {
     this.buffered = 0;
   }
 
-  /** Frames `payload` into the buffer (writing the buffer first if it lacks room); returns the framed size. */
-  private bufferRecord(commitTs: number, payload: ByteWriter): number {
-    const size = payload.length + RECORD_OVERHEAD;
+  /** Frames a record of `size` bytes into the buffer (writing the buffer first if it lacks room). */
+  private bufferRecord(commitTs: number, kind: RecordKindCode, body: Uint8Array, size: number): void {
     if (this.buffered + size > MAX_BUFFERED_BYTES) this.flushToOs();
     if (size > MAX_BUFFERED_BYTES) {
-      writeAll(this.activeFd(), frameRecord(payload.view()));
-      return size;
+      const record = Buffer.allocUnsafe(size);
+      frameKindRecordInto(record, 0, kind, body);
+      writeAll(this.activeFd(), record);
+      return;
     }
     this.buffer ??= Buffer.allocUnsafe(MAX_BUFFERED_BYTES);
-    frameRecordInto(this.buffer, this.buffered, payload.view());
+    frameKindRecordInto(this.buffer, this.buffered, kind, body);
     if (this.buffered === 0) this.bufferFromTs = commitTs;
     this.buffered += size;
     this.bufferTimer ??= setTimeout(() => this.flushFromTimer(), WRITE_DELAY_MS);
-    return size;
   }
 
   private flushFromTimer(): void {
@@ -248,7 +269,7 @@ export class WalWriter {
     file.closing = true;
     if (file.inflight === 0) fs.closeSync(file.fd);
     this.pending = 0;
-    this.markDurable(file.toTs);
+    this.markDurable(this.writtenSeq, this.writtenTs);
     this.options.hooks?.finalised?.(finalPath);
   }
 
@@ -275,7 +296,7 @@ export class WalWriter {
   private sync(): void {
     const file = this.file;
     if (this.syncing || file === null || this.failure !== null) return;
-    if (this.writtenTs <= this.durableTs) return;
+    if (this.writtenSeq <= this.durableSeq) return;
     try {
       this.flushToOs();
     } catch {
@@ -284,6 +305,7 @@ export class WalWriter {
     this.syncing = true;
     this.pending = 0;
     const target = this.writtenTs;
+    const targetSeq = this.writtenSeq;
     const started = process.hrtime.bigint();
     file.inflight++;
     fs.fdatasync(file.fd, (err) => {
@@ -293,7 +315,7 @@ export class WalWriter {
       if (err !== null) this.fail(err);
       else {
         this.options.hooks?.synced?.(Number(process.hrtime.bigint() - started) / 1e9);
-        this.markDurable(target);
+        this.markDurable(targetSeq, target);
       }
       for (const r of this.idleWaiters.splice(0)) r();
       // Commits that arrived meanwhile share the next fsync.
@@ -301,7 +323,8 @@ export class WalWriter {
     });
   }
 
-  private markDurable(ts: number): void {
+  private markDurable(seq: number, ts: number): void {
+    if (seq > this.durableSeq) this.durableSeq = seq;
     if (ts <= this.durableTs) return;
     this.durableTs = ts;
     this.options.hooks?.durable?.(ts);

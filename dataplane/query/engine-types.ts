@@ -52,10 +52,17 @@ export interface ResultStream {
   summary(): QuerySummary;
 }
 
+/** What a commit answers: its bookmark and notifications (e.g. `SyncReplicationFailure`). */
+export interface EngineCommit {
+  bookmark: string;
+  /** Bolt notification dicts; the session adds them to the commit's SUCCESS. */
+  notifications: Map<string, Value>[];
+}
+
 export interface EngineTransaction {
   run(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream>;
-  /** Returns the bookmark of the commit. */
-  commit(): MaybePromise<string>;
+  /** Acknowledged once the commit passed every commit stage (durable, replicated as configured). */
+  commit(): MaybePromise<EngineCommit>;
   rollback(): MaybePromise<void>;
 }
 

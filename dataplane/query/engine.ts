@@ -4,9 +4,10 @@
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Statement } from './ast.js';
-import type { Engine, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
+import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values.js';
 import { parse } from './parser.js';
 import { analyze } from './semantic.js';
@@ -22,12 +23,6 @@ export interface SystemResult {
   columns: string[];
   rows: Value[][];
 }
-
-/**
- * What a commit with changes waits for before it is acknowledged (the WAL fsync), or null
- * when there is nothing to wait for, so the commit stays synchronous.
- */
-export type DurabilityWait = (commitTimestamp: number) => Promise<void> | null;
 
 /** Returns the error to report when writes are not allowed right now, or null. */
 export type WriteGuard = () => MghaError | null;
@@ -54,21 +49,38 @@ const STAT_NAMES: [keyof WriteStats, string][] = [
 ];
 
 const BOOKMARK_PREFIX = 'mgha:';
+const NO_NOTIFICATIONS: Map<string, Value>[] = [];
+
+/** A commit notice as a Bolt notification dict (Memgraph sends severity, code, title, description). */
+function noticeToBolt(n: CommitNotice): Map<string, Value> {
+  return new Map<string, Value>([
+    ['severity', n.severity],
+    ['code', n.code],
+    ['title', n.title],
+    ['description', n.description],
+  ]);
+}
+
+function withNotices(summary: QuerySummary, notices: CommitNotice[]): QuerySummary {
+  return notices.length === 0 ? summary : { ...summary, notifications: [...summary.notifications, ...notices.map(noticeToBolt)] };
+}
 const BOOKMARK_WAIT_MS = 5000;
 
 export class QueryEngine implements Engine {
   private readonly cache: PlanCache<Prepared>;
-  private maintenance: NodeJS.Timeout | null = null;
+  private maintenance: TimerHandle | null = null;
   private systemHandler: SystemHandler | null = null;
-  private writeGuard: WriteGuard | null = null;
-  readonly waitDurable: DurabilityWait | null;
+  private readonly writeGuards: WriteGuard[] = [];
+  /** Open transactions that ran a write: a demotion aborts them. */
+  private readonly writers = new Set<Transaction>();
+  readonly clock: Clock;
 
   constructor(
     readonly storage: Storage,
-    options: { planCacheSize?: number; waitDurable?: DurabilityWait } = {},
+    options: { planCacheSize?: number; clock?: Clock } = {},
   ) {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
-    this.waitDurable = options.waitDurable ?? null;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
@@ -92,6 +104,12 @@ export class QueryEngine implements Engine {
     return `${BOOKMARK_PREFIX}${this.storage.lastCommitTimestamp()}`;
   }
 
+  /** @internal a storage commit → the bookmark and notifications the client gets. */
+  commitOutcome(c: CommitResult): EngineCommit {
+    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : `${BOOKMARK_PREFIX}${c.commitTimestamp}`;
+    return { bookmark, notifications: c.notifications.length === 0 ? NO_NOTIFICATIONS : c.notifications.map(noticeToBolt) };
+  }
+
   counts(): StorageCounts {
     return this.storage.counts();
   }
@@ -102,27 +120,50 @@ export class QueryEngine implements Engine {
   }
 
   /**
-   * Lets replication/HA refuse writes (a REPLICA, a MAIN waiting for promotion): the guard
-   * returns the error to report, or null to allow. Checked before write and schema queries.
+   * Lets durability, replication and HA refuse writes (a failed WAL, a REPLICA, a MAIN
+   * waiting for promotion or fenced): a guard returns the error to report, or null to
+   * allow. Guards are checked before write and schema queries and again at commit.
+   * Returns a function that removes the guard.
    */
-  setWriteGuard(guard: WriteGuard | null): void {
-    this.writeGuard = guard;
+  addWriteGuard(guard: WriteGuard): () => void {
+    this.writeGuards.push(guard);
+    return () => {
+      const at = this.writeGuards.indexOf(guard);
+      if (at >= 0) this.writeGuards.splice(at, 1);
+    };
   }
 
   checkWritesAllowed(): void {
-    const err = this.writeGuard === null ? null : this.writeGuard();
-    if (err !== null) throw err;
+    for (const guard of this.writeGuards) {
+      const err = guard();
+      if (err !== null) throw err;
+    }
+  }
+
+  /** @internal a transaction ran a write (tracked until it ends) */
+  trackWriter(tx: Transaction, writing: boolean): void {
+    if (writing) this.writers.add(tx);
+    else this.writers.delete(tx);
+  }
+
+  /**
+   * Aborts every open transaction that wrote (a MAIN being demoted): their clients get
+   * `error` at their next step, and nothing of them commits.
+   */
+  abortWriteTransactions(error: MghaError): number {
+    const open = [...this.writers];
+    for (const tx of open) tx.terminate(error);
+    return open.length;
   }
 
   /** Periodic garbage collection of old versions. */
   startMaintenance(intervalMs: number): void {
     this.stop();
-    this.maintenance = setInterval(() => this.storage.collectGarbage(), intervalMs);
-    this.maintenance.unref();
+    this.maintenance = this.clock.setInterval(() => this.storage.collectGarbage(), intervalMs);
   }
 
   stop(): void {
-    if (this.maintenance !== null) clearInterval(this.maintenance);
+    if (this.maintenance !== null) this.clock.clearInterval(this.maintenance);
     this.maintenance = null;
   }
 
@@ -172,12 +213,12 @@ export class QueryEngine implements Engine {
       if (m === null) throw new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${b}'.`);
       target = Math.max(target, Number(m[1]));
     }
-    const deadline = Date.now() + BOOKMARK_WAIT_MS;
+    const deadline = this.clock.now() + BOOKMARK_WAIT_MS;
     while (this.storage.lastCommitTimestamp() < target) {
-      if (Date.now() > deadline) {
+      if (this.clock.now() > deadline) {
         throw new MghaError(Codes.DatabaseUnavailable, `Timed out waiting for bookmark mgha:${target} to become visible.`);
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise<void>((r) => this.clock.setTimeout(r, 10));
     }
   }
 }
@@ -186,13 +227,28 @@ class Transaction implements EngineTransaction {
   private failure: MghaError | null = null;
   private stream: QueryStream | null = null;
   private readonly deadline: number;
+  /** Ran a write or schema statement: the write guards are asked again at commit. */
+  private wrote = false;
 
   constructor(
     private readonly engine: QueryEngine,
     private readonly tx: StorageTransaction,
     private readonly options: TransactionOptions,
   ) {
-    this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? Date.now() + options.timeoutMs : Infinity;
+    this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? engine.clock.now() + options.timeoutMs : Infinity;
+  }
+
+  private allowWrite(): void {
+    this.engine.checkWritesAllowed();
+    if (!this.wrote) {
+      this.wrote = true;
+      this.engine.trackWriter(this, true);
+    }
+  }
+
+  /** Ends the transaction from outside (a demotion): nothing of it commits. */
+  terminate(error: MghaError): void {
+    this.fail(error);
   }
 
   run(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
@@ -231,10 +287,13 @@ class Transaction implements EngineTransaction {
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
-      const stream = QueryStream.ofRows(r.columns, r.rows, { type: r.type, stats: r.stats, plan: null, notifications: [] });
-      // A schema change commits alone on its own timestamp: answer once it is durable too.
-      const durable = r.schemaChanged ? (this.engine.waitDurable?.(this.engine.storage.lastCommitTimestamp()) ?? null) : null;
-      return durable === null ? stream : durable.then(() => stream);
+      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: [] };
+      // A schema change commits alone on its own timestamp, through the commit stages: answer once it has.
+      const committed = r.schemaChanged ? this.engine.storage.takeSchemaCommit() : null;
+      if (committed instanceof Promise) {
+        return committed.then((c) => QueryStream.ofRows(r.columns, r.rows, withNotices(summary, c.notifications)));
+      }
+      return QueryStream.ofRows(r.columns, r.rows, committed === null ? summary : withNotices(summary, committed.notifications));
     }
     if (prepared.kind === 'system') {
       return this.engine
@@ -242,17 +301,18 @@ class Transaction implements EngineTransaction {
         .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] }));
     }
     const { plan, explain } = prepared;
-    if (plan.type !== 'r' && !explain) this.engine.checkWritesAllowed();
+    if (plan.type !== 'r' && !explain) this.allowWrite();
     if (explain) {
       // Like Memgraph, the plan comes back as rows of a `QUERY PLAN` column (no Bolt plan metadata).
       const lines = explainLines(plan.root);
       return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: null, notifications: [] });
     }
-    const ctx: ExecContext = { tx: this.tx, params, statementTime: Date.now(), work: 0, slotCount: plan.slotCount };
+    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
     const gen = plan.root.run(ctx, arg);
     return new QueryStream(plan.columns, gen, plan.resultSlots, {
+      clock: this.engine.clock,
       deadline: this.deadline,
       isActive: () => this.tx.isActive(),
       onError: (e) => this.fail(e),
@@ -260,7 +320,7 @@ class Transaction implements EngineTransaction {
     });
   }
 
-  commit(): MaybePromise<string> {
+  commit(): MaybePromise<EngineCommit> {
     this.checkUsable();
     if (this.stream !== null && !this.stream.finished) {
       const discarding = this.stream.discard();
@@ -269,26 +329,29 @@ class Transaction implements EngineTransaction {
     return this.commitNow();
   }
 
-  private commitNow(): MaybePromise<string> {
+  private commitNow(): MaybePromise<EngineCommit> {
     this.checkUsable();
     try {
+      // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
+      if (this.wrote) this.engine.checkWritesAllowed();
+      this.engine.trackWriter(this, false);
       const committed = this.tx.commit();
-      if (committed.deltas.length === 0) return this.engine.currentBookmark();
-      const bookmark = `${BOOKMARK_PREFIX}${committed.commitTimestamp}`;
-      const durable = this.engine.waitDurable?.(committed.commitTimestamp) ?? null;
-      if (durable === null) return bookmark;
-      return durable.then(
-        () => bookmark,
-        (e: unknown) => {
-          throw this.fail(e);
-        },
-      );
+      if (committed instanceof Promise) {
+        return committed.then(
+          (c) => this.engine.commitOutcome(c),
+          (e: unknown) => {
+            throw this.fail(e);
+          },
+        );
+      }
+      return this.engine.commitOutcome(committed);
     } catch (e) {
       throw this.fail(e);
     }
   }
 
   rollback(): void {
+    this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
   }
 
@@ -297,12 +360,13 @@ class Transaction implements EngineTransaction {
       throw new MghaError(this.failure.code, `Transaction failed earlier and must be rolled back: ${this.failure.message}`);
     }
     if (!this.tx.isActive()) throw new MghaError(Codes.RequestInvalid, 'The transaction is no longer open.');
-    if (Date.now() > this.deadline) throw this.fail(timedOut());
+    if (this.engine.clock.now() > this.deadline) throw this.fail(timedOut());
   }
 
   private fail(e: unknown): MghaError {
     const err = toMghaError(e);
     if (this.failure === null) this.failure = err;
+    this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
     return err;
   }
@@ -322,6 +386,7 @@ function statsDiff(before: WriteStats, after: WriteStats): Record<string, number
 }
 
 interface StreamHooks {
+  clock: Clock;
   deadline: number;
   /** False once the transaction was rolled back underneath the stream (RESET, shutdown). */
   isActive: () => boolean;
@@ -353,7 +418,7 @@ class QueryStream implements ResultStream {
       fields,
       gen,
       fields.map((_, i) => i),
-      { deadline: Infinity, isActive: () => true, onError: toMghaError, summary: () => summary },
+      { clock: systemClock, deadline: Infinity, isActive: () => true, onError: toMghaError, summary: () => summary },
     );
   }
 
@@ -383,7 +448,7 @@ class QueryStream implements ResultStream {
   /** Adds records until n, the end, or a yield point; resumes asynchronously after a yield. */
   private fill(records: Value[][], n: number): MaybePromise<RecordBatch> {
     try {
-      const sliceStart = Date.now();
+      const sliceStart = this.hooks.clock.now();
       while (n < 0 || records.length < n) {
         const step = this.gen.next();
         if (step.done === true) {
@@ -395,7 +460,7 @@ class QueryStream implements ResultStream {
         if (this.fields.length === 0) continue;
         const row = step.value;
         records.push(this.slots.map((s) => materialize(row[s])));
-        if ((records.length & 255) === 0 && Date.now() - sliceStart > SLICE_MS) return this.resumeAfterYield(records, n, false);
+        if ((records.length & 255) === 0 && this.hooks.clock.now() - sliceStart > SLICE_MS) return this.resumeAfterYield(records, n, false);
       }
     } catch (e) {
       throw this.failWith(e);
@@ -408,7 +473,7 @@ class QueryStream implements ResultStream {
     if (paused) {
       try {
         if (!this.hooks.isActive()) throw new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
-        if (Date.now() > this.hooks.deadline) throw timedOut();
+        if (this.hooks.clock.now() > this.hooks.deadline) throw timedOut();
       } catch (e) {
         throw this.failWith(e);
       }

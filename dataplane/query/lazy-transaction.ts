@@ -5,7 +5,8 @@
 
 import { Codes, MghaError } from '../errors.js';
 import type {
-  CommittedTransaction,
+  CommitResult,
+  MaybePromise,
   EdgeAccessor,
   Gid,
   PropertyFilter,
@@ -85,11 +86,11 @@ export class LazyStorageTransaction implements StorageTransaction {
     this.started().deleteEdge(e);
   }
 
-  commit(): CommittedTransaction {
+  commit(): MaybePromise<CommitResult> {
     if (this.tx !== null) return this.tx.commit();
     this.checkNotEnded();
     this.ended = true;
-    return { commitTimestamp: this.storage.lastCommitTimestamp(), deltas: [] };
+    return { commitTimestamp: this.storage.lastCommitTimestamp(), deltas: [], notifications: [] };
   }
 
   abort(): void {

@@ -1,7 +1,7 @@
 // The state shared by the storage and its transactions: records, name tables, indexes,
 // constraints, timestamps and the GC bookkeeping.
 
-import type { CommittedTransaction } from './types.js';
+import { CommitPipeline } from './commit-pipeline.js';
 import { Constraints } from './constraints.js';
 import { Indexes } from './indexes.js';
 import { LabelSets, NameTable } from './names.js';
@@ -37,7 +37,8 @@ export class StorageCore {
   readonly dead: StoredObject[] = [];
   readonly indexes = new Indexes();
   readonly constraints = new Constraints(this.names);
-  readonly listeners: ((tx: CommittedTransaction) => void)[] = [];
+  /** Prepared commits on their way to publication (commit-pipeline.ts). */
+  readonly pipeline = new CommitPipeline(() => this.lastCommitTs);
 
   countLabels(labels: readonly number[] | null, by: number): void {
     if (labels === null) return;

@@ -8,7 +8,10 @@
 
 import { Codes, MghaError } from '../errors.js';
 import type {
+  CommitResult,
+  CommitStage,
   CommittedTransaction,
+  MaybePromise,
   ConstraintInfo,
   IndexInfo,
   SchemaDelta,
@@ -20,9 +23,11 @@ import { StorageCore } from './core.js';
 import { collectGarbage } from './gc.js';
 import { TxInfo, type EdgeRecord, type VertexRecord } from './records.js';
 import { Transaction } from './transaction.js';
+import type { CommitEncoder, PipelineMember } from './commit-pipeline.js';
 
 export class InMemoryStorage implements Storage {
   private readonly core = new StorageCore();
+  private schemaCommit: MaybePromise<CommitResult> | null = null;
 
   begin(): StorageTransaction {
     return new Transaction(this.core);
@@ -52,17 +57,32 @@ export class InMemoryStorage implements Storage {
     return this.commitSchema({ op: 'dropConstraint', type, label, properties });
   }
 
-  /** A schema change that took effect gets its own commit timestamp and is announced. */
-  private commitSchema(delta: SchemaDelta, ts: number | null = null): boolean {
-    if (ts !== null && ts <= this.core.lastCommitTs) {
-      throw new MghaError(Codes.DatabaseError, `Commit timestamp ${ts} is not after ${this.core.lastCommitTs}.`);
-    }
+  /**
+   * A schema change takes effect in memory at once (indexes and constraints are not
+   * versioned), then commits alone on its own timestamp through the commit pipeline; if a
+   * stage refuses it, it is undone. The commit is left for takeSchemaCommit().
+   */
+  private commitSchema(delta: SchemaDelta): boolean {
+    this.schemaCommit = null;
     if (!this.applySchema(delta)) return false;
-    const commitTimestamp = ts ?? this.core.lastCommitTs + 1;
-    this.core.lastCommitTs = commitTimestamp;
-    const committed: CommittedTransaction = { commitTimestamp, deltas: [delta] };
-    for (const listener of this.core.listeners) listener(committed);
+    const member: PipelineMember = {
+      publishPrepared: (ts) => {
+        this.core.lastCommitTs = ts;
+      },
+      abortPrepared: () => {
+        this.applySchema(inverseOf(delta));
+      },
+    };
+    this.schemaCommit = this.core.pipeline.submit([delta], member);
+    // Nobody may ask (a storage used without an engine): a refused change must not go unhandled.
+    if (this.schemaCommit instanceof Promise) this.schemaCommit.catch(() => undefined);
     return true;
+  }
+
+  takeSchemaCommit(): MaybePromise<CommitResult> | null {
+    const commit = this.schemaCommit;
+    this.schemaCommit = null;
+    return commit;
   }
 
   private applySchema(d: SchemaDelta): boolean {
@@ -125,21 +145,37 @@ export class InMemoryStorage implements Storage {
     return this.core.lastCommitTs;
   }
 
-  onCommit(listener: (tx: CommittedTransaction) => void): void {
-    this.core.listeners.push(listener);
+  addCommitStage(stage: CommitStage): void {
+    this.core.pipeline.addStage(stage);
+  }
+
+  /** How commit stages get a commit's bytes (the WAL codec): encoded once, on first ask. */
+  setCommitEncoder(encoder: CommitEncoder): void {
+    this.core.pipeline.setEncoder(encoder);
+  }
+
+  /** Commits prepared and not yet published or aborted. */
+  commitsInFlight(): number {
+    return this.core.pipeline.inFlight();
   }
 
   /**
    * Replays a transaction committed elsewhere (a replica applying MAIN's deltas, or WAL
-   * recovery): same gids, same commit timestamp; onCommit listeners see it like any commit.
+   * recovery): same gids, same commit timestamp, no commit stage (the caller logs it).
    */
   applyCommitted(committed: CommittedTransaction): void {
     const schema = schemaDeltaOf(committed);
-    if (schema !== null) {
-      this.commitSchema(schema, committed.commitTimestamp);
+    if (schema === null) {
+      this.replay(committed, false);
       return;
     }
-    this.replay(committed, true);
+    const ts = committed.commitTimestamp;
+    if (ts <= this.core.lastCommitTs || this.core.pipeline.inFlight() > 0) {
+      throw new MghaError(Codes.DatabaseError, `Commit timestamp ${ts} is not after ${this.core.lastCommitTs}.`);
+    }
+    // The source logged it because it took effect there; here it may be a no-op, and still takes its timestamp.
+    this.applySchema(schema);
+    this.core.lastCommitTs = ts;
   }
 
   /**
@@ -152,7 +188,7 @@ export class InMemoryStorage implements Storage {
       throw new MghaError(Codes.DatabaseError, `Commit timestamp ${committed.commitTimestamp} is before ${this.core.lastCommitTs}.`);
     }
     const schema = schemaDeltaOf(committed);
-    if (schema === null) this.replay(committed, false);
+    if (schema === null) this.replay(committed, true);
     else this.applySchema(schema);
     // Also when there was nothing to apply: the clock moves to the loaded state's timestamp.
     this.core.lastCommitTs = committed.commitTimestamp;
@@ -169,7 +205,7 @@ export class InMemoryStorage implements Storage {
     this.core.nextEdgeGid = Math.max(this.core.nextEdgeGid, next.edge);
   }
 
-  private replay(committed: CommittedTransaction, notify: boolean): void {
+  private replay(committed: CommittedTransaction, allowRepeat: boolean): void {
     const core = this.core;
     const tx = new Transaction(core);
     const vertex = (gid: number): VertexRecord => {
@@ -214,7 +250,7 @@ export class InMemoryStorage implements Storage {
             throw new MghaError(Codes.DatabaseError, `Replay: ${d.op} must be committed alone.`);
         }
       }
-      tx.commitAt(committed.commitTimestamp, false, notify);
+      tx.commitReplayed(committed.commitTimestamp, allowRepeat);
     } catch (e) {
       tx.abort();
       throw e;
@@ -232,4 +268,18 @@ function schemaDeltaOf(committed: CommittedTransaction): SchemaDelta | null {
     throw new MghaError(Codes.DatabaseError, `Replay: ${first.op} must be committed alone.`);
   }
   return first as SchemaDelta;
+}
+
+/** The change that undoes a schema delta (a refused schema commit). */
+function inverseOf(d: SchemaDelta): SchemaDelta {
+  switch (d.op) {
+    case 'createIndex':
+      return { ...d, op: 'dropIndex' };
+    case 'dropIndex':
+      return { ...d, op: 'createIndex' };
+    case 'createConstraint':
+      return { ...d, op: 'dropConstraint' };
+    case 'dropConstraint':
+      return { ...d, op: 'createConstraint' };
+  }
 }

@@ -5,7 +5,9 @@ import type { Value } from '../values.js';
 import { Codes, MghaError } from '../errors.js';
 import { equals, orderCompare } from '../query/value-ops.js';
 import type {
+  CommitResult,
   CommittedTransaction,
+  MaybePromise,
   Delta,
   EdgeAccessor,
   Gid,
@@ -16,6 +18,7 @@ import type {
 } from './types.js';
 import { emptyWriteStats } from './types.js';
 import type { StorageCore } from './core.js';
+import type { PipelineMember } from './commit-pipeline.js';
 import { StoredEdge, StoredVertex } from './accessors.js';
 import { detachEdges, releaseDeltas } from './gc.js';
 import { existsIn, hasLabelIn, isHidden, labelsIn, propertyIn, propsIn, type View } from './mvcc.js';
@@ -51,13 +54,15 @@ function deletedError(what: string): MghaError {
   return new MghaError(Codes.MemgraphClientError, `Trying to ${what} a deleted object.`);
 }
 
-export class Transaction implements StorageTransaction, View {
+export class Transaction implements StorageTransaction, View, PipelineMember {
   readonly info = new TxInfo();
   readonly startTimestamp: number;
   readonly stats: WriteStats = emptyWriteStats();
   private undo: UndoDelta[] = [];
   private redo: Delta[] = [];
   private active = true;
+  /** In the commit pipeline: no more changes, visible only once published. */
+  private prepared = false;
 
   constructor(private readonly core: StorageCore) {
     this.startTimestamp = core.lastCommitTs;
@@ -65,7 +70,7 @@ export class Transaction implements StorageTransaction, View {
   }
 
   isActive(): boolean {
-    return this.active;
+    return this.active && !this.prepared;
   }
 
   // ---- reads ---------------------------------------------------------------------
@@ -259,7 +264,7 @@ export class Transaction implements StorageTransaction, View {
   // ---- writes --------------------------------------------------------------------
 
   private ensureActive(): void {
-    if (!this.active) throw new MghaError(Codes.MemgraphClientError, 'The transaction is no longer active.');
+    if (!this.active || this.prepared) throw new MghaError(Codes.MemgraphClientError, 'The transaction is no longer active.');
   }
 
   /** Another transaction changed this object after our snapshot (or has not committed). */
@@ -423,49 +428,74 @@ export class Transaction implements StorageTransaction, View {
 
   // ---- end -----------------------------------------------------------------------
 
-  commit(): CommittedTransaction {
-    return this.commitAt(null, true);
-  }
-
   /**
-   * Commits with the next timestamp, or with `ts` when replaying a transaction committed
-   * elsewhere (replication/recovery, where constraints were validated at the source).
-   * `notify` false (loading a snapshot in batches) lets `ts` repeat the last commit
-   * timestamp and tells no onCommit listener.
+   * Validates constraints, then hands the transaction to the commit pipeline: it is
+   * prepared (timestamp reserved, still invisible, its objects still locked against other
+   * writers) until every commit stage has passed and it is published, or aborted.
    */
-  commitAt(ts: number | null, validate: boolean, notify = true): CommittedTransaction {
+  commit(): MaybePromise<CommitResult> {
     this.ensureActive();
     const core = this.core;
     if (this.redo.length === 0) {
       this.finish();
-      return { commitTimestamp: core.lastCommitTs, deltas: [] };
+      return { commitTimestamp: core.lastCommitTs, deltas: [], notifications: [] };
     }
-    if (validate && !core.constraints.isEmpty()) {
+    if (!core.constraints.isEmpty()) {
       const violation = core.constraints.validate(this.undo, this);
       if (violation !== null) {
         this.abort();
         throw violation;
       }
     }
-    if (ts !== null && (ts < core.lastCommitTs || (notify && ts === core.lastCommitTs))) {
+    this.prepared = true;
+    return core.pipeline.submit(this.redo, this);
+  }
+
+  /** PipelineMember: makes the prepared changes visible at `ts`. */
+  publishPrepared(ts: number): void {
+    this.publishAt(ts);
+  }
+
+  /**
+   * Replays a transaction committed elsewhere (replication, recovery) at its own `ts`,
+   * constraints validated at the source, passing no commit stage. `allowRepeat` (loading a
+   * snapshot in batches) lets `ts` repeat the last commit timestamp.
+   */
+  commitReplayed(ts: number, allowRepeat: boolean): CommittedTransaction {
+    this.ensureActive();
+    const core = this.core;
+    if (core.pipeline.inFlight() > 0) {
+      throw new MghaError(Codes.DatabaseError, `Cannot replay transaction ${ts} while local commits are in flight.`);
+    }
+    if (ts < core.lastCommitTs || (!allowRepeat && ts === core.lastCommitTs)) {
       throw new MghaError(Codes.DatabaseError, `Commit timestamp ${ts} is not after ${core.lastCommitTs}.`);
     }
-    const commitTs = ts ?? core.lastCommitTs + 1;
+    const deltas = this.redo;
+    if (deltas.length === 0) this.finish();
+    else this.publishAt(ts);
+    return { commitTimestamp: ts, deltas };
+  }
+
+  private publishAt(commitTs: number): void {
+    const core = this.core;
     core.lastCommitTs = commitTs;
     this.info.ts = commitTs;
     core.vertexCount += this.stats.nodesCreated - this.stats.nodesDeleted;
     core.edgeCount += this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
     core.committed.push({ ts: commitTs, undo: this.undo });
-    const result: CommittedTransaction = { commitTimestamp: commitTs, deltas: this.redo };
     this.undo = [];
     this.redo = [];
+    this.prepared = false;
     this.finish();
-    if (notify) for (const listener of core.listeners) listener(result);
-    return result;
   }
 
+  /** Rolls back an open transaction; a prepared one belongs to the commit pipeline, which aborts it. */
   abort(): void {
-    if (!this.active) return;
+    if (!this.active || this.prepared) return;
+    this.rollBack();
+  }
+
+  private rollBack(): void {
     const core = this.core;
     const goneEdges: EdgeRecord[] = [];
     // Newest first: each of our deltas is at the head of its object's chain.
@@ -506,6 +536,13 @@ export class Transaction implements StorageTransaction, View {
     this.undo = [];
     this.redo = [];
     this.finish();
+  }
+
+  /** PipelineMember.abort: a prepared transaction that a commit stage refused. */
+  abortPrepared(): void {
+    if (!this.active) return;
+    this.prepared = false;
+    this.rollBack();
   }
 
   private finish(): void {

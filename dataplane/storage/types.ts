@@ -104,6 +104,68 @@ export interface CommittedTransaction {
   deltas: Delta[];
 }
 
+/** A value now, or a Promise of it when the work has to wait for the event loop. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * A notification a commit returns to the client beside success (Bolt `notifications`),
+ * e.g. Memgraph's `SyncReplicationFailure` warning when a SYNC replica did not confirm.
+ */
+export interface CommitNotice {
+  severity: 'WARNING' | 'INFORMATION';
+  code: string;
+  title: string;
+  description: string;
+}
+
+/** What a commit returns once it is published (and as durable as the stages promise). */
+export interface CommitResult extends CommittedTransaction {
+  notifications: CommitNotice[];
+}
+
+/**
+ * A transaction in the commit pipeline: prepared (constraints checked, timestamp
+ * reserved) but not yet visible. What the commit stages see.
+ */
+export interface PipelineCommit {
+  readonly commitTimestamp: number;
+  readonly deltas: readonly Delta[];
+  /**
+   * True when a stage may still refuse the commit after earlier stages ran (a STRICT_SYNC
+   * replica): durable records are then written as prepare + finalise (two-phase).
+   */
+  readonly twoPhase: boolean;
+  /**
+   * The transaction encoded once by the pipeline's encoder (the WAL's and replication's
+   * bytes). The view is reused by the next commit: a stage that keeps it past its
+   * synchronous run must copy it.
+   */
+  encoded(): Buffer;
+}
+
+/** What a stage's run may return: nothing, or notices for the client. */
+export type StageOutcome = void | CommitNotice[];
+
+/**
+ * One step every commit passes between prepare and publish (DESIGN §3): the WAL, then
+ * replication. Stages run in order for each commit, and each stage sees commits in
+ * commit-timestamp order (its synchronous part runs in that order; its promise may settle
+ * in any order). A stage that throws or rejects aborts the commit: nothing of it becomes
+ * visible, and the commits prepared after it abort too (their timestamps are reused).
+ */
+export interface CommitStage {
+  readonly name: string;
+  /** Whether this stage may refuse commits prepared from now on (asked at prepare). */
+  mayAbort?(): boolean;
+  run(commit: PipelineCommit): StageOutcome | Promise<StageOutcome>;
+  /**
+   * Once per commit whose run was called, in commit order, after the commit was published
+   * (`committed` true) or aborted. A promise delays the commit's acknowledgement (not its
+   * visibility): the WAL waits for the fsync of the finalising record here.
+   */
+  settle?(commit: PipelineCommit, committed: boolean): void | Promise<void>;
+}
+
 export interface StorageTransaction {
   readonly startTimestamp: number;
   readonly stats: WriteStats;
@@ -127,10 +189,12 @@ export interface StorageTransaction {
   deleteVertex(v: VertexAccessor, detach: boolean): void;
   deleteEdge(e: EdgeAccessor): void;
   /**
-   * Validates constraints, assigns a commit timestamp and makes the changes visible.
-   * Throws ConstraintValidationFailed (and aborts) on violation.
+   * Validates constraints, reserves a commit timestamp, passes the commit stages and makes
+   * the changes visible, in commit-timestamp order. Throws ConstraintValidationFailed (and
+   * aborts) on violation; a stage failure rejects and leaves nothing visible. Synchronous
+   * when every stage is.
    */
-  commit(): CommittedTransaction;
+  commit(): MaybePromise<CommitResult>;
   abort(): void;
   /** True until commit() or abort(). */
   isActive(): boolean;
@@ -174,8 +238,13 @@ export interface Storage {
   collectGarbage(): void;
   lastCommitTimestamp(): number;
   /**
-   * Called synchronously, in commit order, for every committed write transaction and every
-   * schema change that took effect.
+   * Appends a stage every write transaction and every schema change that takes effect
+   * passes before it is published (replays of commits made elsewhere pass none).
    */
-  onCommit(listener: (tx: CommittedTransaction) => void): void;
+  addCommitStage(stage: CommitStage): void;
+  /**
+   * The commit of the schema change just made (createIndex … returned true): the caller
+   * waits on it before acknowledging. Null when the last call changed nothing.
+   */
+  takeSchemaCommit(): MaybePromise<CommitResult> | null;
 }

@@ -123,7 +123,7 @@ export class TestEngine implements Engine {
         }
         engine.committed.push(...pending);
         engine.commits++;
-        return engine.currentBookmark();
+        return { bookmark: engine.currentBookmark(), notifications: [] };
       },
       async rollback() {
         finish();

@@ -130,7 +130,7 @@ test('auto-commit RUN and PULL are answered synchronously when the engine answer
       }),
       commit: () => {
         commits.push('mgha:0');
-        return 'mgha:0';
+        return { bookmark: 'mgha:0', notifications: [] };
       },
       rollback: () => undefined,
     }),

@@ -94,7 +94,11 @@ async function reopen(dir: string, over: Parameters<typeof config>[1] = {}, log 
 function write(storage: InMemoryStorage, fn: (tx: StorageTransaction) => void): number {
   const tx = storage.begin();
   fn(tx);
-  return tx.commit().commitTimestamp;
+  const committed = tx.commit();
+  if (!(committed instanceof Promise)) return committed.commitTimestamp;
+  // fsync per commit: published at once, acknowledged after the fsync (tests wait with waitDurable).
+  committed.catch(() => undefined);
+  return storage.lastCommitTimestamp();
 }
 
 describe('recovery', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeTransaction } from '../../../dataplane/durability/codec.js';
-import { readWalFile, type ReadStop, type WalEntry } from '../../../dataplane/durability/wal-reader.js';
+import { readWalFile, recordTimestamp, type ReadStop, type WalEntry } from '../../../dataplane/durability/wal-reader.js';
 import { encodeHeader, frameRecord, parseWalName, WAL_MAGIC } from '../../../dataplane/durability/wal-format.js';
 import { MAX_BUFFERED_BYTES, WalWriter, WRITE_DELAY_MS } from '../../../dataplane/durability/wal-writer.js';
 import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
@@ -17,6 +17,15 @@ function tx(ts: number, payloadBytes = 10): CommittedTransaction {
       { op: 'setVertexProperty', gid: ts, key: 'pad', value: 'x'.repeat(payloadBytes) },
     ],
   };
+}
+
+function ctOf(e: WalEntry): CommittedTransaction {
+  if (e.kind === 'finalize') throw new Error(`record of ${e.ts} is a finalisation`);
+  return e.ct;
+}
+
+function tsOf(e: WalEntry | undefined): number | undefined {
+  return e === undefined ? undefined : recordTimestamp(e);
 }
 
 function readAll(file: string): { entries: WalEntry[]; stop: ReadStop | null } {
@@ -41,14 +50,14 @@ describe('WAL writer and reader', () => {
     for (let ts = 1; ts <= 5; ts++) w.append(tx(ts));
     const [current] = fs.readdirSync(dir);
     expect(current).toMatch(/^\d{20}_current$/);
-    expect(readAll(path.join(dir, current)).entries.map((e) => e.ct)).toEqual([1, 2, 3, 4, 5].map((ts) => tx(ts)));
+    expect(readAll(path.join(dir, current)).entries.map((e) => ctOf(e))).toEqual([1, 2, 3, 4, 5].map((ts) => tx(ts)));
     await w.close();
     const [final] = fs.readdirSync(dir);
     expect(final).toMatch(/^\d{20}_from_1_to_5$/);
     expect(final.slice(0, 20)).toBe(current.slice(0, 20));
     const { entries, stop } = readAll(path.join(dir, final));
     expect(stop).toBeNull();
-    expect(entries.map((e) => e.ct.commitTimestamp)).toEqual([1, 2, 3, 4, 5]);
+    expect(entries.map((e) => tsOf(e))).toEqual([1, 2, 3, 4, 5]);
   });
 
   test('rotates at the size limit into consecutive finalised files', async () => {
@@ -65,8 +74,8 @@ describe('WAL writer and reader', () => {
       if (parsed?.kind !== 'final') continue;
       expect(parsed.fromTs).toBe(expected);
       const { entries } = readAll(path.join(dir, n));
-      expect(entries.map((e) => e.ct.commitTimestamp)[0]).toBe(parsed.fromTs);
-      expect(entries.at(-1)?.ct.commitTimestamp).toBe(parsed.toTs);
+      expect(entries.map((e) => tsOf(e))[0]).toBe(parsed.fromTs);
+      expect(tsOf(entries.at(-1))).toBe(parsed.toTs);
       expect(fs.statSync(path.join(dir, n)).size).toBeLessThan(1000 + 200);
       expected = parsed.toTs + 1;
     }
@@ -114,24 +123,24 @@ describe('WAL writer and reader', () => {
     // Header only: both records wait in the buffer, to be written with one write().
     expect(readAll(file).entries).toEqual([]);
     await new Promise((r) => setTimeout(r, WRITE_DELAY_MS + 20));
-    expect(readAll(file).entries.map((e) => e.ct.commitTimestamp)).toEqual([1, 2]);
+    expect(readAll(file).entries.map((e) => tsOf(e))).toEqual([1, 2]);
 
     // Records of ~64 KiB: the buffer fills after MAX_BUFFERED_BYTES / 64 KiB of them and is
     // written synchronously, with no timer involved.
     const big = 64 * 1024;
     const fit = Math.floor(MAX_BUFFERED_BYTES / (big + 64));
     for (let ts = 3; ts < 3 + fit + 1; ts++) w.append(tx(ts, big));
-    const seen = readAll(file).entries.map((e) => e.ct.commitTimestamp);
+    const seen = readAll(file).entries.map((e) => tsOf(e));
     expect(seen.length).toBeGreaterThanOrEqual(2 + fit - 1);
     expect(seen.length).toBeLessThan(2 + fit + 1);
     // A record larger than the whole buffer goes straight to the file.
     w.append(tx(3 + fit + 1, MAX_BUFFERED_BYTES + 10));
-    expect(readAll(file).entries.at(-1)?.ct.commitTimestamp).toBe(3 + fit + 1);
+    expect(tsOf(readAll(file).entries.at(-1))).toBe(3 + fit + 1);
 
     // waitDurable writes the buffer before its fsync.
     w.append(tx(5 + fit));
     await w.waitDurable(5 + fit);
-    expect(readAll(file).entries.at(-1)?.ct.commitTimestamp).toBe(5 + fit);
+    expect(tsOf(readAll(file).entries.at(-1))).toBe(5 + fit);
     await w.close();
   });
 
@@ -141,12 +150,12 @@ describe('WAL writer and reader', () => {
     w.append(tx(1));
     const file = path.join(dir, fs.readdirSync(dir)[0]);
     w.flushToOs();
-    expect(readAll(file).entries.map((e) => e.ct.commitTimestamp)).toEqual([1]);
+    expect(readAll(file).entries.map((e) => tsOf(e))).toEqual([1]);
     w.append(tx(2));
     await w.close();
     const [final] = fs.readdirSync(dir);
     expect(final).toMatch(/_from_1_to_2$/);
-    expect(readAll(path.join(dir, final)).entries.map((e) => e.ct.commitTimestamp)).toEqual([1, 2]);
+    expect(readAll(path.join(dir, final)).entries.map((e) => tsOf(e))).toEqual([1, 2]);
   });
 
   test('an epoch change starts a new file with the new epoch id in its header', async () => {
@@ -177,7 +186,7 @@ describe('WAL writer and reader', () => {
       const { file, entries } = await written(5);
       fs.truncateSync(file, entries[4].offset + 7);
       const { entries: got, stop } = readAll(file);
-      expect(got.map((e) => e.ct.commitTimestamp)).toEqual([1, 2, 3, 4]);
+      expect(got.map((e) => tsOf(e))).toEqual([1, 2, 3, 4]);
       expect(stop).toEqual({ file, offset: entries[4].offset, reason: expect.stringMatching(/truncated record/) });
     });
 
@@ -187,7 +196,7 @@ describe('WAL writer and reader', () => {
       bytes[entries[2].offset + 9] ^= 0x40;
       fs.writeFileSync(file, bytes);
       const { entries: got, stop } = readAll(file);
-      expect(got.map((e) => e.ct.commitTimestamp)).toEqual([1, 2]);
+      expect(got.map((e) => tsOf(e))).toEqual([1, 2]);
       expect(stop).toEqual({ file, offset: entries[2].offset, reason: 'checksum mismatch' });
     });
 
@@ -205,8 +214,9 @@ describe('WAL writer and reader', () => {
     test('a record whose checksum is right but whose body does not decode', () => {
       const dir = tempDir();
       const file = path.join(dir, '00000000000000000000_current');
-      const good = encodeTransaction(tx(1));
-      const body = Buffer.from([1, 0, 1, 42]);
+      // Format 2: a record kind (0 = COMMIT) before the transaction body.
+      const good = Buffer.concat([Buffer.from([0]), encodeTransaction(tx(1))]);
+      const body = Buffer.from([0, 1, 0, 1, 42]);
       fs.writeFileSync(file, Buffer.concat([encodeHeader(WAL_MAGIC, 'e'), frameRecord(good), frameRecord(body)]));
       const { entries, stop } = readAll(file);
       expect(entries).toHaveLength(1);

@@ -11,7 +11,7 @@ test('two open transactions are isolated until commit', async () => {
   await runIn(t1, 'CREATE (:Iso)');
   expect((await runIn(t1, 'MATCH (n:Iso) RETURN count(n)')).rows).toEqual([[1n]]);
   expect((await runIn(t2, 'MATCH (n:Iso) RETURN count(n)')).rows).toEqual([[0n]]);
-  const bookmark = await t1.commit();
+  const { bookmark } = await t1.commit();
   expect(bookmark).toMatch(/^mgha:\d+$/);
   expect((await runIn(t2, 'MATCH (n:Iso) RETURN count(n)')).rows).toEqual([[0n]]);
   await t2.rollback();
@@ -136,12 +136,36 @@ test('plan cache reuses plans with new parameters', async () => {
 
 test('a write guard refuses writes and DDL but not reads', async () => {
   const e = newEngine();
-  e.setWriteGuard(() => new MghaError(Codes.ForbiddenOnReadOnlyDatabase, 'Write query forbidden on the replica!'));
+  const remove = e.addWriteGuard(() => new MghaError(Codes.ForbiddenOnReadOnlyDatabase, 'Write query forbidden on the replica!'));
   expect((await errorOf(e, 'CREATE (:X)')).code).toBe(Codes.ForbiddenOnReadOnlyDatabase);
   expect((await errorOf(e, 'CREATE INDEX ON :X(y)')).code).toBe(Codes.ForbiddenOnReadOnlyDatabase);
   expect(await rows(e, 'MATCH (n) RETURN count(n)')).toEqual([[0]]);
-  e.setWriteGuard(null);
+  remove();
   await run(e, 'CREATE (:X)');
+});
+
+test('write guards are asked again at commit: a write allowed at RUN is refused if the guard closed meanwhile', async () => {
+  const e = newEngine();
+  let refusal: MghaError | null = null;
+  e.addWriteGuard(() => refusal);
+  const tx = await e.begin(txOptions(false));
+  await runIn(tx, 'CREATE (:Fenced)');
+  refusal = new MghaError(Codes.MemgraphClientError, 'Write queries currently forbidden on the main instance.');
+  await expect(Promise.resolve().then(() => tx.commit())).rejects.toMatchObject({ code: Codes.MemgraphClientError });
+  refusal = null;
+  expect(await rows(e, 'MATCH (n:Fenced) RETURN count(n)')).toEqual([[0]]);
+});
+
+test('a demotion aborts open write transactions; readers go on', async () => {
+  const e = newEngine();
+  const writer = await e.begin(txOptions(false));
+  await runIn(writer, 'CREATE (:Demoted)');
+  const reader = await e.begin(txOptions(false));
+  await runIn(reader, 'MATCH (n) RETURN count(n)');
+  expect(e.abortWriteTransactions(new MghaError(Codes.MemgraphClientError, 'The instance was demoted.'))).toBe(1);
+  await expect(Promise.resolve().then(() => writer.commit())).rejects.toThrow(/demoted/);
+  await reader.commit();
+  expect(await rows(e, 'MATCH (n:Demoted) RETURN count(n)')).toEqual([[0]]);
 });
 
 test('rolling back under a running pull terminates it cleanly', async () => {
@@ -165,30 +189,59 @@ test('system statements and unknown SHOWs go to the system handler', async () =>
   expect((await errorOf(e, 'SHOW NONSENSE')).code).toBe(Codes.MemgraphClientError);
 });
 
-test('a commit with changes is acknowledged once durable; one without changes waits for nothing', async () => {
+test('a commit with changes is acknowledged once its commit stages are done; one without changes waits for nothing', async () => {
+  const storage = new InMemoryStorage();
   const waited: number[] = [];
   let release: () => void = () => undefined;
-  const e = new QueryEngine(new InMemoryStorage(), {
-    waitDurable: (ts) => {
-      waited.push(ts);
+  storage.addCommitStage({
+    name: 'slow',
+    run: (c) => {
+      waited.push(c.commitTimestamp);
       return new Promise<void>((r) => (release = r));
     },
   });
+  const e = new QueryEngine(storage);
   const read = await e.begin(txOptions(true));
   await runIn(read, 'RETURN 1');
-  expect(read.commit()).toBe(e.currentBookmark());
+  expect(read.commit()).toEqual({ bookmark: e.currentBookmark(), notifications: [] });
   const write = await e.begin(txOptions(true));
   await runIn(write, 'CREATE (:D)');
   const acknowledged = write.commit();
   expect(acknowledged).toBeInstanceOf(Promise);
   expect(waited).toHaveLength(1);
+  // Prepared, not yet published: invisible.
+  expect(await rows(e, 'MATCH (n:D) RETURN count(n)')).toEqual([[0]]);
   release();
-  expect(await acknowledged).toBe(`mgha:${waited[0]}`);
+  expect(await acknowledged).toEqual({ bookmark: `mgha:${waited[0]}`, notifications: [] });
+  expect(await rows(e, 'MATCH (n:D) RETURN count(n)')).toEqual([[1]]);
 });
 
-test('a commit whose durability wait fails reports the failure', async () => {
-  const e = new QueryEngine(new InMemoryStorage(), { waitDurable: () => Promise.reject(new Error('WAL write failed')) });
+test('a commit stage that fails: the client gets its error and nothing is visible', async () => {
+  const storage = new InMemoryStorage();
+  storage.addCommitStage({ name: 'refuse', run: () => Promise.reject(new MghaError(Codes.MemgraphClientError, 'refused by a test stage')) });
+  const e = new QueryEngine(storage);
   const tx = await e.begin(txOptions(true));
   await runIn(tx, 'CREATE (:D)');
-  await expect(tx.commit()).rejects.toThrow('WAL write failed');
+  await expect(tx.commit()).rejects.toThrow('refused by a test stage');
+  expect(await rows(e, 'MATCH (n:D) RETURN count(n)')).toEqual([[0]]);
+  expect(storage.lastCommitTimestamp()).toBe(0);
+});
+
+test('a commit stage that warns: the notification comes with the commit', async () => {
+  const storage = new InMemoryStorage();
+  storage.addCommitStage({
+    name: 'warn',
+    run: () => [{ severity: 'WARNING', code: 'SyncReplicationFailure', title: 'SyncReplicationFailure', description: 'a test warning' }],
+  });
+  const e = new QueryEngine(storage);
+  const tx = await e.begin(txOptions(true));
+  await runIn(tx, 'CREATE (:D)');
+  const committed = await tx.commit();
+  expect(committed.notifications).toHaveLength(1);
+  expect(Object.fromEntries(committed.notifications[0])).toEqual({
+    severity: 'WARNING',
+    code: 'SyncReplicationFailure',
+    title: 'SyncReplicationFailure',
+    description: 'a test warning',
+  });
 });

@@ -24,7 +24,7 @@ test('an auto-commit write through a lazy transaction commits with a new bookmar
   const before = e.currentBookmark();
   const tx = await e.begin(txOptions(true));
   await runIn(tx, 'CREATE (:L)');
-  const bookmark = await tx.commit();
+  const { bookmark } = await tx.commit();
   expect(bookmark).not.toBe(before);
   expect(bookmark).toBe(e.currentBookmark());
   expect((await run(e, 'MATCH (n:L) RETURN count(n)')).rows).toEqual([[1n]]);
@@ -43,7 +43,7 @@ test('a lazy transaction that never started commits without changes and then ref
   const lazy = new LazyStorageTransaction(storage);
   expect(lazy.isActive()).toBe(true);
   expect(lazy.stats.nodesCreated).toBe(0);
-  expect(lazy.commit()).toEqual({ commitTimestamp: storage.lastCommitTimestamp(), deltas: [] });
+  expect(lazy.commit()).toEqual({ commitTimestamp: storage.lastCommitTimestamp(), deltas: [], notifications: [] });
   expect(lazy.isActive()).toBe(false);
   expect(() => lazy.vertices()).toThrow(expect.objectContaining({ code: Codes.MemgraphClientError }));
   expect(() => lazy.commit()).toThrow(expect.objectContaining({ code: Codes.MemgraphClientError }));

@@ -1,5 +1,5 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
-import type { StorageTransaction, VertexAccessor } from '../../../dataplane/storage/types.js';
+import type { CommitResult, CommittedTransaction, StorageTransaction, VertexAccessor } from '../../../dataplane/storage/types.js';
 import type { Value } from '../../../dataplane/values.js';
 
 export function props(entries: Record<string, Value>): Map<string, Value> {
@@ -12,6 +12,20 @@ export function makeVertex(tx: StorageTransaction, labels: string[], p: Record<s
   for (const l of labels) v.addLabel(l);
   for (const [k, val] of Object.entries(p)) v.setProperty(k, val);
   return v;
+}
+
+/** Commits a transaction whose commit stages all answer synchronously (none, or test stages that do). */
+export function commitNow(tx: StorageTransaction): CommitResult {
+  const result = tx.commit();
+  if (result instanceof Promise) throw new Error('the commit did not finish synchronously');
+  return result;
+}
+
+/** Records every commit that passes the pipeline (a stage that only looks). */
+export function recordCommits(store: InMemoryStorage): CommittedTransaction[] {
+  const log: CommittedTransaction[] = [];
+  store.addCommitStage({ name: 'record', run: (c) => void log.push({ commitTimestamp: c.commitTimestamp, deltas: [...c.deltas] }) });
+  return log;
 }
 
 /** Commits one transaction built by `fn`. */

@@ -1,7 +1,7 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { MaterializedNode } from '../../../dataplane/values.js';
-import { gids, makeVertex, props, write } from './helpers.js';
+import { gids, makeVertex, props, recordCommits, write } from './helpers.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -75,15 +75,14 @@ describe('snapshot isolation', () => {
 
   test('read-only transactions consume no commit timestamp and emit nothing', () => {
     const store = new InMemoryStorage();
-    const seen: number[] = [];
-    store.onCommit((c) => seen.push(c.commitTimestamp));
+    const seen = recordCommits(store);
     write(store, (tx) => tx.createVertex());
     const ts = store.lastCommitTimestamp();
     const ro = store.begin();
     [...ro.vertices()];
     ro.commit();
     expect(store.lastCommitTimestamp()).toBe(ts);
-    expect(seen).toEqual([ts]);
+    expect(seen.map((c) => c.commitTimestamp)).toEqual([ts]);
     expect(ro.isActive()).toBe(false);
   });
 });
