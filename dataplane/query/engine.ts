@@ -3,7 +3,6 @@
 // so heartbeats and other sessions keep running during long queries.
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Statement } from './ast.js';
 import type { Engine, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
 import type { Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
@@ -13,15 +12,12 @@ import { analyze } from './semantic.js';
 import { LazyStorageTransaction } from './lazy-transaction.js';
 import { PlanCache } from './plan-cache.js';
 import { explainLines, planQuery, type Plan } from './planner.js';
-import { checkAllowedInTransaction, isSchemaShow, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
+import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
+import type { DispatchedStatement } from './admin-ast.js';
+import { AdminRegistry } from './admin-registry.js';
+import { notificationValue } from './notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
-
-/** Result of a system statement handled outside the engine (replication, snapshots …). */
-export interface SystemResult {
-  columns: string[];
-  rows: Value[][];
-}
 
 /**
  * What a commit with changes waits for before it is acknowledged (the WAL fsync), or null
@@ -32,16 +28,10 @@ export type DurabilityWait = (commitTimestamp: number) => Promise<void> | null;
 /** Returns the error to report when writes are not allowed right now, or null. */
 export type WriteGuard = () => MghaError | null;
 
-/** A statement the engine does not answer itself: Memgraph system queries and other SHOWs. */
-export type SystemStatement = Statement & { kind: 'System' | 'Show' };
-
-/** Handles system statements; return null when the statement is not yours. */
-export type SystemHandler = (stmt: SystemStatement, implicit: boolean) => Promise<SystemResult | null>;
-
 type Prepared =
   | { kind: 'query'; plan: Plan; explain: boolean }
   | { kind: 'schema'; stmt: SchemaStatement }
-  | { kind: 'system'; stmt: SystemStatement };
+  | { kind: 'admin'; stmt: DispatchedStatement; text: string };
 
 const STAT_NAMES: [keyof WriteStats, string][] = [
   ['nodesCreated', 'nodes-created'],
@@ -59,9 +49,10 @@ const BOOKMARK_WAIT_MS = 5000;
 export class QueryEngine implements Engine {
   private readonly cache: PlanCache<Prepared>;
   private maintenance: NodeJS.Timeout | null = null;
-  private systemHandler: SystemHandler | null = null;
   private writeGuard: WriteGuard | null = null;
   readonly waitDurable: DurabilityWait | null;
+  /** Where subsystems register the admin statements they answer (snapshots, replication …). */
+  readonly admin = new AdminRegistry();
 
   constructor(
     readonly storage: Storage,
@@ -94,11 +85,6 @@ export class QueryEngine implements Engine {
 
   counts(): StorageCounts {
     return this.storage.counts();
-  }
-
-  /** Lets later subsystems (replication, snapshots, coordination) answer system queries. */
-  setSystemHandler(handler: SystemHandler): void {
-    this.systemHandler = handler;
   }
 
   /**
@@ -145,8 +131,8 @@ export class QueryEngine implements Engine {
       } finally {
         probe.abort();
       }
-    } else if (stmt.kind === 'System' || (stmt.kind === 'Show' && !isSchemaShow(stmt.what))) prepared = { kind: 'system', stmt };
-    else prepared = { kind: 'schema', stmt };
+    } else if (isSchemaStatement(stmt)) prepared = { kind: 'schema', stmt };
+    else prepared = { kind: 'admin', stmt, text: query.trim().replace(/;$/, '').trimEnd() };
     if (prepared.kind === 'query') this.cache.set(query, prepared);
     return prepared;
   }
@@ -154,15 +140,6 @@ export class QueryEngine implements Engine {
   /** Plans depend on the indexes that exist. */
   schemaChanged(): void {
     this.cache.clear();
-  }
-
-  async runSystem(stmt: SystemStatement, implicit: boolean): Promise<SystemResult> {
-    const result = this.systemHandler === null ? null : await this.systemHandler(stmt, implicit);
-    if (result === null) {
-      const text = stmt.kind === 'Show' ? `SHOW ${stmt.what}` : stmt.words.join(' ');
-      throw new MghaError(Codes.MemgraphClientError, `${text} is not supported yet.`);
-    }
-    return result;
   }
 
   private async waitForBookmarks(bookmarks: string[]): Promise<void> {
@@ -224,7 +201,7 @@ class Transaction implements EngineTransaction {
     }
   }
 
-  /** Only system statements (handled outside the engine) need the event loop to start. */
+  /** Only admin statements (answered by other subsystems) need the event loop to start. */
   private start(prepared: Prepared, params: Map<string, Value>): MaybePromise<QueryStream> {
     if (prepared.kind === 'schema') {
       if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
@@ -236,10 +213,10 @@ class Transaction implements EngineTransaction {
       const durable = r.schemaChanged ? (this.engine.waitDurable?.(this.engine.storage.lastCommitTimestamp()) ?? null) : null;
       return durable === null ? stream : durable.then(() => stream);
     }
-    if (prepared.kind === 'system') {
-      return this.engine
-        .runSystem(prepared.stmt, this.options.implicit)
-        .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] }));
+    if (prepared.kind === 'admin') {
+      return this.engine.admin
+        .dispatch(prepared.stmt, { text: prepared.text, params, implicit: this.options.implicit })
+        .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: (r.notifications ?? []).map(notificationValue) }));
     }
     const { plan, explain } = prepared;
     if (plan.type !== 'r' && !explain) this.engine.checkWritesAllowed();

@@ -154,17 +154,6 @@ test('rolling back under a running pull terminates it cleanly', async () => {
   await expect(pulling).rejects.toMatchObject({ code: Codes.Terminated });
 });
 
-test('system statements and unknown SHOWs go to the system handler', async () => {
-  const e = newEngine();
-  expect((await errorOf(e, 'SHOW REPLICATION ROLE')).message).toBe('SHOW REPLICATION ROLE is not supported yet.');
-  e.setSystemHandler(async (stmt) => (stmt.kind === 'Show' && stmt.what === 'REPLICATION ROLE' ? { columns: ['replication role'], rows: [['main']] } : null));
-  const r = await run(e, 'SHOW REPLICATION ROLE');
-  expect(r.fields).toEqual(['replication role']);
-  expect(r.rows).toEqual([['main']]);
-  expect(r.summary.type).toBe('s');
-  expect((await errorOf(e, 'SHOW NONSENSE')).code).toBe(Codes.MemgraphClientError);
-});
-
 test('a commit with changes is acknowledged once durable; one without changes waits for nothing', async () => {
   const waited: number[] = [];
   let release: () => void = () => undefined;
