@@ -41,10 +41,20 @@ interface Entry {
   options: AdminOptions;
 }
 
-/** Memgraph's refusals of admin statements in explicit transactions. */
+/**
+ * Memgraph's refusals of admin statements in explicit transactions. Memgraph 3 words them
+ * all as the coordinator one (`<what> is not allowed in multicommand transactions. A
+ * multicommand transaction, …`); mgha keeps the short older texts its clients already
+ * match (as for index DDL), except for coordinators, where only Memgraph 3's text (typo
+ * included) is known.
+ */
 export const InTransaction = {
   replication: 'Replication clause not allowed in multicommand transactions.',
-  coordinator: 'Coordinator clause not allowed in multicommand transactions.',
+  coordinator:
+    'Managing coordinators is not allowed in multicommand transactions. A multicommand transaction, also known as an ' +
+    'explicit transaction, groups multiple commands into a single atomic operation. Instead, please use an implicit ' +
+    'transaction, also knwon as an auto committing transaction, in order to execute this particular query. ' +
+    'For more details, visit https://memgraph.com/docs',
   lockPath: 'Lock path query not allowed in multicommand transactions.',
   snapshot: 'Snapshot cannot be created in multicommand transactions.',
 } as const;
