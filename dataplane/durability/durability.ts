@@ -373,7 +373,7 @@ export class Durability {
       file = await this.createSnapshot();
     } catch (e) {
       this.log.error({ err: e }, 'CREATE SNAPSHOT failed');
-      throw new MghaError(Codes.MemgraphDatabaseError, `Failed to create a snapshot: ${e instanceof Error ? e.message : String(e)}`);
+      throw databaseError('Failed to create a snapshot', e);
     }
     return { columns: ['path'], rows: [[file.path]] };
   }
@@ -384,7 +384,7 @@ export class Durability {
     try {
       files = this.listSnapshots();
     } catch (e) {
-      throw new MghaError(Codes.MemgraphDatabaseError, `Failed to list the snapshots: ${e instanceof Error ? e.message : String(e)}`);
+      throw databaseError('Failed to list the snapshots', e);
     }
     const rows = files
       .reverse()
@@ -410,6 +410,11 @@ export class Durability {
       this.lock.release();
     }
   }
+}
+
+/** A file-system failure behind an admin statement, as the coded error its client gets. */
+function databaseError(what: string, e: unknown): MghaError {
+  return new MghaError(Codes.MemgraphDatabaseError, `${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function prepareDirectories(dataDirectory: string): void {
