@@ -10,4 +10,5 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/tck/location.ts',
 };

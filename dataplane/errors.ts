@@ -28,6 +28,13 @@ export const Codes = {
   ForbiddenOnReadOnlyDatabase: 'Neo.ClientError.General.ForbiddenOnReadOnlyDatabase',
   DatabaseUnavailable: 'Neo.TransientError.General.DatabaseUnavailable',
   Terminated: 'Neo.TransientError.Transaction.Terminated',
+  /**
+   * A commit that cannot be made durable: the WAL failed (a full disk, an I/O error), so
+   * writes are refused until a restart. Not transient: retrying does not help.
+   */
+  CommitFailed: 'Neo.DatabaseError.Transaction.TransactionCommitFailed',
+  /** Memgraph's code for a failure of the database rather than the query (a snapshot that could not be written). */
+  MemgraphDatabaseError: 'Memgraph.DatabaseError.MemgraphError.MemgraphError',
   DatabaseError: 'Neo.DatabaseError.General.UnknownError',
 } as const;
 

@@ -13,7 +13,6 @@ import { listenHttp, type HttpServer } from './http/server.js';
 import { InMemoryStorage } from './storage/storage.js';
 import { openDurability, type Durability } from './durability/durability.js';
 import { QueryEngine } from './query/engine.js';
-import { Codes, MghaError } from './errors.js';
 import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
 
@@ -96,11 +95,8 @@ async function run(config: Config, version: string): Promise<void> {
     process.exit(1);
   }
   const engine = new QueryEngine(storage);
-  engine.setSystemHandler((stmt) => durability.handleSystem(stmt));
-  engine.addWriteGuard(() => {
-    const refusal = durability.writeRefusal();
-    return refusal === null ? null : new MghaError(Codes.DatabaseError, refusal.message);
-  });
+  durability.registerAdminStatements(engine.admin);
+  engine.addWriteGuard(() => durability.writeRefusal());
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => durability.flushToOs());
   engine.startMaintenance(config.storageGcCycleSec * 1000);

@@ -11,11 +11,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DurabilityFlags } from '../config.js';
+import { Codes, MghaError } from '../errors.js';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommitStage } from '../storage/types.js';
-import { Codes, MghaError } from '../errors.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
 import { RecordKind } from './wal-format.js';
+import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
 import type { Value } from '../values.js';
 import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
@@ -36,8 +37,8 @@ export interface DurabilityConfig extends DurabilityFlags {
   dataDirectory: string;
 }
 
-/** What the engine hands a system handler (query/engine.ts `SystemStatement`). */
-export type SystemStatementLike = { kind: 'System'; words: readonly string[] } | { kind: 'Show'; what: string };
+/** LOCK DATA DIRECTORY, UNLOCK DATA DIRECTORY, DATA DIRECTORY LOCK STATUS. */
+export type DirectoryLockQuery = 'lock' | 'unlock' | 'status';
 
 /** A configuration or data directory startup must refuse, with what to do about it. */
 export class DurabilityStartupError extends Error {
@@ -224,10 +225,11 @@ export class Durability {
    * Why write queries must be refused (the WAL failed: a full disk, an I/O error), or null.
    * Reads go on; the instance needs a restart once the cause is fixed.
    */
-  writeRefusal(): Error | null {
+  writeRefusal(): MghaError | null {
     const failure = this.writer?.failed() ?? null;
     if (failure === null) return null;
-    return new Error(
+    return new MghaError(
+      Codes.CommitFailed,
       `${failure.message}. Write queries are refused until the instance restarts (free space or fix the disk first); ` +
         `reads still work, and commits from before the failure were written as the flush policy promises`,
     );
@@ -309,8 +311,7 @@ export class Durability {
     const snaps = listSnapshots(this.snapshotDir);
     const keep = Math.max(1, this.config.snapshotRetentionCount);
     for (const s of snaps.slice(0, Math.max(0, snaps.length - keep))) {
-      fs.rmSync(s.path, { force: true });
-      this.log.info({ file: s.path }, 'snapshot deleted by retention');
+      if (this.deleteFile(s.path)) this.log.info({ file: s.path }, 'snapshot deleted by retention');
     }
     const kept = snaps.slice(-keep);
     if (kept.length === 0) return;
@@ -319,8 +320,21 @@ export class Durability {
     const active = this.writer?.activeFile()?.path;
     for (const w of listWalFiles(this.walDir)) {
       if (w.name.kind !== 'final' || w.path === active || w.name.toTs > upTo) continue;
-      fs.rmSync(w.path, { force: true });
-      this.log.info({ file: w.path }, 'WAL file deleted: covered by the retained snapshots');
+      if (this.deleteFile(w.path)) this.log.info({ file: w.path }, 'WAL file deleted: covered by the retained snapshots');
+    }
+  }
+
+  /**
+   * Retention is housekeeping: a file it cannot delete (permissions, I/O) is logged and
+   * tried again next time, and does not fail the snapshot or UNLOCK that triggered it.
+   */
+  private deleteFile(file: string): boolean {
+    try {
+      fs.rmSync(file, { force: true });
+      return true;
+    } catch (e) {
+      this.log.warn({ err: e, file }, 'retention could not delete a file; it is retried after the next snapshot');
+      return false;
     }
   }
 
@@ -348,24 +362,24 @@ export class Durability {
   }
 
   /**
-   * The engine's system handler for `CREATE SNAPSHOT` and `SHOW SNAPSHOTS`; null for any
-   * other statement.
+   * Answers `CREATE SNAPSHOT`, `SHOW SNAPSHOTS` and the data directory lock statements
+   * (Memgraph refuses all but SHOW SNAPSHOTS inside explicit transactions).
    */
-  async handleSystem(stmt: SystemStatementLike): Promise<{ columns: string[]; rows: Value[][] } | null> {
-    const key = (stmt.kind === 'System' ? stmt.words.join(' ') : `SHOW ${stmt.what}`).toUpperCase();
-    if (key === 'CREATE SNAPSHOT') return this.createSnapshotQuery();
-    if (key === 'SHOW SNAPSHOTS') return this.showSnapshotsQuery();
-    if (key === 'LOCK DATA DIRECTORY' || key === 'UNLOCK DATA DIRECTORY' || key === 'DATA DIRECTORY LOCK STATUS') {
-      return { columns: ['STATUS'], rows: [[this.directoryLockQuery(key)]] };
-    }
-    return null;
+  registerAdminStatements(admin: AdminRegistry): void {
+    admin.register('CreateSnapshot', () => this.createSnapshotQuery(), { refusedInTransaction: InTransaction.snapshot });
+    admin.register('ShowSnapshots', async () => this.showSnapshotsQuery());
+    const lockStatus = (query: DirectoryLockQuery) => async (): Promise<AdminResult> => ({ columns: ['STATUS'], rows: [[this.directoryLockQuery(query)]] });
+    const inTx = { refusedInTransaction: InTransaction.lockPath };
+    admin.register('LockDataDirectory', lockStatus('lock'), inTx);
+    admin.register('UnlockDataDirectory', lockStatus('unlock'), inTx);
+    admin.register('DataDirectoryLockStatus', lockStatus('status'), inTx);
   }
 
   /** Memgraph's LOCK / UNLOCK DATA DIRECTORY and DATA DIRECTORY LOCK STATUS, with its messages. */
-  directoryLockQuery(key: 'LOCK DATA DIRECTORY' | 'UNLOCK DATA DIRECTORY' | 'DATA DIRECTORY LOCK STATUS'): string {
+  directoryLockQuery(query: DirectoryLockQuery): string {
     const was = this.directoryLocked;
-    if (key === 'DATA DIRECTORY LOCK STATUS') return was ? 'Data directory is locked.' : 'Data directory is unlocked.';
-    if (key === 'LOCK DATA DIRECTORY') {
+    if (query === 'status') return was ? 'Data directory is locked.' : 'Data directory is unlocked.';
+    if (query === 'lock') {
       this.directoryLocked = true;
       return was ? 'Data directory is already locked.' : 'Data directory is now locked.';
     }
@@ -375,15 +389,27 @@ export class Durability {
     return was ? 'Data directory is now unlocked.' : 'Data directory is already unlocked.';
   }
 
-  /** `CREATE SNAPSHOT` → one row with the path. */
-  async createSnapshotQuery(): Promise<{ columns: string[]; rows: Value[][] }> {
-    const file = await this.createSnapshot();
+  /** `CREATE SNAPSHOT` → one row with the path; a failure (disk full …) comes back coded. */
+  async createSnapshotQuery(): Promise<AdminResult> {
+    let file: SnapshotFile;
+    try {
+      file = await this.createSnapshot();
+    } catch (e) {
+      this.log.error({ err: e }, 'CREATE SNAPSHOT failed');
+      throw databaseError('Failed to create a snapshot', e);
+    }
     return { columns: ['path'], rows: [[file.path]] };
   }
 
   /** `SHOW SNAPSHOTS` → newest first, Memgraph's columns. */
-  showSnapshotsQuery(): { columns: string[]; rows: Value[][] } {
-    const rows = this.listSnapshots()
+  showSnapshotsQuery(): AdminResult {
+    let files: SnapshotFile[];
+    try {
+      files = this.listSnapshots();
+    } catch (e) {
+      throw databaseError('Failed to list the snapshots', e);
+    }
+    const rows = files
       .reverse()
       .map((s): Value[] => [s.path, BigInt(s.timestamp), s.createdAt.toISOString(), BigInt(s.size)]);
     return { columns: ['path', 'timestamp', 'creation_time', 'size'], rows };
@@ -407,6 +433,11 @@ export class Durability {
       this.lock.release();
     }
   }
+}
+
+/** A file-system failure behind an admin statement, as the coded error its client gets. */
+function databaseError(what: string, e: unknown): MghaError {
+  return new MghaError(Codes.MemgraphDatabaseError, `${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function prepareDirectories(dataDirectory: string): void {

@@ -14,6 +14,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { Codes, MghaError } from '../errors.js';
 import type { CommittedTransaction } from '../storage/types.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
 import {
@@ -277,7 +278,7 @@ export class WalWriter {
   async close(): Promise<void> {
     while (this.syncing) await new Promise<void>((r) => this.idleWaiters.push(r));
     if (this.failure === null) this.finalise();
-    const error = this.failure ?? new Error('WAL closed');
+    const error = this.failure ?? new MghaError(Codes.CommitFailed, 'The WAL was closed (shutdown) before the commit was on disk');
     for (const w of this.waiters.splice(0)) w.reject(error);
   }
 
@@ -340,7 +341,7 @@ export class WalWriter {
   private fail(e: unknown): void {
     if (this.failure !== null) return;
     const err = e instanceof Error ? e : new Error(String(e));
-    this.failure = new Error(`WAL write failed, commits are no longer durable: ${err.message}`);
+    this.failure = new MghaError(Codes.CommitFailed, `WAL write failed, commits are no longer durable: ${err.message}`);
     if (this.bufferTimer !== null) clearTimeout(this.bufferTimer);
     this.bufferTimer = null;
     const unwritten = this.buffered > 0 ? { fromTs: this.bufferFromTs, toTs: this.writtenTs } : null;

@@ -3,6 +3,7 @@
 // error can name line and column.
 
 import type { Value } from '../values.js';
+import type { AdminStatement, OtherShow } from './admin-ast.js';
 
 export interface Pos {
   line: number; // 1-based
@@ -254,10 +255,10 @@ export type Statement =
   /** `CREATE CONSTRAINT ON (n:L) ASSERT EXISTS (n.p)` / `ASSERT n.p, n.q IS UNIQUE` */
   | { kind: 'CreateConstraint'; constraint: 'exists' | 'unique'; label: string; properties: string[] }
   | { kind: 'DropConstraint'; constraint: 'exists' | 'unique'; label: string; properties: string[] }
-  /** `SHOW INDEX INFO`, `SHOW CONSTRAINT INFO`, `SHOW STORAGE INFO` … (upper-cased, single-spaced words after SHOW) */
-  | { kind: 'Show'; what: string }
   /**
-   * Memgraph system queries that later subsystems implement (replication, snapshots,
-   * coordinators). `words` are the upper-cased keywords; `args` the literal arguments in order.
+   * `SHOW INDEX INFO`, `SHOW CONSTRAINT INFO`, `SHOW STORAGE INFO` (schema-queries.ts), or a
+   * SHOW without a typed node (upper-cased, single-spaced words after SHOW).
    */
-  | { kind: 'System'; words: string[]; args: Value[]; text: string };
+  | OtherShow
+  /** Snapshots, the data directory lock, replication and coordinator statements. */
+  | AdminStatement;

@@ -3,7 +3,6 @@
 // so heartbeats and other sessions keep running during long queries.
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Statement } from './ast.js';
 import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
 import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
@@ -14,29 +13,20 @@ import { analyze } from './semantic.js';
 import { LazyStorageTransaction } from './lazy-transaction.js';
 import { PlanCache } from './plan-cache.js';
 import { explainLines, planQuery, type Plan } from './planner.js';
-import { checkAllowedInTransaction, isSchemaShow, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
+import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
+import type { DispatchedStatement } from './admin-ast.js';
+import { AdminRegistry } from './admin-registry.js';
+import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
-
-/** Result of a system statement handled outside the engine (replication, snapshots …). */
-export interface SystemResult {
-  columns: string[];
-  rows: Value[][];
-}
 
 /** Returns the error to report when writes are not allowed right now, or null. */
 export type WriteGuard = () => MghaError | null;
 
-/** A statement the engine does not answer itself: Memgraph system queries and other SHOWs. */
-export type SystemStatement = Statement & { kind: 'System' | 'Show' };
-
-/** Handles system statements; return null when the statement is not yours. */
-export type SystemHandler = (stmt: SystemStatement, implicit: boolean) => Promise<SystemResult | null>;
-
 type Prepared =
   | { kind: 'query'; plan: Plan; explain: boolean }
   | { kind: 'schema'; stmt: SchemaStatement }
-  | { kind: 'system'; stmt: SystemStatement };
+  | { kind: 'admin'; stmt: DispatchedStatement; text: string };
 
 const STAT_NAMES: [keyof WriteStats, string][] = [
   ['nodesCreated', 'nodes-created'],
@@ -51,29 +41,21 @@ const STAT_NAMES: [keyof WriteStats, string][] = [
 const BOOKMARK_PREFIX = 'mgha:';
 const NO_NOTIFICATIONS: Map<string, Value>[] = [];
 
-/** A commit notice as a Bolt notification dict (Memgraph sends severity, code, title, description). */
-function noticeToBolt(n: CommitNotice): Map<string, Value> {
-  return new Map<string, Value>([
-    ['severity', n.severity],
-    ['code', n.code],
-    ['title', n.title],
-    ['description', n.description],
-  ]);
+function withNotices(summary: QuerySummary, notices: CommitNotice[]): QuerySummary {
+  return notices.length === 0 ? summary : { ...summary, notifications: [...summary.notifications, ...notices.map(notificationValue)] };
 }
 
-function withNotices(summary: QuerySummary, notices: CommitNotice[]): QuerySummary {
-  return notices.length === 0 ? summary : { ...summary, notifications: [...summary.notifications, ...notices.map(noticeToBolt)] };
-}
 const BOOKMARK_WAIT_MS = 5000;
 
 export class QueryEngine implements Engine {
   private readonly cache: PlanCache<Prepared>;
   private maintenance: TimerHandle | null = null;
-  private systemHandler: SystemHandler | null = null;
   private readonly writeGuards: WriteGuard[] = [];
   /** Open transactions that ran a write: a demotion aborts them. */
   private readonly writers = new Set<Transaction>();
   readonly clock: Clock;
+  /** Where subsystems register the admin statements they answer (snapshots, replication …). */
+  readonly admin = new AdminRegistry();
 
   constructor(
     readonly storage: Storage,
@@ -107,16 +89,11 @@ export class QueryEngine implements Engine {
   /** @internal a storage commit → the bookmark and notifications the client gets. */
   commitOutcome(c: CommitResult): EngineCommit {
     const bookmark = c.deltas.length === 0 ? this.currentBookmark() : `${BOOKMARK_PREFIX}${c.commitTimestamp}`;
-    return { bookmark, notifications: c.notifications.length === 0 ? NO_NOTIFICATIONS : c.notifications.map(noticeToBolt) };
+    return { bookmark, notifications: c.notifications.length === 0 ? NO_NOTIFICATIONS : c.notifications.map(notificationValue) };
   }
 
   counts(): StorageCounts {
     return this.storage.counts();
-  }
-
-  /** Lets later subsystems (replication, snapshots, coordination) answer system queries. */
-  setSystemHandler(handler: SystemHandler): void {
-    this.systemHandler = handler;
   }
 
   /**
@@ -186,8 +163,8 @@ export class QueryEngine implements Engine {
       } finally {
         probe.abort();
       }
-    } else if (stmt.kind === 'System' || (stmt.kind === 'Show' && !isSchemaShow(stmt.what))) prepared = { kind: 'system', stmt };
-    else prepared = { kind: 'schema', stmt };
+    } else if (isSchemaStatement(stmt)) prepared = { kind: 'schema', stmt };
+    else prepared = { kind: 'admin', stmt, text: query.trim().replace(/;$/, '').trimEnd() };
     if (prepared.kind === 'query') this.cache.set(query, prepared);
     return prepared;
   }
@@ -195,15 +172,6 @@ export class QueryEngine implements Engine {
   /** Plans depend on the indexes that exist. */
   schemaChanged(): void {
     this.cache.clear();
-  }
-
-  async runSystem(stmt: SystemStatement, implicit: boolean): Promise<SystemResult> {
-    const result = this.systemHandler === null ? null : await this.systemHandler(stmt, implicit);
-    if (result === null) {
-      const text = stmt.kind === 'Show' ? `SHOW ${stmt.what}` : stmt.words.join(' ');
-      throw new MghaError(Codes.MemgraphClientError, `${text} is not supported yet.`);
-    }
-    return result;
   }
 
   private async waitForBookmarks(bookmarks: string[]): Promise<void> {
@@ -280,7 +248,7 @@ class Transaction implements EngineTransaction {
     }
   }
 
-  /** Only system statements (handled outside the engine) need the event loop to start. */
+  /** Only admin statements (answered by other subsystems) need the event loop to start. */
   private start(prepared: Prepared, params: Map<string, Value>): MaybePromise<QueryStream> {
     if (prepared.kind === 'schema') {
       if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
@@ -295,10 +263,10 @@ class Transaction implements EngineTransaction {
       }
       return QueryStream.ofRows(r.columns, r.rows, committed === null ? summary : withNotices(summary, committed.notifications));
     }
-    if (prepared.kind === 'system') {
-      return this.engine
-        .runSystem(prepared.stmt, this.options.implicit)
-        .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: [] }));
+    if (prepared.kind === 'admin') {
+      return this.engine.admin
+        .dispatch(prepared.stmt, { text: prepared.text, params, implicit: this.options.implicit })
+        .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: (r.notifications ?? []).map(notificationValue) }));
     }
     const { plan, explain } = prepared;
     if (plan.type !== 'r' && !explain) this.allowWrite();

@@ -4,7 +4,7 @@
 //   expressions.ts  precedence climbing, literals, CASE, comprehensions, subquery expressions
 //   patterns.ts     node/relationship patterns, var-length, shortestPath, pattern speculation
 //   clauses.ts      every clause, projections (ReturnItem.name = source text), UNION
-//   admin.ts        index/constraint DDL, SHOW …, System (snapshot/replication) statements
+//   admin.ts        index/constraint DDL, SHOW …, admin statements (admin-ast.ts: snapshots, replication, coordinators)
 // AST choices the executor relies on:
 //   - `exists((a)-->())` is FunctionCall `exists` with one PatternPredicate argument;
 //     `EXISTS { … }` / `COUNT { … }` are Subquery expressions.

@@ -15,11 +15,18 @@ export interface SchemaResult {
   type: 'r' | 's';
 }
 
-export type SchemaStatement = Exclude<Statement, { kind: 'Query' } | { kind: 'System' }>;
+export type SchemaStatement = Extract<Statement, { kind: 'CreateIndex' | 'DropIndex' | 'CreateConstraint' | 'DropConstraint' | 'Show' }>;
+
+const SCHEMA_KINDS = new Set<Statement['kind']>(['CreateIndex', 'DropIndex', 'CreateConstraint', 'DropConstraint']);
+
+/** DDL and the SHOWs answered here; everything else but Cypher goes to the admin registry. */
+export function isSchemaStatement(stmt: Statement): stmt is SchemaStatement {
+  return SCHEMA_KINDS.has(stmt.kind) || (stmt.kind === 'Show' && isSchemaShow(stmt.what));
+}
 
 const SHOWN_HERE = new Set(['INDEX INFO', 'CONSTRAINT INFO', 'STORAGE INFO']);
 
-/** SHOW statements answered here; others (replication, instances …) go to the system handler. */
+/** SHOW statements answered here; others go to the admin registry. */
 export function isSchemaShow(what: string): boolean {
   return SHOWN_HERE.has(what.replace(/ ON CURRENT DATABASE$/, ''));
 }

@@ -3,6 +3,7 @@
 // The query engine only talks to these interfaces.
 
 import type { NodeValue, RelationshipValue, Value } from '../values.js';
+import type { Notification } from '../notifications.js';
 
 /** Global id of a vertex or an edge (separate id spaces), never reused. */
 export type Gid = number;
@@ -111,12 +112,7 @@ export type MaybePromise<T> = T | Promise<T>;
  * A notification a commit returns to the client beside success (Bolt `notifications`),
  * e.g. Memgraph's `SyncReplicationFailure` warning when a SYNC replica did not confirm.
  */
-export interface CommitNotice {
-  severity: 'WARNING' | 'INFORMATION';
-  code: string;
-  title: string;
-  description: string;
-}
+export type CommitNotice = Notification;
 
 /** What a commit returns once it is published (and as durable as the stages promise). */
 export interface CommitResult extends CommittedTransaction {

@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { canConnect, freePort } from './ports.js';
+import { repoRoot } from './repo-root.js';
 
 export interface TestServer {
   boltPort: number;
@@ -34,21 +34,9 @@ export interface StartOptions {
   fileSizeLimitBytes?: number;
 }
 
-// test/helpers → repo root, whether this runs from test/ (ts-jest) or dist/test/ (tsc output).
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const repoRoot = findRepoRoot(here);
+export { repoRoot };
 /** The binary under test; MGHA_MAIN_JS points the helpers at another build. */
 export const mainJs = process.env.MGHA_MAIN_JS ?? path.join(repoRoot, 'dist', 'dataplane', 'main.js');
-
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'tsconfig.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no repository root above ${start}`);
-    dir = parent;
-  }
-}
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;

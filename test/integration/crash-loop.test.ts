@@ -208,6 +208,11 @@ describe('durability of a real process', () => {
       expect((await s.run('DATA DIRECTORY LOCK STATUS')).records[0].get('STATUS')).toBe('Data directory is locked.');
       expect((await s.run('UNLOCK DATA DIRECTORY')).records[0].get('STATUS')).toBe('Data directory is now unlocked.');
       await s.close();
+      // Memgraph refuses these inside an explicit transaction.
+      await expect(d.executeQuery('CREATE SNAPSHOT')).rejects.toMatchObject({
+        code: 'Memgraph.ClientError.MemgraphError.MemgraphError',
+        message: 'Snapshot cannot be created in multicommand transactions.',
+      });
     });
     expect(await server.stop()).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'snapshots')).filter((n) => !n.startsWith('.'))).toHaveLength(2);

@@ -59,6 +59,8 @@ describe('a WAL write that fails (full disk)', () => {
         const written = await writeUntilError(session, 1000);
         acked = written.acked;
         expect(written.error?.message).toMatch(/WAL write failed, commits are no longer durable: EFBIG/);
+        // A code a client can act on (not retried: the instance needs a restart), not UnknownError.
+        expect(written.error?.code).toBe('Neo.DatabaseError.Transaction.TransactionCommitFailed');
         expect(acked.length).toBeGreaterThan(10);
 
         // Every later write is refused before it runs, with what to do about it.
@@ -66,7 +68,7 @@ describe('a WAL write that fails (full disk)', () => {
           () => null,
           (e: Neo4jError) => e,
         );
-        expect(refused?.code).toBe('Neo.DatabaseError.General.UnknownError');
+        expect(refused?.code).toBe('Neo.DatabaseError.Transaction.TransactionCommitFailed');
         expect(refused?.message).toMatch(/Write queries are refused until the instance restarts/);
 
         // Reads still work.

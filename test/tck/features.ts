@@ -21,11 +21,6 @@ export interface TckScenario {
   steps: TckStep[];
 }
 
-/** ../shared/tck next to the repository root, where the TCK is checked out. */
-export function tckRoot(repoRoot: string): string {
-  return process.env.MGHA_TCK_DIR ?? path.resolve(repoRoot, '..', 'shared', 'tck');
-}
-
 function listFeatures(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

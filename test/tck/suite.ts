@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { repoRoot, startServer, type TestServer } from '../helpers/server.js';
-import { loadScenarios, tckRoot, type TckScenario } from './features.js';
+import { loadScenarios, type TckScenario } from './features.js';
+import { tckFeaturesDir, tckMissingNotice, tckRoot } from './location.js';
 import { runScenario, skipReason, type Outcome } from './scenario.js';
 import { Scoreboard } from './scoreboard.js';
 
@@ -85,10 +86,9 @@ const touchesSchema = (s: TckScenario): boolean => s.steps.some((st) => /\b(INDE
 /** Runs the suite; null if the TCK is not checked out next to the repository. */
 export async function runTck(options: SuiteOptions = {}): Promise<Scoreboard | null> {
   const log = options.log ?? (() => undefined);
-  const root = tckRoot(repoRoot);
-  const featuresDir = path.join(root, 'features');
-  if (!fs.existsSync(featuresDir)) {
-    log(`TCK not found at ${featuresDir} (set MGHA_TCK_DIR to its directory); skipping`);
+  const featuresDir = tckFeaturesDir(repoRoot);
+  if (featuresDir === null) {
+    log(tckMissingNotice(repoRoot));
     return null;
   }
   const scenarios = loadScenarios(featuresDir, options.filter);
@@ -120,7 +120,7 @@ export async function runTck(options: SuiteOptions = {}): Promise<Scoreboard | n
       if (clearError !== null) {
         outcome = { status: 'failed', reason: `could not clear the graph: ${clearError}` };
       } else {
-        outcome = await withTimeout(runScenario({ driver, graphsDir: path.join(root, 'graphs') }, scenario), timeoutMs, {
+        outcome = await withTimeout(runScenario({ driver, graphsDir: path.join(tckRoot(repoRoot), 'graphs') }, scenario), timeoutMs, {
           status: 'failed',
           reason: `timed out after ${timeoutMs} ms`,
         });

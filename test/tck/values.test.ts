@@ -1,9 +1,8 @@
-import path from 'node:path';
-import fs from 'node:fs';
 import neo4j from 'neo4j-driver';
 import { canonical, display, parseTckValue } from './values.js';
 import { formatDuration, fromDriver, toDriver } from './driver-values.js';
-import { loadScenarios, parseFeature, tckRoot } from './features.js';
+import { loadScenarios, parseFeature } from './features.js';
+import { tckFeaturesDir } from './location.js';
 import { repoRoot } from '../helpers/server.js';
 
 const c = (s: string, ignore = false) => canonical(parseTckValue(s), ignore);
@@ -102,8 +101,8 @@ describe('feature files', () => {
     expect(scenarios[1].steps[2].table).toEqual([['x'], ['2']]);
   });
 
-  const features = path.join(tckRoot(repoRoot), 'features');
-  (fs.existsSync(features) ? test : test.skip)('the TCK expands to 3,897 scenarios', () => {
-    expect(loadScenarios(features).length).toBe(3897);
+  const features = tckFeaturesDir(repoRoot);
+  (features !== null ? test : test.skip)('the TCK expands to 3,897 scenarios', () => {
+    expect(loadScenarios(features ?? '').length).toBe(3897);
   });
 });

@@ -1,7 +1,10 @@
-// Memgraph's non-Cypher statements: index/constraint DDL, SHOW …, and system queries
-// (snapshots, the data directory lock, replication) that later subsystems implement.
+// Memgraph's non-Cypher statements: index/constraint DDL, SHOW …, and the admin statements
+// of admin-ast.ts (snapshots, the data directory lock, replication, HA coordinators), with
+// Memgraph's grammar (MemgraphCypher.g4). A statement is only claimed when its leading
+// keywords cannot start a Cypher query (`SET INSTANCE x TO`, not `SET instance.x = 1`).
 
-import type { Value } from '../../values.js';
+import { Codes, MghaError, semanticError } from '../../errors.js';
+import type { ConfigMap, ConfigValue, ReplicationMode } from '../admin-ast.js';
 import type { Statement } from '../ast.js';
 import type { Cursor } from './cursor.js';
 
@@ -10,38 +13,91 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (c.isKw('SHOW')) return parseShow(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('INDEX', 1) && c.isKw('ON', 2)) return parseIndex(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('CONSTRAINT', 1)) return parseConstraint(c);
-  if (c.isKw('CREATE') && c.isKw('SNAPSHOT', 1)) {
+  if (keywords(c, 'CREATE', 'SNAPSHOT')) return { kind: 'CreateSnapshot' };
+  if (keywords(c, 'LOCK', 'DATA', 'DIRECTORY')) return { kind: 'LockDataDirectory' };
+  if (keywords(c, 'UNLOCK', 'DATA', 'DIRECTORY')) return { kind: 'UnlockDataDirectory' };
+  if (keywords(c, 'DATA', 'DIRECTORY', 'LOCK', 'STATUS')) return { kind: 'DataDirectoryLockStatus' };
+  if (keywords(c, 'SET', 'REPLICATION', 'ROLE')) return parseSetReplicationRole(c);
+  if (keywords(c, 'REGISTER', 'REPLICA')) return parseRegisterReplica(c);
+  if (keywords(c, 'DROP', 'REPLICA')) return { kind: 'DropReplica', name: c.expectName('a replica name') };
+  return parseCoordinatorStatement(c);
+}
+
+/** Consumes the keywords if they all come next; otherwise consumes nothing. */
+function keywords(c: Cursor, ...words: string[]): boolean {
+  if (!words.every((w, k) => c.isKw(w, k))) return false;
+  c.i += words.length;
+  return true;
+}
+
+/** True if the token after `n` leading keywords is a name, not `.`/`:`/`=` of a Cypher clause. */
+function nameFollows(c: Cursor, n: number): boolean {
+  const t = c.peek(n);
+  return t.kind === 'ident' || t.kind === 'quoted' || t.kind === 'int';
+}
+
+function parseCoordinatorStatement(c: Cursor): Statement | null {
+  if (keywords(c, 'ADD', 'COORDINATOR')) {
+    const id = coordinatorId(c);
+    c.expectKw('WITH');
+    c.expectKw('CONFIG');
+    return { kind: 'AddCoordinator', id, config: parseConfigMap(c) };
+  }
+  if (c.isKw('REMOVE') && c.isKw('COORDINATOR', 1) && nameFollows(c, 2)) {
     c.i += 2;
-    return system(c, ['CREATE', 'SNAPSHOT']);
+    return { kind: 'RemoveCoordinator', id: coordinatorId(c) };
   }
-  if ((c.isKw('LOCK') || c.isKw('UNLOCK')) && c.isKw('DATA', 1) && c.isKw('DIRECTORY', 2)) {
-    const verb = c.isKw('LOCK') ? 'LOCK' : 'UNLOCK';
-    c.i += 3;
-    return system(c, [verb, 'DATA', 'DIRECTORY']);
-  }
-  if (c.isKw('DATA') && c.isKw('DIRECTORY', 1) && c.isKw('LOCK', 2) && c.isKw('STATUS', 3)) {
-    c.i += 4;
-    return system(c, ['DATA', 'DIRECTORY', 'LOCK', 'STATUS']);
-  }
-  if (c.isKw('SET') && c.isKw('REPLICATION', 1)) return parseSetReplicationRole(c);
-  if (c.isKw('REGISTER') && c.isKw('REPLICA', 1)) return parseRegisterReplica(c);
-  if (c.isKw('DROP') && c.isKw('REPLICA', 1)) {
+  if (keywords(c, 'REGISTER', 'INSTANCE')) return parseRegisterInstance(c);
+  if (keywords(c, 'UNREGISTER', 'INSTANCE')) return { kind: 'UnregisterInstance', name: c.expectName('an instance name') };
+  if (c.isKw('SET') && c.isKw('INSTANCE', 1) && nameFollows(c, 2) && c.isKw('TO', 3)) {
     c.i += 2;
-    return system(c, ['DROP', 'REPLICA'], [c.expectName('a replica name')]);
+    const name = c.expectName('an instance name');
+    c.expectKw('TO');
+    c.expectKw('MAIN');
+    return { kind: 'SetInstanceToMain', name };
   }
+  if (keywords(c, 'DEMOTE', 'INSTANCE')) return { kind: 'DemoteInstance', name: c.expectName('an instance name') };
+  if (keywords(c, 'UPDATE', 'CONFIG', 'FOR')) {
+    if (c.acceptKw('INSTANCE')) {
+      const name = c.expectName('an instance name');
+      return { kind: 'UpdateInstanceConfig', name, config: parseConfigMap(c) };
+    }
+    if (c.acceptKw('COORDINATOR')) {
+      const id = coordinatorId(c);
+      return { kind: 'UpdateCoordinatorConfig', id, config: parseConfigMap(c) };
+    }
+    throw c.error('INSTANCE or COORDINATOR');
+  }
+  if (keywords(c, 'SET', 'COORDINATOR', 'SETTING')) {
+    const name = stringLiteral(c, 'Setting name should be a string literal');
+    c.expectKw('TO');
+    return { kind: 'SetCoordinatorSetting', name, value: stringLiteral(c, 'Setting value should be a string literal') };
+  }
+  if (keywords(c, 'FORCE', 'RESET', 'CLUSTER', 'STATE')) return { kind: 'ForceResetClusterState' };
+  if (keywords(c, 'YIELD', 'LEADERSHIP')) return { kind: 'YieldLeadership' };
   return null;
 }
 
-function system(c: Cursor, words: string[], args: Value[] = []): Statement {
-  return { kind: 'System', words, args, text: c.text.trim().replace(/;$/, '').trimEnd() };
-}
+/** SHOW words with a typed statement; any other SHOW keeps its words. */
+const SHOWS = new Map<string, Statement>([
+  ['SNAPSHOTS', { kind: 'ShowSnapshots' }],
+  ['REPLICATION ROLE', { kind: 'ShowReplicationRole' }],
+  ['REPLICAS', { kind: 'ShowReplicas' }],
+  ['INSTANCES', { kind: 'ShowInstances' }],
+  ['INSTANCE', { kind: 'ShowInstance' }],
+  ['ROUTING TABLE', { kind: 'ShowRoutingTable' }],
+  ['REPLICATION LAG', { kind: 'ShowReplicationLag' }],
+  ['COORDINATOR SETTINGS', { kind: 'ShowCoordinatorSettings' }],
+]);
 
 function parseShow(c: Cursor): Statement {
   c.i++;
   const words: string[] = [];
   while (c.tok.kind === 'ident') words.push(c.tokens[c.i++].text.toUpperCase());
   if (words.length === 0) throw c.error('what to show (e.g. INDEX INFO)');
-  return { kind: 'Show', what: words.join(' ') };
+  const what = words.join(' ');
+  const typed = SHOWS.get(what);
+  return typed === undefined ? { kind: 'Show', what } : { ...typed };
 }
 
 function parseIndex(c: Cursor): Statement {
@@ -87,28 +143,100 @@ function parseConstraint(c: Cursor): Statement {
   return { kind, constraint: 'unique', label, properties };
 }
 
+const MAX_PORT = 65535;
+
+/** After `SET REPLICATION ROLE`: `TO (MAIN | REPLICA) [WITH PORT <literal>]`. */
 function parseSetReplicationRole(c: Cursor): Statement {
-  const words: string[] = [];
-  for (const w of ['SET', 'REPLICATION', 'ROLE', 'TO']) words.push(c.expectKw(w).text.toUpperCase());
+  c.expectKw('TO');
   if (!c.isKw('MAIN') && !c.isKw('REPLICA')) throw c.error('MAIN or REPLICA');
-  words.push(c.tokens[c.i++].text.toUpperCase());
-  const args: Value[] = [];
+  const role = c.tokens[c.i++].text.toLowerCase() === 'main' ? 'main' : 'replica';
+  let port: number | null = null;
   if (c.acceptKw('WITH')) {
     c.expectKw('PORT');
-    words.push('WITH', 'PORT');
-    if (c.tok.kind !== 'int') throw c.error('a port number');
-    args.push(c.tokens[c.i++].int);
+    // Memgraph's grammar takes any literal here and refuses a bad one at run time.
+    const t = c.tok;
+    if (t.kind === 'int' && t.int <= BigInt(MAX_PORT)) port = Number(c.tokens[c.i++].int);
+    else if (t.kind === 'eof') throw c.error('a port number');
+    else throw new MghaError(Codes.MemgraphClientError, 'Port number invalid!');
   }
-  return system(c, words, args);
+  return { kind: 'SetReplicationRole', role, port };
 }
 
+function replicationMode(c: Cursor): ReplicationMode {
+  if (c.acceptKw('SYNC')) return 'sync';
+  if (c.acceptKw('ASYNC')) return 'async';
+  if (c.acceptKw('STRICT_SYNC')) return 'strict_sync';
+  throw c.error('SYNC, ASYNC or STRICT_SYNC');
+}
+
+/** After `REGISTER REPLICA`: `name (SYNC | ASYNC | STRICT_SYNC) TO "host[:port]"`. */
 function parseRegisterReplica(c: Cursor): Statement {
-  c.i += 2;
   const name = c.expectName('a replica name');
-  if (!c.isKw('SYNC') && !c.isKw('ASYNC') && !c.isKw('STRICT_SYNC')) throw c.error('SYNC, ASYNC or STRICT_SYNC');
-  const mode = c.tokens[c.i++].text.toUpperCase();
+  const mode = replicationMode(c);
   c.expectKw('TO');
-  if (c.tok.kind !== 'string') throw c.error('the replica address as a string');
-  const address = c.tokens[c.i++].text;
-  return system(c, ['REGISTER', 'REPLICA', mode, 'TO'], [name, address]);
+  return { kind: 'RegisterReplica', name, mode, address: stringLiteral(c, 'Socket address should be a string literal!') };
+}
+
+/** After `REGISTER INSTANCE`: `name [AS ASYNC | AS STRICT_SYNC] WITH CONFIG {…}`. */
+function parseRegisterInstance(c: Cursor): Statement {
+  const name = c.expectName('an instance name');
+  let mode: ReplicationMode = 'sync';
+  if (c.acceptKw('AS')) {
+    if (c.acceptKw('ASYNC')) mode = 'async';
+    else if (c.acceptKw('STRICT_SYNC')) mode = 'strict_sync';
+    else throw c.error('ASYNC or STRICT_SYNC');
+  }
+  c.expectKw('WITH');
+  c.expectKw('CONFIG');
+  return { kind: 'RegisterInstance', name, mode, config: parseConfigMap(c) };
+}
+
+function coordinatorId(c: Cursor): number {
+  const t = c.tok;
+  if (t.kind !== 'int') throw c.error('a coordinator id (an integer)');
+  c.i++;
+  if (t.int > BigInt(Number.MAX_SAFE_INTEGER)) throw c.errorAt('Coordinator id is too large', t);
+  return Number(t.int);
+}
+
+/**
+ * A literal that must be a string: anything else is a syntax error where no literal
+ * follows, and Memgraph's semantic error where another literal does.
+ */
+function stringLiteral(c: Cursor, notString: string): string {
+  const t = c.tok;
+  if (t.kind === 'string') {
+    c.i++;
+    return t.text;
+  }
+  if (t.kind === 'int' || t.kind === 'float' || c.isKw('TRUE') || c.isKw('FALSE') || c.isKw('NULL')) throw semanticError(notString);
+  throw c.error('a string literal');
+}
+
+/**
+ * Memgraph's `configMap`: `{ 'key': value, … }` with string-literal keys (unlike Cypher map
+ * literals, whose keys are names) and values that are string literals or parameters.
+ */
+function parseConfigMap(c: Cursor): ConfigMap {
+  c.expectPunct('{');
+  const entries: ConfigMap = [];
+  if (!c.isPunct('}')) {
+    do {
+      if (c.tok.kind !== 'string') throw c.error("a quoted config key (e.g. 'bolt_server')");
+      const key = c.tokens[c.i++].text;
+      c.expectPunct(':');
+      entries.push({ key, value: configValue(c) });
+    } while (c.acceptPunct(','));
+  }
+  c.expectPunct('}');
+  return entries;
+}
+
+function configValue(c: Cursor): ConfigValue {
+  const t = c.tok;
+  if (t.kind === 'string' || t.kind === 'param') {
+    c.i++;
+    return t.kind === 'string' ? { kind: 'string', value: t.text } : { kind: 'param', name: t.text };
+  }
+  throw c.error('a string literal or a parameter');
 }

@@ -8,6 +8,8 @@ import { WRITE_DELAY_MS } from '../../../dataplane/durability/wal-writer.js';
 import { IncompatibleFormatError, listWalFiles } from '../../../dataplane/durability/recovery.js';
 import { readWalFile } from '../../../dataplane/durability/wal-reader.js';
 import { FORMAT_VERSION, WAL_MAGIC, encodeHeader } from '../../../dataplane/durability/wal-format.js';
+import { Codes } from '../../../dataplane/errors.js';
+import { AdminRegistry } from '../../../dataplane/query/admin-registry.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { StorageTransaction, VertexAccessor } from '../../../dataplane/storage/types.js';
 import { CypherDate, CypherDateTime, CypherDuration, CypherPoint, type Value } from '../../../dataplane/values.js';
@@ -372,22 +374,51 @@ describe('snapshots', () => {
   test('LOCK DATA DIRECTORY holds retention back until UNLOCK, with Memgraph\'s messages', async () => {
     const dir = tempDir();
     const { storage, d } = await reopen(dir, { snapshotRetentionCount: 1, walFileSizeKib: 1 });
-    const status = async (words: string[]): Promise<unknown> => (await d.handleSystem({ kind: 'System', words }))?.rows[0][0];
-    expect(await status(['DATA', 'DIRECTORY', 'LOCK', 'STATUS'])).toBe('Data directory is unlocked.');
-    expect(await status(['LOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is now locked.');
-    expect(await status(['LOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is already locked.');
-    expect(await status(['DATA', 'DIRECTORY', 'LOCK', 'STATUS'])).toBe('Data directory is locked.');
+    const admin = new AdminRegistry();
+    d.registerAdminStatements(admin);
+    type LockKind = 'LockDataDirectory' | 'UnlockDataDirectory' | 'DataDirectoryLockStatus';
+    const answer = (kind: LockKind) => admin.dispatch({ kind }, { text: kind, params: new Map(), implicit: true });
+    const status = async (kind: LockKind): Promise<unknown> => (await answer(kind)).rows[0][0];
+    expect(await status('DataDirectoryLockStatus')).toBe('Data directory is unlocked.');
+    expect(await status('LockDataDirectory')).toBe('Data directory is now locked.');
+    expect(await status('LockDataDirectory')).toBe('Data directory is already locked.');
+    expect(await status('DataDirectoryLockStatus')).toBe('Data directory is locked.');
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 20; j++) write(storage, (tx) => void tx.createVertex().setProperty('pad', 'q'.repeat(50)));
       await d.createSnapshot();
     }
     expect(d.listSnapshots()).toHaveLength(3);
     expect(listWalFiles(path.join(dir, 'wal')).some((f) => f.name.kind === 'final' && f.name.fromTs === 1)).toBe(true);
-    expect(await status(['UNLOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is now unlocked.');
+    expect(await status('UnlockDataDirectory')).toBe('Data directory is now unlocked.');
     expect(d.listSnapshots()).toHaveLength(1);
     expect(listWalFiles(path.join(dir, 'wal')).some((f) => f.name.kind === 'final' && f.name.fromTs === 1)).toBe(false);
-    expect(await status(['UNLOCK', 'DATA', 'DIRECTORY'])).toBe('Data directory is already unlocked.');
-    expect((await d.handleSystem({ kind: 'System', words: ['LOCK', 'DATA', 'DIRECTORY'] }))?.columns).toEqual(['STATUS']);
+    expect(await status('UnlockDataDirectory')).toBe('Data directory is already unlocked.');
+    expect((await answer('LockDataDirectory')).columns).toEqual(['STATUS']);
+    await expect(admin.dispatch({ kind: 'LockDataDirectory' }, { text: 'LOCK DATA DIRECTORY', params: new Map(), implicit: false })).rejects.toThrow(
+      'Lock path query not allowed in multicommand transactions.',
+    );
+    await d.close();
+  });
+
+  test('a snapshot that cannot be written fails CREATE SNAPSHOT with a code, not as an unknown error', async () => {
+    const dir = tempDir();
+    const { d } = await reopen(dir);
+    const admin = new AdminRegistry();
+    d.registerAdminStatements(admin);
+    const ctx = { text: 'CREATE SNAPSHOT', params: new Map(), implicit: true };
+    // A regular file where the snapshots directory should be: even root cannot write there.
+    const snapshots = path.join(dir, 'snapshots');
+    fs.rmSync(snapshots, { recursive: true });
+    fs.writeFileSync(snapshots, '');
+    await expect(admin.dispatch({ kind: 'CreateSnapshot' }, ctx)).rejects.toMatchObject({
+      code: Codes.MemgraphDatabaseError,
+      message: expect.stringMatching(/^Failed to create a snapshot: .*ENOTDIR/) as unknown,
+    });
+    await expect(admin.dispatch({ kind: 'ShowSnapshots' }, ctx)).rejects.toMatchObject({ code: Codes.MemgraphDatabaseError });
+    await expect(admin.dispatch({ kind: 'CreateSnapshot' }, { ...ctx, implicit: false })).rejects.toThrow('Snapshot cannot be created in multicommand transactions.');
+    fs.rmSync(snapshots);
+    fs.mkdirSync(snapshots);
+    expect(d.writeRefusal()).toBeNull();
     await d.close();
   });
 

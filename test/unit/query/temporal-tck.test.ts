@@ -5,9 +5,11 @@
 import { formatLiteral } from '../../../dataplane/query/temporal.js';
 import type { Value } from '../../../dataplane/values.js';
 import { MiniEvaluator, projections } from './helpers/mini-cypher.js';
-import { findTckFeatures, readScenarios, type TckScenario } from './helpers/tck-features.js';
+import { repoRoot } from '../../helpers/repo-root.js';
+import { tckFeaturesDir } from '../../tck/location.js';
+import { readScenarios, type TckScenario } from './helpers/tck-features.js';
 
-const dir = findTckFeatures();
+const dir = tckFeaturesDir(repoRoot);
 
 type Outcome = { status: 'pass' } | { status: 'fail'; detail: string } | { status: 'skip'; why: string };
 

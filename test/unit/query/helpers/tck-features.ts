@@ -1,7 +1,7 @@
 // Reads openCypher TCK feature files into expanded scenarios (outlines × example rows),
-// enough for the expression-only temporal features.
+// enough for the expression-only temporal features. The TCK is found by tck/location.ts.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TckScenario {
@@ -12,13 +12,6 @@ export interface TckScenario {
   /** Expected rows, header first; null when the scenario expects an error or no table. */
   table: string[][] | null;
   ordered: boolean;
-}
-
-/** The first existing TCK features directory: $TCK_FEATURES, the repo copy, the shared copy. */
-export function findTckFeatures(): string | null {
-  const candidates = [process.env.TCK_FEATURES, 'test/tck/features', '/work/shared/tck/features'];
-  for (const c of candidates) if (c !== undefined && existsSync(c)) return c;
-  return null;
 }
 
 function cells(line: string): string[] {

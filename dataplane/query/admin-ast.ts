@@ -1,0 +1,120 @@
+// Memgraph's admin statements as typed AST nodes: durability (snapshots, the data
+// directory lock), replication and HA coordinator statements. The parser
+// (parser/admin.ts) follows Memgraph's grammar (MemgraphCypher.g4); what a statement
+// means is up to the subsystem that registers a handler for its kind (admin-registry.ts).
+// Checks Memgraph makes at run time (a config map's keys, a setting's value) stay with
+// the handlers, so that they answer with Memgraph's runtime messages.
+
+/** `SYNC` / `ASYNC` / `STRICT_SYNC`, lower-cased as `SHOW REPLICAS` prints them. */
+export type ReplicationMode = 'sync' | 'async' | 'strict_sync';
+
+/** A config-map value: a string literal, or a `$parameter` resolved at run time. */
+export type ConfigValue = { kind: 'string'; value: string } | { kind: 'param'; name: string };
+
+/**
+ * `{'bolt_server': 'host:7687', "management_server": $m}`: quoted keys in source order.
+ * Duplicates are kept; the handler decides (Memgraph counts entries).
+ */
+export type ConfigMap = { key: string; value: ConfigValue }[];
+
+/** `SET REPLICATION ROLE TO (MAIN | REPLICA) [WITH PORT n]` (port range-checked by the parser). */
+export interface SetReplicationRole {
+  kind: 'SetReplicationRole';
+  role: 'main' | 'replica';
+  port: number | null;
+}
+
+/** `REGISTER REPLICA name (SYNC | ASYNC | STRICT_SYNC) TO "host[:port]"` */
+export interface RegisterReplica {
+  kind: 'RegisterReplica';
+  name: string;
+  mode: ReplicationMode;
+  /** As written; the default port (10000) is the handler's business. */
+  address: string;
+}
+
+/** `REGISTER INSTANCE name [AS ASYNC | AS STRICT_SYNC] WITH CONFIG {…}` (no AS: SYNC). */
+export interface RegisterInstance {
+  kind: 'RegisterInstance';
+  name: string;
+  mode: ReplicationMode;
+  config: ConfigMap;
+}
+
+/** `ADD COORDINATOR id WITH CONFIG {…}` */
+export interface AddCoordinator {
+  kind: 'AddCoordinator';
+  id: number;
+  config: ConfigMap;
+}
+
+/** `UPDATE CONFIG FOR INSTANCE name {…}` (Memgraph's grammar has no WITH CONFIG here). */
+export interface UpdateInstanceConfig {
+  kind: 'UpdateInstanceConfig';
+  name: string;
+  config: ConfigMap;
+}
+
+/** `UPDATE CONFIG FOR COORDINATOR id {…}` */
+export interface UpdateCoordinatorConfig {
+  kind: 'UpdateCoordinatorConfig';
+  id: number;
+  config: ConfigMap;
+}
+
+/** `SET COORDINATOR SETTING 'name' TO 'value'` */
+export interface SetCoordinatorSetting {
+  kind: 'SetCoordinatorSetting';
+  name: string;
+  value: string;
+}
+
+export type DurabilityStatement =
+  | { kind: 'CreateSnapshot' }
+  | { kind: 'ShowSnapshots' }
+  | { kind: 'LockDataDirectory' }
+  | { kind: 'UnlockDataDirectory' }
+  | { kind: 'DataDirectoryLockStatus' };
+
+export type ReplicationStatement =
+  | SetReplicationRole
+  | { kind: 'ShowReplicationRole' }
+  | RegisterReplica
+  | { kind: 'DropReplica'; name: string }
+  | { kind: 'ShowReplicas' };
+
+export type CoordinatorStatement =
+  | AddCoordinator
+  | { kind: 'RemoveCoordinator'; id: number }
+  | RegisterInstance
+  | { kind: 'UnregisterInstance'; name: string }
+  | { kind: 'SetInstanceToMain'; name: string }
+  | { kind: 'DemoteInstance'; name: string }
+  | UpdateInstanceConfig
+  | UpdateCoordinatorConfig
+  | { kind: 'ShowInstances' }
+  | { kind: 'ShowInstance' }
+  | { kind: 'ShowRoutingTable' }
+  | { kind: 'ShowReplicationLag' }
+  | SetCoordinatorSetting
+  | { kind: 'ShowCoordinatorSettings' }
+  | { kind: 'ForceResetClusterState' }
+  | { kind: 'YieldLeadership' };
+
+/**
+ * A `SHOW …` the parser has no typed node for and the schema code does not answer
+ * (`SHOW INDEX INFO` and friends are schema statements): it still goes to the registry,
+ * which answers `SHOW … is not supported yet.` unless someone registered `Show`.
+ */
+export interface OtherShow {
+  kind: 'Show';
+  /** Upper-cased, single-spaced words after SHOW. */
+  what: string;
+}
+
+export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement;
+
+/** Everything the admin registry dispatches. */
+export type DispatchedStatement = AdminStatement | OtherShow;
+
+export type AdminKind = DispatchedStatement['kind'];
