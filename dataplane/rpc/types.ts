@@ -2,7 +2,7 @@
 // Declared before the code that moves them (STYLE: types first).
 
 /** What a frame is; the same request id ties together all frames of one call. */
-export const enum FrameKind {
+export enum FrameKind {
   /** Client → server: starts a call (for a file transfer, the first frame). */
   Request = 1,
   /** Server → client: the call's result. */
