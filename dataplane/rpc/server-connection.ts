@@ -114,5 +114,7 @@ export class RpcServerConnection {
     this.queue = [];
     void this.session.shutdown(error.code, error.message);
     this.socket.end(encodeErrorFrame(0, 0, error.code, error.message));
+    // A peer that keeps its side open after our end must not hold the socket forever.
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 }
