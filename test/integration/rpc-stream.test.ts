@@ -123,7 +123,7 @@ describe('rpc file streams', () => {
     expect(fs.readdirSync(inbox)).toEqual([]);
   });
 
-  test('a transfer the sender gives up on (timeout) is dropped by the server', async () => {
+  test('a transfer whose answer is late times out on the sender (the timeout restarts with each chunk, then bounds the answer)', async () => {
     let stall: (() => void) | null = null;
     const server = new RpcServer({ host: '127.0.0.1', port: 0 });
     const Slow = defineRpc({ type: 21, name: 'Slow', request: p.empty, response: p.empty });
