@@ -27,6 +27,7 @@ export class ClientConnection {
   private readonly pending = new Map<number, PendingCall>();
   private readonly decoder: FrameDecoder;
   private nextId = 0;
+  private corked = false;
   private lost: RpcError | null = null;
   private drainWaiters: { resolve(): void; reject(e: RpcError): void }[] = [];
 
@@ -99,14 +100,21 @@ export class ClientConnection {
     if (this.socket.writableLength >= HIGH_WATER_BYTES) {
       return new Promise<void>((resolve, reject) => this.drainWaiters.push({ resolve, reject })).then(() => this.send(frame));
     }
-    if (Buffer.isBuffer(frame)) {
-      this.socket.write(frame);
-    } else {
-      this.socket.cork();
-      for (const part of frame) this.socket.write(part);
-      this.socket.uncork();
-    }
+    this.batch();
+    if (Buffer.isBuffer(frame)) this.socket.write(frame);
+    else for (const part of frame) this.socket.write(part);
     return undefined;
+  }
+
+  /** Frames written in one tick (callers woken by the same answers) leave in one write. */
+  private batch(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   /** Ends the connection; every waiting call fails with `error`. */
