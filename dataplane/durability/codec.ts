@@ -306,6 +306,14 @@ export class ByteReader {
     this.pos += n;
     return s;
   }
+
+  /** The next `n` bytes as a view into the buffer (no copy). */
+  slice(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
 }
 
 // ---- values --------------------------------------------------------------------
