@@ -1,5 +1,5 @@
 // The durability subsystem of one instance: locks the data directory, recovers, then
-// logs every commit to the WAL (storage onCommit), takes periodic snapshots, applies
+// logs every commit to the WAL (its commit stage), takes periodic snapshots, applies
 // retention, and answers CREATE SNAPSHOT / SHOW SNAPSHOTS.
 //
 //   <data-directory>/.lock                 owner pid (lock.ts)

@@ -190,7 +190,7 @@ export class InMemoryStorage implements Storage {
   /**
    * Recovery from a snapshot: applies data or schema deltas (possibly none) as committed
    * at `committed.commitTimestamp`, which may repeat the last commit timestamp (a
-   * snapshot loads in batches at its own timestamp). No onCommit listener is told.
+   * snapshot loads in batches at its own timestamp). It passes no commit stage.
    */
   loadCommitted(committed: CommittedTransaction): void {
     if (committed.commitTimestamp < this.core.lastCommitTs) {
