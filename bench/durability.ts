@@ -1,11 +1,15 @@
-// Durability costs (issue #3).
+// Durability costs (issue #3), and the server's CPU per commit (issue #14).
 //
-// write: single-node CREATE per second, 16 concurrent clients, measured with the light raw
-//   Bolt client (the ratios use it, as in graph-ops.ts) and with neo4j-driver (whose
-//   client-side CPU shares the 2 cores with the server), with the WAL off, with batched flushing (Memgraph's default
-//   --storage-wal-file-flush-every-n-tx=100000) and with an fsync per commit (=1), in the
-//   same run, their trials interleaved; and PostgreSQL INSERTs with fsync and synchronous_commit on. Targets:
-//   batched ≥ 0.8 × WAL off; fsync per commit ≥ 0.7 × PostgreSQL.
+// write: single-node CREATE, 16 concurrent clients, measured with the light raw Bolt client
+//   and with neo4j-driver (whose client-side CPU shares the 2 cores with the server), with
+//   the WAL off, with batched flushing (Memgraph's default
+//   --storage-wal-file-flush-every-n-tx=100000) and with an fsync per commit (=1), and
+//   PostgreSQL INSERTs with fsync and synchronous_commit on; all servers up at once, every
+//   side's trials interleaved in one run. Beside throughput and p50/p99 latency: each
+//   server's CPU per operation (/proc; PostgreSQL: postmaster plus its processes), PG ÷ mgha
+//   of it at fsync per commit, and fsyncs per commit on both sides (mgha: the WAL fsync
+//   histogram's count; PostgreSQL: pg_stat_wal.wal_sync). Targets: batched ≥ 0.8 × WAL
+//   off; fsync per commit ≥ 0.7 × PostgreSQL's throughput; server CPU PG ÷ mgha ≥ 1.0.
 // recovery: in process, a graph of --nodes vertices and 2 × --nodes edges; seconds to
 //   write a snapshot, to recover from it, and to recover from the WAL alone.
 //
@@ -21,9 +25,10 @@ import pg from 'pg';
 import pino from 'pino';
 import { openDurability, type DurabilityConfig } from '../dataplane/durability/durability.js';
 import { InMemoryStorage } from '../dataplane/storage/storage.js';
-import { startServer } from '../test/helpers/server.js';
-import { argNumber, pairedRatio, report, runInterleaved, type LoadResult, type Operation } from './lib/harness.js';
-import { connectPg, pgInsertLoad, startPostgres } from './lib/postgres.js';
+import { startServer, type TestServer } from '../test/helpers/server.js';
+import { argNumber, pairedRatio, report, reportCost, runInterleaved, type LoadResult, type Operation } from './lib/harness.js';
+import { connectPg, pgInsertOp, startPostgres, type PgServer } from './lib/postgres.js';
+import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
 
 const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7) ?? 'all';
@@ -38,17 +43,23 @@ const WAL_MODES: Record<string, string[]> = {
   wal_fsync_per_commit: ['--storage-wal-file-flush-every-n-tx=1'],
 };
 
-interface ModeResult {
-  raw: LoadResult;
-  driver: LoadResult;
-}
-
 /** One server of a WAL mode with its clients: raw Bolt connections and driver sessions. */
 interface ModeRig {
   name: string;
   raw: Operation;
   driver: Operation;
+  serverCpuSeconds: () => number;
+  /** Commits acknowledged so far, and WAL fsyncs the server counted. */
+  commits(): number;
+  fsyncs(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** The count of the WAL fsync histogram, from the server's /metrics. */
+async function scrapeFsyncs(server: TestServer): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('mgha_wal_fsync_duration_seconds_count'));
+  return line === undefined ? 0 : Number(line.split(' ')[1]);
 }
 
 async function modeRig(name: string, flags: string[]): Promise<ModeRig> {
@@ -57,17 +68,23 @@ async function modeRig(name: string, flags: string[]): Promise<ModeRig> {
   const sessions = Array.from({ length: clients }, () => driver.session());
   const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(server.boltPort)));
   let seq = 0;
+  let done = 0;
   return {
     name,
     raw: async (c) => {
       const i = seq++;
       const params = new Map<string, bigint | string>([['id', BigInt(i)], ['name', `m${i}`]]);
       await conns[c].request(encodeRunPullWith('CREATE (:M {id: $id, name: $name})', params), 2);
+      done++;
     },
     driver: async (c) => {
       const i = seq++;
       await sessions[c].run('CREATE (:M {id: $id, name: $name})', { id: neo4j.int(i), name: `m${i}` });
+      done++;
     },
+    serverCpuSeconds: () => processCpuSeconds(server.pid),
+    commits: () => done,
+    fsyncs: () => scrapeFsyncs(server),
     async close() {
       conns.forEach((c) => c.close());
       await Promise.all(sessions.map((s) => s.close()));
@@ -77,57 +94,77 @@ async function modeRig(name: string, flags: string[]): Promise<ModeRig> {
   };
 }
 
-/**
- * The three WAL modes run side by side (one server each, idle while another is measured)
- * and their trials interleave, so the ratios compare the modes, not the minutes they ran in.
- */
-async function mghaCreates(): Promise<Record<string, ModeResult>> {
-  const rigs: ModeRig[] = [];
-  try {
-    for (const [mode, flags] of Object.entries(WAL_MODES)) rigs.push(await modeRig(mode, flags));
-    const raw = await runInterleaved(rigs.map((r) => ({ name: `${r.name}_raw_bolt`, op: r.raw })), load);
-    const viaDriver = await runInterleaved(rigs.map((r) => ({ name: `${r.name}_neo4j_driver`, op: r.driver })), load);
-    return Object.fromEntries(rigs.map((r, i) => [r.name, { raw: raw[i], driver: viaDriver[i] }]));
-  } finally {
-    await Promise.all(rigs.map((r) => r.close()));
-  }
+/** PostgreSQL at full durability with its clients; INSERTs counted for fsyncs per commit. */
+interface PgRig {
+  op: Operation;
+  serverCpuSeconds: () => number;
+  commits(): number;
+  fsyncs(): Promise<number>;
+  close(): Promise<void>;
 }
 
-async function postgresInserts(): Promise<LoadResult> {
-  const server = await startPostgres({ durable: true });
-  const connect = (): Promise<pg.Client> => connectPg(server);
-  const admin = await connect();
-  try {
-    await admin.query('CREATE TABLE m (id bigint, name text)');
-    const conns = await Promise.all(Array.from({ length: clients }, connect));
-    const result = await pgInsertLoad('postgresql_durable', conns, load);
-    await Promise.all(conns.map((c) => c.end()));
-    return result;
-  } finally {
-    await admin.end();
-    server.stop();
-  }
+async function pgRig(): Promise<PgRig> {
+  const server: PgServer = await startPostgres({ durable: true });
+  const conns: pg.Client[] = await Promise.all(Array.from({ length: clients + 1 }, () => connectPg(server)));
+  const admin = conns[clients];
+  await admin.query('CREATE TABLE m (id bigint, name text)');
+  const insert = pgInsertOp(conns);
+  let done = 0;
+  return {
+    op: async (c) => {
+      await insert(c, 0);
+      done++;
+    },
+    serverCpuSeconds: server.serverCpuSeconds,
+    commits: () => done,
+    fsyncs: () => server.walSyncs(admin),
+    async close() {
+      await Promise.all(conns.map((c) => c.end()));
+      server.stop();
+    },
+  };
 }
 
 async function benchWrites(): Promise<void> {
-  const results = await mghaCreates();
-  const postgres = withPostgres ? await postgresInserts() : null;
-  for (const [mode, r] of Object.entries(results)) {
-    report({ bench: 'create', side: `mgha_${mode}_raw_bolt`, clients, median_ops_per_sec: r.raw.medianOpsPerSec });
-    report({ bench: 'create', side: `mgha_${mode}_neo4j_driver`, clients, median_ops_per_sec: r.driver.medianOpsPerSec });
+  const rigs: ModeRig[] = [];
+  let postgres: PgRig | null = null;
+  try {
+    for (const [mode, flags] of Object.entries(WAL_MODES)) rigs.push(await modeRig(mode, flags));
+    if (withPostgres) postgres = await pgRig();
+    const fsyncRig = rigs[2];
+    const before = { mgha: await fsyncRig.fsyncs(), pg: (await postgres?.fsyncs()) ?? 0 };
+    const loads = [
+      ...rigs.map((r) => ({ name: `mgha_${r.name}_raw_bolt`, op: r.raw, serverCpuSeconds: r.serverCpuSeconds })),
+      ...rigs.map((r) => ({ name: `mgha_${r.name}_neo4j_driver`, op: r.driver, serverCpuSeconds: r.serverCpuSeconds })),
+      ...(postgres === null ? [] : [{ name: 'postgresql_fsync_on', op: postgres.op, serverCpuSeconds: postgres.serverCpuSeconds }]),
+    ];
+    const results = await runInterleaved(loads, load);
+    const raw = (mode: number): LoadResult => results[mode];
+    const viaDriver = (mode: number): LoadResult => results[rigs.length + mode];
+    rigs.forEach((r, i) => {
+      for (const x of [raw(i), viaDriver(i)]) {
+        report({ bench: 'create', side: x.name, clients, median_ops_per_sec: x.medianOpsPerSec, p50_us: x.p50Us, p99_us: x.p99Us, server_cpu_us_per_op: x.medianCpuUsPerOp ?? -1 });
+      }
+    });
+    const ops = (r: LoadResult): number => r.medianOpsPerSec;
+    report({
+      bench: 'create',
+      ratio: 'batched_vs_wal_off',
+      value: ops(raw(1)) / ops(raw(0)),
+      paired_median: pairedRatio(raw(1), raw(0)),
+      driver_value: ops(viaDriver(1)) / ops(viaDriver(0)),
+      target: 0.8,
+    });
+    report({ bench: 'create', fsyncs_per_commit: 'mgha_wal_fsync_per_commit', value: ((await fsyncRig.fsyncs()) - before.mgha) / fsyncRig.commits(), clients });
+    if (postgres === null) return;
+    const pgResult = results[results.length - 1];
+    report({ bench: 'create', fsyncs_per_commit: 'postgresql_fsync_on', value: ((await postgres.fsyncs()) - before.pg) / postgres.commits(), clients });
+    report({ bench: 'create', ratio: 'fsync_per_commit_vs_postgresql', value: ops(raw(2)) / ops(pgResult), driver_value: ops(viaDriver(2)) / ops(pgResult), target: 0.7 });
+    reportCost('create_fsync_per_commit', { raw: raw(2), driver: viaDriver(2), postgresql: pgResult }, 1.0);
+  } finally {
+    await Promise.all(rigs.map((r) => r.close()));
+    await postgres?.close();
   }
-  const ops = (r: LoadResult): number => r.medianOpsPerSec;
-  report({
-    bench: 'create',
-    ratio: 'batched_vs_wal_off',
-    value: ops(results.wal_batched.raw) / ops(results.wal_off.raw),
-    paired_median: pairedRatio(results.wal_batched.raw, results.wal_off.raw),
-    driver_value: ops(results.wal_batched.driver) / ops(results.wal_off.driver),
-    target: 0.8,
-  });
-  if (postgres === null) return;
-  report({ bench: 'create', side: 'postgresql_fsync_on', clients, median_ops_per_sec: postgres.medianOpsPerSec });
-  report({ bench: 'create', ratio: 'fsync_per_commit_vs_postgresql', value: ops(results.wal_fsync_per_commit.raw) / ops(postgres), driver_value: ops(results.wal_fsync_per_commit.driver) / ops(postgres), target: 0.7 });
 }
 
 function durabilityConfig(dataDirectory: string): DurabilityConfig {

@@ -1,7 +1,9 @@
-// `RETURN 1` round trips per second, 16 concurrent sessions, against the ceiling of a
-// minimal Node TCP request/response loop exchanging messages of the same sizes.
-// Prints BENCH lines; the ratio uses the raw Bolt client (same client shape as the
-// baseline); the neo4j-driver figure shows what an application sees.
+// `RETURN 1` round trips, 16 concurrent sessions: mgha through the raw Bolt client and
+// through neo4j-driver, PostgreSQL's `SELECT 1` through `pg`, and the ceiling of a minimal
+// Node TCP request/response loop exchanging messages of the same sizes; all four servers
+// up at once and their trials interleaved, so every side gets the same minutes of this
+// shared machine. Beside throughput and p50/p99 latency, each server's own CPU per
+// operation (/proc; PostgreSQL: postmaster plus backends) and PG ÷ mgha of it (issue #14).
 //
 //   node dist/bench/roundtrip.js [--seconds=5] [--trials=3] [--clients=16]
 
@@ -11,7 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
 import { startServer } from '../test/helpers/server.js';
-import { argNumber, report, runLoad } from './lib/harness.js';
+import { argNumber, report, reportCost, runInterleaved } from './lib/harness.js';
+import { connectPg, startPostgres } from './lib/postgres.js';
+import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPull, RawBoltConnection } from './lib/raw-bolt.js';
 
 const clients = argNumber('clients', 16);
@@ -62,41 +66,44 @@ class BaselineClient {
 
 async function main(): Promise<void> {
   const server = await startServer([]);
+  const postgres = await startPostgres({ durable: false });
+  const request = encodeRunPull('RETURN 1');
+  const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(server.boltPort)));
+  const responseSize = (await conns[0].request(request, 2)).bytes; // SUCCESS fields, RECORD, SUCCESS summary
+  const baselineServer = await startBaseline(request.length, responseSize);
+  const baseClients = await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const s = net.connect({ host: '127.0.0.1', port: baselineServer.port });
+      await new Promise((res) => s.once('connect', res));
+      return new BaselineClient(s, Buffer.alloc(request.length, 2), responseSize);
+    }),
+  );
+  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: clients });
+  const sessions = Array.from({ length: clients }, () => driver.session());
+  const pgConns = await Promise.all(Array.from({ length: clients }, () => connectPg(postgres)));
   try {
-    const request = encodeRunPull('RETURN 1');
-    const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(server.boltPort)));
-    const responseSize = (await conns[0].request(request, 2)).bytes; // SUCCESS fields, RECORD, SUCCESS summary
-
-    const mgha = await runLoad('mgha_raw_bolt', (c) => conns[c].request(request, 2).then(() => undefined), load);
-    conns.forEach((c) => c.close());
-
-    const baselineServer = await startBaseline(request.length, responseSize);
-    const port = baselineServer.port;
-    const baseClients = await Promise.all(
-      Array.from({ length: clients }, async () => {
-        const s = net.connect({ host: '127.0.0.1', port });
-        await new Promise((res) => s.once('connect', res));
-        return new BaselineClient(s, Buffer.alloc(request.length, 2), responseSize);
-      }),
+    const mghaCpu = (): number => processCpuSeconds(server.pid);
+    const [raw, viaDriver, pgSide, baseline] = await runInterleaved(
+      [
+        { name: 'mgha_raw_bolt', op: (c) => conns[c].request(request, 2).then(() => undefined), serverCpuSeconds: mghaCpu },
+        { name: 'mgha_neo4j_driver', op: async (c) => void (await sessions[c].run('RETURN 1')), serverCpuSeconds: mghaCpu },
+        { name: 'postgresql', op: async (c) => void (await pgConns[c].query('SELECT 1')), serverCpuSeconds: postgres.serverCpuSeconds },
+        { name: 'node_tcp_ceiling', op: (c) => baseClients[c].roundTrip(), serverCpuSeconds: () => processCpuSeconds(baselineServer.child.pid ?? -1) },
+      ],
+      load,
     );
-    const baseline = await runLoad('node_tcp_ceiling', (c) => baseClients[c].roundTrip(), load);
-    baselineServer.child.kill('SIGTERM');
+    reportCost('return1', { raw, driver: viaDriver, postgresql: pgSide }, 1.0);
+    report({ bench: 'return1', side: baseline.name, clients, median_ops_per_sec: baseline.medianOpsPerSec, p50_us: baseline.p50Us, p99_us: baseline.p99Us, server_cpu_us_per_op: baseline.medianCpuUsPerOp ?? -1 });
+    report({ bench: 'return1', request_bytes: request.length, response_bytes: responseSize });
+    report({ bench: 'return1', ratio: 'raw_throughput_vs_tcp_ceiling', value: raw.medianOpsPerSec / baseline.medianOpsPerSec, target: 0.5 });
+  } finally {
+    conns.forEach((c) => c.close());
     baseClients.forEach((c) => c.close());
-
-    const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: clients });
-    const sessions = Array.from({ length: clients }, () => driver.session());
-    const viaDriver = await runLoad('mgha_neo4j_driver', async (c) => {
-      await sessions[c].run('RETURN 1');
-    }, load);
+    baselineServer.child.kill('SIGTERM');
     await Promise.all(sessions.map((s) => s.close()));
     await driver.close();
-
-    for (const r of [mgha, baseline, viaDriver]) {
-      report({ bench: 'return1_roundtrip', side: r.name, clients, median_ops_per_sec: r.medianOpsPerSec, trials: r.trials.map((t) => t.opsPerSec.toFixed(0)).join(',') });
-    }
-    report({ bench: 'return1_roundtrip', request_bytes: request.length, response_bytes: responseSize });
-    report({ bench: 'return1_roundtrip', ratio_vs_ceiling: mgha.medianOpsPerSec / baseline.medianOpsPerSec, target: 0.5 });
-  } finally {
+    await Promise.all(pgConns.map((c) => c.end()));
+    postgres.stop();
     await server.stop();
   }
 }

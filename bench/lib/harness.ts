@@ -9,6 +9,9 @@ export interface TrialResult {
   opsPerSec: number;
   /** Server CPU per operation in µs, when the load said how to read the server's CPU. */
   cpuUsPerOp?: number;
+  /** Latency of one operation, as the client saw it, in µs: median and 99th percentile. */
+  p50Us: number;
+  p99Us: number;
 }
 
 export interface LoadResult {
@@ -18,6 +21,9 @@ export interface LoadResult {
   medianOpsPerSec: number;
   /** Median of the trials' server CPU per operation (µs), when measured. */
   medianCpuUsPerOp?: number;
+  /** Medians over the trials of their p50 and p99 latencies (µs). */
+  p50Us: number;
+  p99Us: number;
 }
 
 export type Operation = (client: number, i: number) => Promise<void>;
@@ -30,7 +36,7 @@ export async function runLoad(
   if ((options.warmupSeconds ?? 0) > 0) await runTrial(op, options.clients, options.warmupSeconds ?? 0);
   const trials: TrialResult[] = [];
   for (let t = 0; t < options.trials; t++) trials.push(await runTrial(op, options.clients, options.seconds));
-  return { name, clients: options.clients, trials, medianOpsPerSec: median(trials.map((t) => t.opsPerSec)) };
+  return { name, clients: options.clients, trials, ...medians(trials) };
 }
 
 /**
@@ -62,10 +68,18 @@ export async function runInterleaved(
       name: l.name,
       clients: options.clients,
       trials: trials[i],
-      medianOpsPerSec: median(trials[i].map((x) => x.opsPerSec)),
+      ...medians(trials[i]),
       ...(cpu.length > 0 ? { medianCpuUsPerOp: median(cpu) } : {}),
     };
   });
+}
+
+function medians(trials: TrialResult[]): { medianOpsPerSec: number; p50Us: number; p99Us: number } {
+  return {
+    medianOpsPerSec: median(trials.map((t) => t.opsPerSec)),
+    p50Us: median(trials.map((t) => t.p50Us)),
+    p99Us: median(trials.map((t) => t.p99Us)),
+  };
 }
 
 /** Median over rounds of a/b, pairing the trials of one round (runInterleaved). */
@@ -76,22 +90,68 @@ export function pairedRatio(a: LoadResult, b: LoadResult): number {
 async function runTrial(op: Operation, clients: number, seconds: number): Promise<TrialResult> {
   const deadline = performance.now() + seconds * 1000;
   let ops = 0;
+  const latencies: number[] = [];
   const start = performance.now();
   const worker = async (c: number): Promise<void> => {
-    for (let i = 0; performance.now() < deadline; i++) {
+    for (let i = 0, t0 = performance.now(); t0 < deadline; i++) {
       await op(c, i);
+      const t1 = performance.now();
+      latencies.push((t1 - t0) * 1000);
+      t0 = t1;
       ops++;
     }
   };
   await Promise.all(Array.from({ length: clients }, (_, c) => worker(c)));
   const elapsed = (performance.now() - start) / 1000;
-  return { ops, seconds: elapsed, opsPerSec: ops / elapsed };
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { ops, seconds: elapsed, opsPerSec: ops / elapsed, p50Us: at(0.5), p99Us: at(0.99) };
 }
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The same-run cost comparison of one workload (issue #14): mgha through the raw Bolt
+ * client and through neo4j-driver against PostgreSQL through `pg`, each side's throughput,
+ * latency and server CPU per operation, then one line per mgha client with PG ÷ mgha
+ * (above 1: mgha's server spends less per operation).
+ */
+export function reportCost(
+  bench: string,
+  sides: { raw: LoadResult; driver: LoadResult; postgresql: LoadResult },
+  target: number,
+  extra: Record<string, string | number> = {},
+): void {
+  for (const r of [sides.raw, sides.driver, sides.postgresql]) {
+    report({
+      bench,
+      side: r.name,
+      clients: r.clients,
+      ...extra,
+      median_ops_per_sec: r.medianOpsPerSec,
+      p50_us: r.p50Us,
+      p99_us: r.p99Us,
+      server_cpu_us_per_op: r.medianCpuUsPerOp ?? -1,
+    });
+  }
+  const pgCpu = sides.postgresql.medianCpuUsPerOp ?? NaN;
+  for (const [client, r] of [['raw_bolt', sides.raw], ['neo4j_driver', sides.driver]] as const) {
+    const cpu = r.medianCpuUsPerOp ?? NaN;
+    report({
+      bench,
+      ratio: 'server_cpu_pg_over_mgha',
+      client,
+      mgha_us: cpu,
+      pg_us: pgCpu,
+      value: pgCpu / cpu,
+      target,
+      throughput_vs_pg: r.medianOpsPerSec / sides.postgresql.medianOpsPerSec,
+    });
+  }
 }
 
 /** One machine-readable line per figure: `BENCH name=value unit=… key=value…`. */

@@ -7,10 +7,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runLoad, type LoadResult } from './harness.js';
+import type { Operation } from './harness.js';
+import { processTreeCpuSeconds } from './proc-cpu.js';
 
 export interface PgServer {
   port: number;
+  /** CPU seconds of the postmaster and every process it forked (backends, WAL writer, checkpointer …). */
+  serverCpuSeconds(): number;
+  /** WAL fsyncs since start (pg_stat_wal.wal_sync; 0 with fsync off). */
+  walSyncs(client: pg.Client): Promise<number>;
   stop(): void;
 }
 
@@ -60,8 +65,15 @@ export async function startPostgres(options: { durable: boolean }): Promise<PgSe
   const durability = options.durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${dir} -c max_connections=100 -c shared_buffers=512MB ${durability}`;
   run([path.join(bin, 'pg_ctl'), '-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']);
+  // postmaster.pid: the postmaster's pid is its first line.
+  const postmaster = Number(fs.readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     port,
+    serverCpuSeconds: () => processTreeCpuSeconds(postmaster),
+    async walSyncs(client) {
+      const r = await client.query<{ wal_sync: string }>('SELECT wal_sync FROM pg_stat_wal');
+      return Number(r.rows[0].wal_sync);
+    },
     stop() {
       try {
         run([path.join(bin, 'pg_ctl'), '-D', path.join(dir, 'data'), '-m', 'immediate', 'stop']);
@@ -79,13 +91,10 @@ export async function connectPg(server: PgServer): Promise<pg.Client> {
 }
 
 /** Single-row INSERTs into `m (id bigint, name text)`, one per operation, like mgha's CREATE benchmark. */
-export function pgInsertLoad(
-  name: string,
-  conns: pg.Client[],
-  load: Parameters<typeof runLoad>[2],
-): Promise<LoadResult> {
+export function pgInsertOp(conns: pg.Client[]): Operation {
   let seq = 0;
-  return runLoad(name, async (c) => {
-    await conns[c].query({ name: 'ins', text: 'INSERT INTO m (id, name) VALUES ($1, $2)', values: [seq, `m${seq++}`] });
-  }, load);
+  return async (c) => {
+    const i = seq++;
+    await conns[c].query({ name: 'ins', text: 'INSERT INTO m (id, name) VALUES ($1, $2)', values: [i, `m${i}`] });
+  };
 }

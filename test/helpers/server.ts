@@ -34,6 +34,8 @@ export interface StartOptions {
   fileSizeLimitBytes?: number;
   /** Another build of the binary (benchmarks compare builds). */
   mainJs?: string;
+  /** Flags for node itself, before the script (e.g. --cpu-prof for bench/profile.ts). */
+  nodeArgs?: string[];
 }
 
 export { repoRoot };
@@ -76,6 +78,7 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
   const metricsPort = await freePort();
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-test-'));
   const args = [
+    ...(options.nodeArgs ?? []),
     binary,
     '--bolt-address=127.0.0.1',
     `--bolt-port=${boltPort}`,
