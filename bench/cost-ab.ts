@@ -6,6 +6,7 @@
 //   node dist/bench/cost-ab.js --before=/path/to/other/build/dist/dataplane/main.js
 //        [--workload=return1|create|point_lookup|one_hop] [--client=driver|raw]
 //        [--flags="--storage-wal-file-flush-every-n-tx=1"] [--seconds=4] [--trials=5] [--nodes=10000]
+//        [--node-args-before="…"] [--node-args-after="…"]   (V8 flags of one side, e.g. heap sizes)
 // (a "before" build: `npx tsc -p .` at the earlier commit, then copy its dist/ under dist/ab/)
 
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
@@ -23,7 +24,8 @@ if (before === undefined) {
 }
 const workload = arg('workload') ?? 'return1';
 const client = arg('client') ?? 'driver';
-const flags = (arg('flags') ?? '').split(' ').filter((f) => f !== '');
+const words = (s: string | undefined): string[] => (s ?? '').split(' ').filter((f) => f !== '');
+const flags = words(arg('flags'));
 const clients = argNumber('clients', 16);
 const nodes = argNumber('nodes', 10_000);
 const load = { clients, seconds: argNumber('seconds', 4), trials: argNumber('trials', 5), warmupSeconds: 1 };
@@ -53,10 +55,10 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(name: string, binary: string | undefined): Promise<Rig> {
+async function rig(name: string, binary: string | undefined, nodeArgs: string[]): Promise<Rig> {
   const q = QUERIES[workload];
   if (q === undefined) throw new Error(`unknown --workload=${workload}`);
-  const server = await startServer([...flags, '--storage-snapshot-on-exit=false'], binary === undefined ? {} : { mainJs: binary });
+  const server = await startServer([...flags, '--storage-snapshot-on-exit=false'], { nodeArgs, ...(binary === undefined ? {} : { mainJs: binary }) });
   const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: clients + 2 });
   await loadGraph(driver);
   const sessions: Session[] = Array.from({ length: clients }, () => driver.session());
@@ -88,7 +90,7 @@ async function rig(name: string, binary: string | undefined): Promise<Rig> {
   };
 }
 
-const rigs = [await rig('before', before), await rig('after', undefined)];
+const rigs = [await rig('before', before, words(arg('node-args-before'))), await rig('after', undefined, words(arg('node-args-after')))];
 try {
   const [b, a] = await runInterleaved(rigs, load);
   for (const r of [b, a]) {
