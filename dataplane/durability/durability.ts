@@ -17,7 +17,7 @@ import type { CommitStage } from '../storage/types.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
 import { RecordKind, type RecordKindCode } from './wal-format.js';
 import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
 import {
