@@ -20,7 +20,7 @@ import { argNumber, reportCost, runInterleaved, type Operation } from './lib/har
 import { connectPg, pgInsertOp, startPostgres, type PgServer } from './lib/postgres.js';
 import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import type { Value } from '../dataplane/values.js';
+import type { Value } from '../dataplane/values/model.js';
 
 const nodes = argNumber('nodes', 100_000);
 const fanout = 4;
