@@ -14,7 +14,7 @@ import { startServer } from '../test/helpers/server.js';
 import { argNumber, pairedRatio, report, runInterleaved, type Operation } from './lib/harness.js';
 import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import type { Value } from '../dataplane/values.js';
+import type { Value } from '../dataplane/values/model.js';
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const before = arg('before');

@@ -14,7 +14,7 @@ import { startServer } from '../test/helpers/server.js';
 import { argNumber, runLoad, type Operation } from './lib/harness.js';
 import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import type { Value } from '../dataplane/values.js';
+import type { Value } from '../dataplane/values/model.js';
 
 const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const workload = arg('workload', 'return1');
