@@ -5,6 +5,11 @@
 // shared machine. Beside throughput and p50/p99 latency, each server's own CPU per
 // operation (/proc; PostgreSQL: postmaster plus backends) and PG ÷ mgha of it (issue #14).
 //
+// A server's CPU per operation grows as its request rate falls (each request then pays a
+// wake-up of its own), and neo4j-driver's client CPU holds mgha's rate far below
+// PostgreSQL's on this machine. So a second interleaved run paces the light raw Bolt client
+// and `pg` to the rate the driver reached: PG ÷ mgha at the same rate (`at_driver_rate`).
+//
 //   node dist/bench/roundtrip.js [--seconds=5] [--trials=3] [--clients=16]
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -96,6 +101,36 @@ async function main(): Promise<void> {
     report({ bench: 'return1', side: baseline.name, clients, median_ops_per_sec: baseline.medianOpsPerSec, p50_us: baseline.p50Us, p99_us: baseline.p99Us, server_cpu_us_per_op: baseline.medianCpuUsPerOp ?? -1 });
     report({ bench: 'return1', request_bytes: request.length, response_bytes: responseSize });
     report({ bench: 'return1', ratio: 'raw_throughput_vs_tcp_ceiling', value: raw.medianOpsPerSec / baseline.medianOpsPerSec, target: 0.5 });
+
+    // Each client waits between operations so that all of them together make about the driver's rate.
+    const gapMs = (clients * 1000) / viaDriver.medianOpsPerSec;
+    const pause = (): Promise<void> => new Promise((res) => setTimeout(res, gapMs));
+    const [rawPaced, pgPaced] = await runInterleaved(
+      [
+        {
+          name: 'mgha_raw_bolt_at_driver_rate',
+          op: async (c) => {
+            await conns[c].request(request, 2);
+            await pause();
+          },
+          serverCpuSeconds: mghaCpu,
+        },
+        {
+          name: 'postgresql_at_driver_rate',
+          op: async (c) => {
+            await pgConns[c].query('SELECT 1');
+            await pause();
+          },
+          serverCpuSeconds: postgres.serverCpuSeconds,
+        },
+      ],
+      load,
+    );
+    for (const r of [rawPaced, pgPaced]) {
+      report({ bench: 'return1', side: r.name, clients, median_ops_per_sec: r.medianOpsPerSec, server_cpu_us_per_op: r.medianCpuUsPerOp ?? -1 });
+    }
+    const pacedCpu = (r: typeof raw): number => r.medianCpuUsPerOp ?? NaN;
+    report({ bench: 'return1', ratio: 'server_cpu_pg_over_mgha', client: 'raw_bolt_at_driver_rate', mgha_us: pacedCpu(rawPaced), pg_us: pacedCpu(pgPaced), value: pacedCpu(pgPaced) / pacedCpu(rawPaced) });
   } finally {
     conns.forEach((c) => c.close());
     baseClients.forEach((c) => c.close());
