@@ -205,30 +205,15 @@ export class QueryEngine implements Engine {
 function bookmarkTimestamp(bookmarks: string[]): number | null {
   let target = 0;
   for (const b of bookmarks) {
-    const ts = parseBookmark(b);
-    if (ts < 0) return null;
-    target = Math.max(target, ts);
+    const m = /^mgha:(\d+)$/.exec(b);
+    if (m === null) return null;
+    target = Math.max(target, Number(m[1]));
   }
   return target;
 }
 
-/**
- * `mgha:<digits>` → its timestamp, or -1. A character loop rather than a RegExp: it runs
- * for every query of a driver session, and the RegExp exec showed in server profiles.
- */
-function parseBookmark(b: string): number {
-  if (!b.startsWith(BOOKMARK_PREFIX) || b.length === BOOKMARK_PREFIX.length) return -1;
-  let ts = 0;
-  for (let i = BOOKMARK_PREFIX.length; i < b.length; i++) {
-    const digit = b.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    ts = ts * 10 + digit;
-  }
-  return ts;
-}
-
 function invalidBookmark(bookmarks: string[]): MghaError {
-  const bad = bookmarks.find((b) => parseBookmark(b) < 0);
+  const bad = bookmarks.find((b) => !/^mgha:\d+$/.test(b));
   return new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${bad}'.`);
 }
 
