@@ -69,23 +69,14 @@ export class QueryEngine implements Engine {
   /** A coordinator holds no graph: only coordinator statements are answered. */
   private readonly coordinator: boolean;
 
-  /**
-   * Synchronous unless a bookmark names a commit not visible yet. neo4j-driver sends its
-   * session's last bookmark with every query, and that commit is almost always visible
-   * already: checking it here, without an async hop, keeps a driver's auto-commit query
-   * free of promises (issue #14: a promise, its microtasks and an async resume per query).
-   */
+  /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
   begin(options: TransactionOptions): MaybePromise<EngineTransaction> {
-    if (options.bookmarks.length > 0) {
-      const target = bookmarkTimestamp(options.bookmarks);
-      if (target === null) return Promise.reject(invalidBookmark(options.bookmarks));
-      if (this.storage.lastCommitTimestamp() < target) return this.beginAfterBookmark(target, options);
-    }
+    if (options.bookmarks.length > 0) return this.beginAfterBookmarks(options);
     return this.newTransaction(options);
   }
 
-  private async beginAfterBookmark(target: number, options: TransactionOptions): Promise<EngineTransaction> {
-    await this.waitForCommit(target);
+  private async beginAfterBookmarks(options: TransactionOptions): Promise<EngineTransaction> {
+    await this.waitForBookmarks(options.bookmarks);
     return this.newTransaction(options);
   }
 
@@ -190,7 +181,13 @@ export class QueryEngine implements Engine {
     this.cache.clear();
   }
 
-  private async waitForCommit(target: number): Promise<void> {
+  private async waitForBookmarks(bookmarks: string[]): Promise<void> {
+    let target = 0;
+    for (const b of bookmarks) {
+      const m = /^mgha:(\d+)$/.exec(b);
+      if (m === null) throw new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${b}'.`);
+      target = Math.max(target, Number(m[1]));
+    }
     const deadline = this.clock.now() + BOOKMARK_WAIT_MS;
     while (this.storage.lastCommitTimestamp() < target) {
       if (this.clock.now() > deadline) {
@@ -199,22 +196,6 @@ export class QueryEngine implements Engine {
       await new Promise<void>((r) => this.clock.setTimeout(r, 10));
     }
   }
-}
-
-/** The newest commit timestamp the bookmarks name, or null if one of them is not ours. */
-function bookmarkTimestamp(bookmarks: string[]): number | null {
-  let target = 0;
-  for (const b of bookmarks) {
-    const m = /^mgha:(\d+)$/.exec(b);
-    if (m === null) return null;
-    target = Math.max(target, Number(m[1]));
-  }
-  return target;
-}
-
-function invalidBookmark(bookmarks: string[]): MghaError {
-  const bad = bookmarks.find((b) => !/^mgha:\d+$/.test(b));
-  return new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${bad}'.`);
 }
 
 class Transaction implements EngineTransaction {
