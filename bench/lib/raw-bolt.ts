@@ -32,12 +32,15 @@ function chunk(message: Buffer): Buffer {
 
 const packer = new Packer({ elementIds: true, utcDateTime: true });
 
-/** RUN with parameters + PULL all, packed with the server's own PackStream codec. */
-export function encodeRunPullWith(query: string, parameters: Map<string, Value>): Buffer {
+/**
+ * RUN with parameters + PULL all, packed with the server's own PackStream codec; `extra`
+ * (e.g. the bookmarks neo4j-driver sends with every query) goes into RUN's extra map.
+ */
+export function encodeRunPullWith(query: string, parameters: Map<string, Value>, extra: Map<string, Value> = new Map()): Buffer {
   packer.packStructHeader(3, 0x10);
   packer.packString(query);
   packer.pack(parameters);
-  packer.packMapHeader(0);
+  packer.pack(extra);
   const run = packer.take();
   packer.packStructHeader(1, 0x3f);
   packer.pack(new Map<string, Value>([['n', -1n]]));
