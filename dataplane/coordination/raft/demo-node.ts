@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: 'info', instance: `raft-${id}`, role: 'coordinator', alsoToStderr: false });
   const transport = new TcpTransport(peers);
   await transport.listen(self);
+  transport.connectAll(id);
   const sm = new KvMachine();
   const node = new RaftNode({
     id,

@@ -52,6 +52,10 @@ export interface RaftStatus {
   voters: NodeId[];
 }
 
+function changesTermOrVote(rd: Ready, term: number, vote: NodeId): boolean {
+  return rd.hardState !== undefined && (rd.hardState.term !== term || rd.hardState.vote !== vote);
+}
+
 export class NotLeaderError extends Error {
   constructor(readonly leader: NodeId) {
     super(`not the leader; leader is ${leader === 0 ? 'unknown' : leader}`);
@@ -84,6 +88,8 @@ export class RaftNode extends EventEmitter {
   private readonly requestTimeoutMs: number;
   private readonly snapshotEvery: number;
   private stopped = false;
+  private persistedTerm: number;
+  private persistedVote: NodeId;
 
   constructor(private readonly opts: RaftNodeOptions) {
     super();
@@ -103,6 +109,8 @@ export class RaftNode extends EventEmitter {
       random: opts.random ?? Math.random,
       applied: this.applied,
     });
+    this.persistedTerm = this.raft.term;
+    this.persistedVote = this.raft.vote;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? opts.tickMs * opts.electionTicks * 5;
     this.snapshotEvery = opts.snapshotEvery ?? 1000;
     opts.transport.onMessage((m) => {
@@ -188,8 +196,17 @@ export class RaftNode extends EventEmitter {
   private processReady(): void {
     while (!this.stopped && this.raft.hasReady()) {
       const rd = this.raft.ready();
+      // A leader may replicate while it writes its own log (thesis §10.2.1): no ack for these
+      // entries can be stepped before the save below returns, so no commit can count an entry
+      // the leader has not made durable. Votes and term changes are never sent early.
+      const early = this.raft.role === 'leader' && !changesTermOrVote(rd, this.persistedTerm, this.persistedVote);
+      if (early) this.send(rd);
       this.storage.save(rd);
-      for (const m of rd.messages) this.opts.transport.send(m);
+      if (rd.hardState !== undefined) {
+        this.persistedTerm = rd.hardState.term;
+        this.persistedVote = rd.hardState.vote;
+      }
+      if (!early) this.send(rd);
       this.apply(rd);
       this.raft.advance(rd);
       if (rd.softState !== undefined) {
@@ -198,6 +215,10 @@ export class RaftNode extends EventEmitter {
       }
       this.maybeSnapshot();
     }
+  }
+
+  private send(rd: Ready): void {
+    for (const m of rd.messages) this.opts.transport.send(m);
   }
 
   private apply(rd: Ready): void {

@@ -26,7 +26,6 @@ const RECONNECT_MS = 50;
 
 interface Link {
   socket: net.Socket | undefined;
-  connected: boolean;
   lastAttempt: number;
 }
 
@@ -64,9 +63,16 @@ export class TcpTransport implements Transport {
 
   send(m: Message): void {
     const link = this.link(m.to);
-    if (link === undefined || link.socket === undefined || !link.connected) return;
+    // A socket still connecting queues the write: a pre-vote to a peer we never talked to
+    // must not be lost to connection setup (it would cost a whole election timeout).
+    if (link === undefined || link.socket === undefined) return;
     if (link.socket.writableLength > MAX_BUFFERED) return;
     link.socket.write(frame(encodeMessage(m)));
+  }
+
+  /** Opens links to every peer up front, so the first message of an election finds them ready. */
+  connectAll(self: NodeId): void {
+    for (const id of this.peers.keys()) if (id !== self) this.link(id);
   }
 
   private link(to: NodeId): Link | undefined {
@@ -74,7 +80,7 @@ export class TcpTransport implements Transport {
     if (address === undefined) return undefined;
     let link = this.links.get(to);
     if (link === undefined) {
-      link = { socket: undefined, connected: false, lastAttempt: -Infinity };
+      link = { socket: undefined, lastAttempt: -Infinity };
       this.links.set(to, link);
     }
     if (link.socket === undefined && this.now() - link.lastAttempt >= RECONNECT_MS) {
@@ -83,14 +89,10 @@ export class TcpTransport implements Transport {
       const l = link;
       l.socket = socket;
       socket.setNoDelay(true);
-      socket.on('connect', () => {
-        l.connected = true;
-      });
       socket.on('data', () => undefined); // peers never answer on this connection
       socket.on('error', () => socket.destroy());
       socket.on('close', () => {
         l.socket = undefined;
-        l.connected = false;
       });
     }
     return link;

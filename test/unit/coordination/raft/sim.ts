@@ -150,6 +150,8 @@ export class Simulation {
   /** Directed links that drop everything: "from->to". */
   private cut = new Set<string>();
   private healAt = 0;
+  /** Off while the cluster settles at the end. */
+  private faults = true;
   private nextId: NodeId;
   private readonly clients: Client[] = [];
   readonly history: KvOperation[] = [];
@@ -199,6 +201,7 @@ export class Simulation {
 
   private step(faults: boolean): void {
     this.now++;
+    this.faults = faults;
     if (faults) this.injectFaults();
     else this.cut.clear();
     // Deliver due messages in random order among those due (reordering within a window).
@@ -332,18 +335,22 @@ export class Simulation {
     for (let guard = 0; guard < 100 && n.alive && n.raft.hasReady(); guard++) {
       const rd = n.raft.ready();
       if (rd.softState?.role === 'leader') this.stats.elections++;
+      // As the driver does: a leader replicates while it writes its own log (thesis §10.2.1).
+      const prev = n.volatile.hardState;
+      const early = n.raft.role === 'leader' && (rd.hardState === undefined || (rd.hardState.term === prev.term && rd.hardState.vote === prev.vote));
+      if (early) for (const m of rd.messages) this.send(m);
       if (rd.snapshot !== undefined) n.volatile.applySnapshot(rd.snapshot);
       n.volatile.append(rd.entries);
       if (rd.hardState !== undefined) n.volatile.setHardState(rd.hardState);
       if (rd.mustSync) {
         // A crash after the write but before fsync loses the whole Ready.
-        if (this.rand() < this.opts.crashRate * 2) {
+        if (this.faults && this.rand() < this.opts.crashRate * 2) {
           this.crash(n);
           return;
         }
         n.volatile.cloneInto(n.durable);
       }
-      for (const m of rd.messages) this.send(m);
+      if (!early) for (const m of rd.messages) this.send(m);
       this.apply(n, rd);
       n.raft.advance(rd);
     }
