@@ -60,7 +60,7 @@ export function encodeMessage(m: Message): Buffer {
   return Buffer.from(JSON.stringify(j));
 }
 
-const TYPES = new Set<MessageType>(['app', 'appResp', 'vote', 'voteResp', 'preVote', 'preVoteResp', 'snap', 'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp', 'transferLeader', 'timeoutNow']);
+const TYPES = new Set<MessageType>(['app', 'appResp', 'vote', 'voteResp', 'preVote', 'preVoteResp', 'snap', 'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp', 'timeoutNow']);
 
 /** Decodes a peer's message; throws on anything that is not one (local types included). */
 export function decodeMessage(buf: Buffer): Message {

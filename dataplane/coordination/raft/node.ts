@@ -77,7 +77,7 @@ interface Waiter {
 }
 
 export class RaftNode extends EventEmitter {
-  readonly raft: Raft;
+  private readonly raft: Raft;
   private readonly storage: FileStorage;
   private timer: NodeJS.Timeout | undefined;
   private applied: number;

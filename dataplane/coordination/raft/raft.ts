@@ -189,12 +189,6 @@ export class Raft {
     else this.sendAppend(to);
   }
 
-  /** Driver: a snapshot to `to` failed to send; probe again instead of waiting. */
-  reportSnapshotFailure(to: NodeId): void {
-    const pr = this.prs.get(to);
-    if (pr?.state === 'snapshot') pr.becomeProbe();
-  }
-
   /** Applies a committed conf change (call while applying Ready.committedEntries). */
   applyConfChange(cc: ConfChange): ConfState {
     if (cc.type === 'addNode') {
@@ -484,9 +478,6 @@ export class Raft {
 
   private stepLeader(m: Message): void {
     switch (m.type) {
-      case 'beat':
-        this.bcastHeartbeat();
-        return;
       case 'checkQuorum': {
         let active = 0;
         for (const [id, pr] of this.prs) {

@@ -57,10 +57,6 @@ export class TcpTransport implements Transport {
     this.handler = handler;
   }
 
-  setPeer(id: NodeId, address: PeerAddress): void {
-    this.peers.set(id, address);
-  }
-
   send(m: Message): void {
     const link = this.link(m.to);
     // A socket still connecting queues the write: a pre-vote to a peer we never talked to

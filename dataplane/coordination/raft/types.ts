@@ -49,7 +49,6 @@ export interface Snapshot {
 export type MessageType =
   // Local messages: never sent over the wire.
   | 'hup' // start an election (pre-vote first when enabled)
-  | 'beat' // leader: send heartbeats now
   | 'checkQuorum' // leader: step down unless a quorum was heard from recently
   // Between peers.
   | 'app'
@@ -63,7 +62,6 @@ export type MessageType =
   | 'heartbeatResp'
   | 'readIndex'
   | 'readIndexResp'
-  | 'transferLeader'
   | 'timeoutNow';
 
 export interface Message {
@@ -133,10 +131,6 @@ export function message(fields: Partial<Message> & Pick<Message, 'type'>): Messa
     context: '',
     ...fields,
   };
-}
-
-export function isEmptyHardState(hs: HardState): boolean {
-  return hs.term === 0 && hs.vote === NONE && hs.commit === 0;
 }
 
 export function hardStateEqual(a: HardState, b: HardState): boolean {

@@ -4,7 +4,7 @@ import { checkKv, type KvOperation } from './linearizability.js';
 import { Simulation, defaultSimOptions, type SimOptions } from './sim.js';
 
 const only = process.env.RAFT_SEED !== undefined ? Number(process.env.RAFT_SEED) : undefined;
-const count = Number(process.env.RAFT_SEEDS ?? 40);
+const count = Number(process.env.RAFT_SEEDS ?? 60);
 const firstSeed = Number(process.env.RAFT_FIRST_SEED ?? 1);
 const seeds = only !== undefined ? [only] : Array.from({ length: count }, (_, i) => firstSeed + i);
 
