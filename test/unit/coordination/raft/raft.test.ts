@@ -5,22 +5,49 @@ import { MemoryStorage, bootstrapEntries } from '../../../../dataplane/coordinat
 import { message, type Message, type NodeId, type ReadState } from '../../../../dataplane/coordination/raft/types.js';
 import { prng } from './sim.js';
 
+interface NetNode {
+  raft: Raft;
+  storage: MemoryStorage;
+  applied: string[];
+  /** Index → term of every entry this node's state machine applied. */
+  appliedTerms: Map<number, number>;
+  reads: ReadState[];
+}
+
+type Make = (c: RaftConfig) => Raft;
+
 class Net {
-  readonly nodes = new Map<NodeId, { raft: Raft; storage: MemoryStorage; applied: string[]; reads: ReadState[] }>();
+  readonly nodes = new Map<NodeId, NetNode>();
   /** Messages matching this are dropped. */
   drop: (m: Message) => boolean = () => false;
   private queue: Message[] = [];
+  private readonly rand: () => number;
 
-  constructor(ids: NodeId[], seed = 1) {
+  constructor(
+    ids: NodeId[],
+    private readonly make: Make = (c) => new Raft(c),
+    private readonly maxEntriesPerMsg = 64,
+  ) {
     const boot = bootstrapEntries(ids);
-    const rand = prng(seed);
+    this.rand = prng(1);
     for (const id of ids) {
       const storage = new MemoryStorage();
       storage.append(boot.entries);
       storage.setHardState(boot.hardState);
-      const raft = new Raft({ id, storage, electionTick: 10, heartbeatTick: 1, random: rand });
-      this.nodes.set(id, { raft, storage, applied: [], reads: [] });
+      this.nodes.set(id, { raft: this.newRaft(id, storage), storage, applied: [], appliedTerms: new Map(), reads: [] });
     }
+    this.settle();
+  }
+
+  private newRaft(id: NodeId, storage: MemoryStorage): Raft {
+    return this.make({ id, storage, electionTick: 10, heartbeatTick: 1, random: this.rand, maxEntriesPerMsg: this.maxEntriesPerMsg });
+  }
+
+  /** A crash and restart: everything here was persisted, so only volatile state is lost. */
+  restart(id: NodeId): void {
+    const n = this.nodes.get(id);
+    if (n === undefined) throw new Error(`no node ${id}`);
+    n.raft = this.newRaft(id, n.storage);
     this.settle();
   }
 
@@ -42,6 +69,7 @@ class Net {
           this.queue.push(...rd.messages);
           n.reads.push(...rd.readStates);
           for (const e of rd.committedEntries) {
+            n.appliedTerms.set(e.index, e.term);
             if (e.type === 'confChange') n.raft.applyConfChange(confChangeOf(e));
             else if (e.data.length > 0) n.applied.push(new TextDecoder().decode(e.data));
           }
@@ -102,6 +130,55 @@ export function figure8Leader(make: (c: RaftConfig) => Raft): Raft {
   r.step(msg({ type: 'voteResp', from: 2, to: 1, term: 3 }));
   if (r.role !== 'leader' || r.term !== 3 || r.log.lastIndex() !== 5) throw new Error('setup failed');
   return r;
+}
+
+/** Deliberately broken: commits an entry of an earlier term by counting replicas. */
+class PreviousTermCommitRaft extends Raft {
+  protected override commitAt(index: number): boolean {
+    if (index <= this.log.committed) return false;
+    this.log.commitTo(index);
+    return true;
+  }
+}
+
+/**
+ * The schedule of the paper's Figure 8, on a log whose bootstrap entries fill indexes 1–5:
+ * (a) S1 leads term 2; its entry 6 reaches only S2. (b) S5 leads term 3 with S3 and S4; its
+ * entry 6 (term 3) reaches nobody. (c) S5 is cut off, S1 restarts and leads term 4; entry 6 (term 2)
+ * reaches S3 and S4, S1's own entry 7 reaches nobody. (d) S1 is cut off; S5 restarts, leads term 5 and
+ * overwrites index 6 everywhere it can. Returns the indexes where S1 applied a different entry
+ * than the others.
+ */
+function figure8Schedule(make: Make): { conflicts: number[]; s1Committed: number } {
+  const net = new Net([1, 2, 3, 4, 5], make, 1);
+  const lead = (id: NodeId): void => {
+    for (let i = 0; i < 5 && net.get(id).role !== 'leader'; i++) {
+      net.get(id).campaign();
+      net.settle();
+    }
+    if (net.get(id).role !== 'leader') throw new Error(`S${id} did not win`);
+  };
+  net.drop = (m) => m.type === 'app' && m.to !== 2;
+  lead(1);
+  net.drop = (m) => m.from === 1 || m.to === 1 || (m.from === 5 && m.type === 'app');
+  net.elect(5);
+  if (net.get(5).role !== 'leader' || net.get(5).term !== 3) throw new Error('S5 did not win term 3');
+  net.restart(1);
+  // Entry 7 may be offered (and refused by a follower lacking 6) but never accepted.
+  net.drop = (m) => m.from === 5 || m.to === 5 || (m.type === 'app' && m.entries.some((e) => e.index === 7) && net.get(m.to).log.lastIndex() >= 6);
+  lead(1);
+  const s1Committed = net.get(1).log.committed;
+  net.drop = (m) => m.from === 1 || m.to === 1;
+  net.restart(5);
+  for (let i = 0; i < 3 && net.get(5).role !== 'leader'; i++) net.elect(5);
+  if (net.get(5).term !== 5) throw new Error('S5 did not win term 5');
+  net.tick(5, 2);
+  const s1 = net.nodes.get(1)?.appliedTerms ?? new Map<number, number>();
+  const conflicts: number[] = [];
+  for (const [index, term] of s1) {
+    if ([2, 3, 4, 5].some((id) => { const t = net.nodes.get(id)?.appliedTerms.get(index); return t !== undefined && t !== term; })) conflicts.push(index);
+  }
+  return { conflicts, s1Committed };
 }
 
 describe('raft core', () => {
@@ -170,16 +247,21 @@ describe('raft core', () => {
   });
 
   test('Figure 8, broken on purpose: without the current-term rule the same leader commits entry 4', () => {
-    class PreviousTermCommitRaft extends Raft {
-      protected override commitAt(index: number): boolean {
-        if (index <= this.log.committed) return false;
-        this.log.commitTo(index);
-        return true;
-      }
-    }
     const r = figure8Leader((c) => new PreviousTermCommitRaft(c));
     r.step(msg({ type: 'appResp', from: 2, to: 1, term: 3, index: 4 }));
     expect(r.log.committed).toBe(4);
+  });
+
+  test('Figure 8 replayed on five nodes: the correct core never applies an entry a later leader overwrites', () => {
+    const { conflicts, s1Committed } = figure8Schedule((c) => new Raft(c));
+    expect(s1Committed).toBe(5);
+    expect(conflicts).toEqual([]);
+  });
+
+  test('Figure 8 replayed on five nodes: the broken core applies index 6 on S1 while the others apply another entry there', () => {
+    const { conflicts, s1Committed } = figure8Schedule((c) => new PreviousTermCommitRaft(c));
+    expect(s1Committed).toBe(6);
+    expect(conflicts).toEqual([6]);
   });
 
   test('fast back-off: a follower with a long divergent tail is repaired', () => {
@@ -256,7 +338,7 @@ describe('raft core', () => {
     const net = new Net([1, 2, 3]);
     net.elect(1);
     const s4 = new MemoryStorage();
-    net.nodes.set(4, { raft: new Raft({ id: 4, storage: s4, electionTick: 10, heartbeatTick: 1, random: prng(4) }), storage: s4, applied: [], reads: [] });
+    net.nodes.set(4, { raft: new Raft({ id: 4, storage: s4, electionTick: 10, heartbeatTick: 1, random: prng(4) }), storage: s4, applied: [], appliedTerms: new Map(), reads: [] });
     net.get(1).proposeConfChange({ type: 'addNode', nodeId: 4 });
     expect(() => net.get(1).proposeConfChange({ type: 'removeNode', nodeId: 2 })).toThrow(ProposalDroppedError);
     net.settle();
