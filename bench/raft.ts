@@ -49,44 +49,37 @@ async function waitLeader(side: Side, timeoutMs = 30000): Promise<number> {
   throw new Error(`${side.name}: no leader within ${timeoutMs} ms`);
 }
 
-async function measureFailover(side: Side): Promise<number[]> {
-  const out: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const leader = await waitLeader(side);
-    if (!(await side.put(leader, 'warm', `r${r}`, 3000))) throw new Error(`${side.name}: leader ${leader} refused a write`);
-    // Let heartbeats settle so every round starts from a steady state.
-    await sleep(300);
-    const others = side.ids().filter((id) => id !== leader);
-    await side.kill(leader);
-    const t0 = performance.now();
-    let done = false;
-    for (let attempt = 0; !done && performance.now() - t0 < 30000; attempt++) {
-      for (const id of others) {
-        if (await side.put(id, 'failover', `r${r}-${attempt}`, 250)) {
-          done = true;
-          break;
-        }
+/** One round: SIGKILL the leader, time the next acknowledged write, restart the old leader. */
+async function failoverRound(side: Side, r: number): Promise<number> {
+  const leader = await waitLeader(side);
+  if (!(await side.put(leader, 'warm', `r${r}`, 3000))) throw new Error(`${side.name}: leader ${leader} refused a write`);
+  // Let heartbeats settle so every round starts from a steady state.
+  await sleep(300);
+  const others = side.ids().filter((id) => id !== leader);
+  await side.kill(leader);
+  const t0 = performance.now();
+  for (let attempt = 0; performance.now() - t0 < 30000; attempt++) {
+    for (const id of others) {
+      if (await side.put(id, 'failover', `r${r}-${attempt}`, 250)) {
+        const elapsed = performance.now() - t0;
+        await side.restart(leader);
+        // The restarted member rejoins before the next round.
+        await sleep(1500);
+        return elapsed;
       }
-      if (!done) await sleep(5);
     }
-    if (!done) throw new Error(`${side.name}: no write within 30 s of killing the leader`);
-    out.push(performance.now() - t0);
-    await side.restart(leader);
-    await sleep(1500);
+    await sleep(5);
   }
-  return out;
+  throw new Error(`${side.name}: no write within 30 s of killing the leader`);
 }
 
-async function measureCommit(side: Side): Promise<number[]> {
+async function commitBatch(side: Side, n: number, out: number[]): Promise<void> {
   const leader = await waitLeader(side);
-  for (let i = 0; i < 50; i++) await side.put(leader, 'lat', `w${i}`, 3000);
-  const out: number[] = [];
-  for (let i = 0; i < puts; i++) {
+  for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     if (!(await side.put(leader, 'lat', `v${i}`, 3000))) throw new Error(`${side.name}: write refused`);
     out.push(performance.now() - t0);
   }
-  return out;
 }
 
 async function mghaSide(): Promise<Side> {
@@ -177,31 +170,45 @@ async function etcdSide(): Promise<Side> {
   };
 }
 
-async function run(side: Side): Promise<{ failover: number[]; commit: number[] }> {
-  try {
-    await waitLeader(side);
-    const commit = await measureCommit(side);
-    const failover = await measureFailover(side);
-    for (const [bench, xs] of [['failover', failover], ['commit_latency', commit]] as const) {
-      report({ bench: `raft_${bench}`, side: side.name, samples: xs.length, p50_ms: percentile(xs, 50), p99_ms: percentile(xs, 99), max_ms: Math.max(...xs) });
-    }
-    return { failover, commit };
-  } finally {
-    await side.stop();
-  }
+function reportSide(name: string, bench: string, xs: number[]): void {
+  report({ bench: `raft_${bench}`, side: name, samples: xs.length, p50_ms: percentile(xs, 50), p99_ms: percentile(xs, 99), max_ms: Math.max(...xs) });
 }
 
 async function main(): Promise<void> {
   report({ bench: 'raft', heartbeat_ms: HEARTBEAT_MS, election_timeout_ms: ELECTION_MS, rounds, puts });
-  const mgha = await run(await mghaSide());
-  const haveEtcd = spawnSync('etcd', ['--version']).status === 0;
-  if (!haveEtcd) {
-    console.log('# etcd not installed (apt-get install -y etcd-server): no comparison');
-    return;
-  }
-  const etcd = await run(await etcdSide());
-  for (const [bench, a, b] of [['failover', mgha.failover, etcd.failover], ['commit_latency', mgha.commit, etcd.commit]] as const) {
-    report({ bench: `raft_${bench}`, ratio: 'mgha_vs_etcd', p50: percentile(a, 50) / percentile(b, 50), p99: percentile(a, 99) / percentile(b, 99), target: 1.0 });
+  const sides = [await mghaSide()];
+  if (spawnSync('etcd', ['--version']).status === 0) sides.push(await etcdSide());
+  else console.log('# etcd not installed (apt-get install -y etcd-server): no comparison');
+  try {
+    // Both clusters run throughout and take turns (order rotating every round), so the
+    // machine's load drifts over both alike.
+    const commit = sides.map((): number[] => []);
+    const failover = sides.map((): number[] => []);
+    for (const side of sides) await commitBatch(side, 200, []);
+    const batches = 6;
+    for (let b = 0; b < batches; b++) {
+      for (let k = 0; k < sides.length; k++) {
+        const i = (k + b) % sides.length;
+        await commitBatch(sides[i], Math.ceil(puts / batches), commit[i]);
+      }
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < sides.length; k++) {
+        const i = (k + r) % sides.length;
+        failover[i].push(await failoverRound(sides[i], r));
+      }
+    }
+    sides.forEach((side, i) => {
+      reportSide(side.name, 'failover', failover[i]);
+      reportSide(side.name, 'commit_latency', commit[i]);
+    });
+    if (sides.length === 2) {
+      for (const [bench, a, b] of [['failover', failover[0], failover[1]], ['commit_latency', commit[0], commit[1]]] as const) {
+        report({ bench: `raft_${bench}`, ratio: 'mgha_vs_etcd', p50: percentile(a, 50) / percentile(b, 50), p99: percentile(a, 99) / percentile(b, 99), target: 1.0 });
+      }
+    }
+  } finally {
+    for (const side of sides) await side.stop();
   }
 }
 
