@@ -23,6 +23,8 @@ export interface Timing {
   tickMs: number;
   electionTicks: number;
   heartbeatTicks: number;
+  /** Applied entries between snapshots (the demo member's default when absent). */
+  snapshotEvery?: number;
 }
 
 interface Member {
@@ -74,7 +76,7 @@ export class RaftCluster {
     const t = this.timing;
     const child = spawn(
       process.execPath,
-      [demoNodeJs, '--id', String(m.id), '--dir', m.dir, '--peers', peers, '--http-port', String(m.httpPort), '--tick-ms', String(t.tickMs), '--election-ticks', String(t.electionTicks), '--heartbeat-ticks', String(t.heartbeatTicks)],
+      [demoNodeJs, '--id', String(m.id), '--dir', m.dir, '--peers', peers, '--http-port', String(m.httpPort), '--tick-ms', String(t.tickMs), '--election-ticks', String(t.electionTicks), '--heartbeat-ticks', String(t.heartbeatTicks), ...(t.snapshotEvery === undefined ? [] : ['--snapshot-every', String(t.snapshotEvery)])],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     m.child = child;

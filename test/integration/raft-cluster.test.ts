@@ -5,7 +5,8 @@
 import { RaftCluster } from '../helpers/raft-cluster.js';
 
 // Generous for a loaded 2-core machine: 20 ms ticks, 100 ms heartbeats, 0.5–1 s election timeouts.
-const timing = { tickMs: 20, electionTicks: 25, heartbeatTicks: 5 };
+// Snapshots every 8 entries, so a member that was down catches up from a snapshot sent over TCP.
+const timing = { tickMs: 20, electionTicks: 25, heartbeatTicks: 5, snapshotEvery: 8 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
