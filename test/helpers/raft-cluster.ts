@@ -150,6 +150,17 @@ export class RaftCluster {
     }
   }
 
+  /** GET /get (a ReadIndex read) from member `id`. */
+  async get(id: number, key: string, timeoutMs = 3000): Promise<{ value: string | null } | 'failed'> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.member(id).httpPort}/get?key=${encodeURIComponent(key)}`, { signal: AbortSignal.timeout(timeoutMs) });
+      const body = (await res.json()) as { value?: string | null };
+      return res.status === 200 && body.value !== undefined ? { value: body.value } : 'failed';
+    } catch {
+      return 'failed';
+    }
+  }
+
   /** The member that answers as leader with the highest term, among those running and not in `except`. */
   async leader(except: number[] = []): Promise<number | undefined> {
     let best: MemberStatus | undefined;
