@@ -10,6 +10,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { Codes, MghaError } from '../../errors.js';
 import { FileStorage } from './file-storage.js';
 import { ProposalDroppedError, Raft, confChangeOf } from './raft.js';
 import { bootstrapEntries } from './storage.js';
@@ -56,16 +57,17 @@ function changesTermOrVote(rd: Ready, term: number, vote: NodeId): boolean {
   return rd.hardState !== undefined && (rd.hardState.term !== term || rd.hardState.vote !== vote);
 }
 
-export class NotLeaderError extends Error {
+export class NotLeaderError extends MghaError {
   constructor(readonly leader: NodeId) {
-    super(`not the leader; leader is ${leader === 0 ? 'unknown' : leader}`);
+    super(Codes.NotALeader, `not the leader; leader is ${leader === 0 ? 'unknown' : leader}`);
     this.name = 'NotLeaderError';
   }
 }
 
-export class RequestTimeoutError extends Error {
+/** No answer in time: a proposal may still commit later. */
+export class RequestTimeoutError extends MghaError {
   constructor(what: string) {
-    super(`${what} timed out; its outcome is unknown`);
+    super(Codes.DatabaseUnavailable, `${what} timed out; its outcome is unknown`);
     this.name = 'RequestTimeoutError';
   }
 }

@@ -14,6 +14,7 @@
 //   never paused longer than the lease (SIGSTOP, GC, a 10 s fsync all break that), whereas
 //   ReadIndex costs one heartbeat round and relies on nothing but the protocol.
 
+import { Codes, MghaError } from '../../errors.js';
 import { Progress } from './progress.js';
 import { RaftLog } from './raft-log.js';
 import { CompactedError, type Storage } from './storage.js';
@@ -54,9 +55,10 @@ export interface RaftConfig {
   maxInflight?: number;
 }
 
-export class ProposalDroppedError extends Error {
+/** The entry was not appended (or was replaced): it did not happen, so it is safe to retry. */
+export class ProposalDroppedError extends MghaError {
   constructor(reason: string) {
-    super(`proposal dropped: ${reason}`);
+    super(Codes.DatabaseUnavailable, `proposal dropped: ${reason}`);
     this.name = 'ProposalDroppedError';
   }
 }
