@@ -16,9 +16,17 @@ import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, S
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
 import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
+import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
+import { builtinProcedures } from './procedures/builtin.js';
+import type { ProcedureLookup } from './procedures/types.js';
 
-/** What the planner may ask storage (index availability and sizes). */
-export type Catalog = IndexCatalog;
+/** What the planner may ask storage (index availability and sizes) and which procedures exist. */
+export interface Catalog extends IndexCatalog {
+  /** Defaults to the built-in procedures. */
+  procedures?: ProcedureLookup;
+}
+
+const BUILTIN_PROCEDURES = builtinProcedures();
 
 export interface Plan {
   root: Operator;
@@ -141,6 +149,14 @@ class Planner {
     }
     let op: Operator = new Once();
     for (let i = 0; i < clauses.length - 1; i++) op = this.planClause(op, vars, clauses[i]);
+    if (last.kind === 'CallProcedure') {
+      const call = this.planCall(op, vars, last, clauses.length === 1 && outer.size === 0);
+      if (forcedSlots === null) return { root: call.op, columns: call.columns, slots: call.slots };
+      if (forcedSlots.length !== call.slots.length) throw compileError('All sub queries in an UNION must have the same column names.');
+      // A later UNION part writes its columns to the first part's slots.
+      const moved = new Projection(call.op, forcedSlots.map((s, i): [number, Eval] => [s, (row) => row[call.slots[i]]]));
+      return { root: moved, columns: call.columns, slots: forcedSlots };
+    }
     if (last.kind === 'Return') {
       const r = this.planProjection(op, vars, last.projection, null, forcedSlots, true);
       return { root: r.op, columns: r.columns, slots: r.slots };
@@ -222,7 +238,7 @@ class Planner {
         return new Foreach(op, list, slot, body);
       }
       case 'CallProcedure':
-        throw new MghaError(Codes.ProcedureNotFound, `There is no procedure named '${c.name}'.`);
+        return this.planCall(op, vars, c, false).op;
       case 'CallSubquery': {
         const sub = this.planBody(c.query, new Map(vars));
         if (sub.columns.length === 0) return new Apply(op, sub.root, 'Apply', true);
@@ -233,6 +249,39 @@ class Planner {
         return new Apply(op, sub.root, 'Apply', false);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- CALL procedure
+
+  /**
+   * `standalone`: the whole query is this CALL, so it may omit YIELD (all columns) and
+   * take its arguments from same-named parameters when written without parentheses.
+   */
+  private planCall(op: Operator, vars: Vars, c: Clause & { kind: 'CallProcedure' }, standalone: boolean): { op: Operator; columns: string[]; slots: number[] } {
+    const registry = this.catalog.procedures ?? BUILTIN_PROCEDURES;
+    const proc = registry.get(c.name);
+    if (proc === undefined) throw new MghaError(Codes.ProcedureNotFound, `There is no procedure named '${c.name}'.`);
+    if (proc.mode === 'write') this.writes = true;
+    else this.reads = true;
+    const env = this.env(vars);
+    const argExprs: Expr[] = c.args ?? proc.args.map((a) => ({ kind: 'Parameter', name: a.name, pos: c.pos }));
+    const args = argExprs.map((a) => compileExpr(a, env));
+    let fields: { name: string; alias: string }[];
+    if (c.yields === '*' || (c.yields === null && standalone)) fields = proc.results.map((r) => ({ name: r.name, alias: r.name }));
+    else if (c.yields === null) {
+      if (proc.results.length > 0) throw new MghaError(Codes.SemanticError, 'CALL without YIELD may only be used on procedures which do not return any result fields.');
+      fields = [];
+    } else fields = c.yields.map((y) => ({ name: y.name, alias: y.alias ?? y.name }));
+    const yields: YieldBinding[] = fields.map((f) => {
+      const index = proc.results.findIndex((r) => r.name === f.name);
+      if (index < 0) throw new MghaError(Codes.SemanticError, `Procedure '${proc.name}' has no result field named '${f.name}'.`);
+      const slot = this.newSlot();
+      vars.set(f.alias, slot);
+      return { index, slot };
+    });
+    op = new CallProcedure(op, proc, args, yields, registry);
+    if (c.where !== null) op = new Filter(op, compileExpr(c.where, this.env(vars)));
+    return { op, columns: fields.map((f) => f.alias), slots: yields.map((y) => y.slot) };
   }
 
   // ---------------------------------------------------------------- MATCH

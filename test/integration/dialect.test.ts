@@ -1,0 +1,51 @@
+// Memgraph's dialect end to end: neo4j-driver against a real mgha process on loopback.
+import neo4j, { type Driver } from 'neo4j-driver';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let driver: Driver;
+
+beforeAll(async () => {
+  server = await startServer();
+  driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''));
+});
+
+afterAll(async () => {
+  await driver?.close();
+  expect(await server?.stop()).toBe(0);
+});
+
+beforeEach(async () => {
+  await driver.executeQuery('MATCH (n) DETACH DELETE n');
+});
+
+describe('procedures', () => {
+  test('mg.procedures() YIELD * answers with Memgraph\'s columns and lists the schema procedures', async () => {
+    const res = await driver.executeQuery('CALL mg.procedures() YIELD *');
+    expect(res.keys).toEqual(['name', 'signature', 'is_write', 'path', 'is_editable']);
+    const names = res.records.map((r) => r.get('name') as string);
+    expect(names).toEqual(expect.arrayContaining(['mg.procedures', 'mg.functions', 'db.labels', 'schema.node_type_properties', 'schema.rel_type_properties']));
+  });
+
+  test('the LangChain Memgraph schema query runs unchanged', async () => {
+    await driver.executeQuery("CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Grace'})");
+    const res = await driver.executeQuery(
+      'CALL schema.node_type_properties() YIELD nodeType AS label, propertyName AS property, propertyTypes AS type ' +
+        'WITH label AS nodeLabels, collect({key: property, types: type}) AS properties ' +
+        'RETURN {labels: nodeLabels, properties: properties} AS output',
+    );
+    expect(res.records.map((r) => r.get('output') as unknown)).toEqual([{ labels: ':`Person`', properties: [{ key: 'name', types: ['String'] }] }]);
+  });
+
+  test('db.labels() standalone, and composed with MATCH', async () => {
+    await driver.executeQuery('CREATE (:A), (:B)');
+    const all = await driver.executeQuery('CALL db.labels()');
+    expect(all.records.map((r) => r.get('label') as string)).toEqual(['A', 'B']);
+    const composed = await driver.executeQuery('MATCH (n:A) CALL db.labels() YIELD label WHERE label <> "A" RETURN labels(n) AS mine, label');
+    expect(composed.records.map((r) => [r.get('mine'), r.get('label')])).toEqual([[['A'], 'B']]);
+  });
+
+  test('unknown procedure: Memgraph\'s error text', async () => {
+    await expect(driver.executeQuery('CALL nope.nothing() YIELD x RETURN x')).rejects.toMatchObject({ message: "There is no procedure named 'nope.nothing'." });
+  });
+});
