@@ -19,6 +19,8 @@ import { AdminRegistry } from './admin-registry.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
+import { builtinProcedures } from './procedures/builtin.js';
+import type { ProcedureRegistry } from './procedures/registry.js';
 
 /** Returns the error to report when writes are not allowed right now, or null. */
 export type WriteGuard = () => MghaError | null;
@@ -56,6 +58,8 @@ export class QueryEngine implements Engine {
   readonly clock: Clock;
   /** Where subsystems register the admin statements they answer (snapshots, replication …). */
   readonly admin = new AdminRegistry();
+  /** What `CALL` can call; later modules register theirs here. */
+  readonly procedures: ProcedureRegistry;
 
   constructor(
     readonly storage: Storage,
@@ -64,6 +68,7 @@ export class QueryEngine implements Engine {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
+    this.procedures = builtinProcedures({ storage, checkWritable: () => this.checkWritesAllowed(), changed: () => this.schemaChanged() });
   }
 
   /** A coordinator holds no graph: only coordinator statements are answered. */
@@ -165,6 +170,7 @@ export class QueryEngine implements Engine {
         const catalog = {
           hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
           estimateCount: (label?: string, property?: string) => probe.estimateCount(label, property),
+          procedures: this.procedures,
         };
         prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain };
       } finally {

@@ -45,6 +45,17 @@ describe('procedures', () => {
     expect(composed.records.map((r) => [r.get('mine'), r.get('label')])).toEqual([[['A'], 'B']]);
   });
 
+  test('schema.assert creates an index and a unique constraint, reported with Memgraph\'s columns', async () => {
+    const res = await driver.executeQuery("CALL schema.assert({Person: ['name']}, {Person: [['email']]}) YIELD *");
+    expect(res.keys).toEqual(['label', 'key', 'keys', 'unique', 'action']);
+    expect(res.records.map((r) => r.toObject())).toEqual([
+      { label: 'Person', key: 'name', keys: ['name'], unique: false, action: 'Created' },
+      { label: 'Person', key: '[email]', keys: ['email'], unique: true, action: 'Created' },
+    ]);
+    const cleared = await driver.executeQuery('CALL schema.assert({}, {}) YIELD action RETURN collect(action) AS actions');
+    expect(cleared.records[0].get('actions')).toEqual(['Dropped', 'Dropped']);
+  });
+
   test('unknown procedure: Memgraph\'s error text', async () => {
     await expect(driver.executeQuery('CALL nope.nothing() YIELD x RETURN x')).rejects.toMatchObject({ message: "There is no procedure named 'nope.nothing'." });
   });

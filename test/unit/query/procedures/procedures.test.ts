@@ -139,3 +139,29 @@ describe('registry', () => {
     ]);
   });
 });
+
+describe('schema.assert', () => {
+  const assertRows = 'YIELD label, key, keys, unique, action RETURN label, key, keys, unique, action';
+
+  test('creates what is asked, keeps what exists, drops the rest', async () => {
+    const e = newEngine();
+    await run(e, 'CREATE INDEX ON :Old(p)');
+    expect(await rows(e, `CALL schema.assert({Person: ['name', '']}, {Person: [['id', 'code']]}, {Person: ['name']}) ${assertRows}`)).toEqual([
+      ['Person', 'name', ['name'], false, 'Created'],
+      ['Person', '', [], false, 'Created'],
+      ['Old', 'p', ['p'], false, 'Dropped'],
+      ['Person', 'name', ['name'], false, 'Created'],
+      ['Person', '[id, code]', ['id', 'code'], true, 'Created'],
+    ]);
+    expect(await rows(e, `CALL schema.assert({Person: ['name']}, {}, {}, false) ${assertRows}`)).toEqual([['Person', 'name', ['name'], false, 'Kept']]);
+    expect(await rows(e, 'SHOW INDEX INFO')).toEqual(expect.arrayContaining([['label+property', 'Person', 'name', 0]]));
+  });
+
+  test('plans made before the call see the new index', async () => {
+    const e = newEngine();
+    const q = "EXPLAIN MATCH (n:P) WHERE n.v = 1 RETURN n";
+    expect(JSON.stringify(await rows(e, q))).not.toContain('ScanAllByLabelProperty');
+    await run(e, 'CALL schema.assert({P: ["v"]}, {}) YIELD action RETURN action');
+    expect(JSON.stringify(await rows(e, q))).toContain('ScanAllByLabelProperty');
+  });
+});
