@@ -5,14 +5,16 @@
 // The statement has passed `analyze` (semantic.ts), so the planner does not repeat its
 // scoping, binding, aggregation and CREATE/MERGE pattern checks.
 
-import type { Clause, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
+import type { Clause, ExpansionLambda, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
+import { isNode } from '../values/model.js';
 import { equals } from '../values/ops.js';
 import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
 import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
 import { callsFunction, exprKey } from './semantic/walk.js';
 import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
-import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, ShortestPath, Unwind, VarExpand, type Direction, type EdgeFilter } from './executor/read-ops.js';
+import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
+import { BfsExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
 import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
@@ -338,7 +340,10 @@ class Planner {
     for (const p of parts) {
       if (p.pathVariable !== null) matchNames.add(p.pathVariable);
       for (const n of p.nodes) matchNames.add(n.variable as string);
-      for (const r of p.relationships) matchNames.add(r.variable as string);
+      for (const r of p.relationships) {
+        matchNames.add(r.variable as string);
+        if (r.varLength?.totalWeight) matchNames.add(r.varLength.totalWeight);
+      }
     }
     for (const name of matchNames) if (vars.has(name)) matchNames.delete(name);
     const pending: Pending[] = conjuncts(where).map((e) => ({ deps: exprVars(e), make: (env) => compileExpr(e, env), expr: e }));
@@ -545,9 +550,20 @@ class Planner {
     const types = r.types.length > 0 ? r.types : null;
     const text = `(${displayName(from.variable as string)})${dir === 'in' ? '<-' : '-'}[${displayName(relName)}${r.types.length > 0 ? `:${r.types.join('|')}` : ''}]${dir === 'out' ? '->' : '-'}(${displayName(toName)})`;
     if (r.varLength !== null) {
-      const min = r.varLength.min ?? 1;
-      const max = r.varLength.max ?? Infinity;
-      op = new VarExpand(op, { fromSlot, relSlot, toSlot, dir, types, min, max, edgeFilter: this.edgeFilter(r, mc.vars) }, toBound, text, reversed);
+      const vl = r.varLength;
+      const hops = { fromSlot, relSlot, toSlot, dir, types, min: vl.min ?? 1, max: vl.max ?? Infinity, edgeFilter: this.edgeFilter(r, mc.vars) };
+      const filter = vl.filter === null ? null : this.lambda(vl.filter, mc.vars);
+      const target = toBound ? null : this.targetCheck(mc, to, toSlot);
+      const spec: ExpansionSpec = { hops, toBound, reversed, filter, target, text };
+      if (vl.algorithm === 'dfs') op = new VarExpand(op, spec);
+      else if (vl.algorithm === 'bfs') op = new BfsExpand(op, spec);
+      else {
+        if (vl.weight === null) throw compileError('A weighted expansion needs a weight lambda.');
+        const totalWeightSlot = this.newSlot();
+        const weight = this.lambda(vl.weight, mc.vars);
+        op = new WeightedShortest(op, { ...spec, weight, totalWeightSlot, all: vl.algorithm === 'allshortest', bounded: vl.max !== null });
+        if (vl.totalWeight !== null) mc.vars.set(vl.totalWeight, totalWeightSlot);
+      }
     } else op = new Expand(op, fromSlot, relSlot, toSlot, dir, types, toBound, text);
     if (relBound !== undefined) {
       // The relationship variable was bound by an earlier clause: the expansion must hit it.
@@ -556,8 +572,39 @@ class Planner {
     this.kinds.set(relSlot, r.varLength === null ? 'rel' : 'rels');
     this.kinds.set(toSlot, this.kinds.get(toSlot) ?? 'node');
     mc.vars.set(toName, toSlot);
-    if (to.labels.length > 0) op = this.labelFilter(op, mc, toName, to.labels);
+    // A variable-length expansion checks the labels of a new end node itself (targetCheck).
+    if (to.labels.length > 0 && (r.varLength === null || toBound)) op = this.labelFilter(op, mc, toName, to.labels);
     return this.placePending(op, mc, false);
+  }
+
+  /** Memgraph's expansion lambda, its parameters in slots of their own. */
+  private lambda(l: ExpansionLambda, vars: Vars): CompiledLambda {
+    const names = [l.edge, l.node, ...(l.path === null ? [] : [l.path]), ...(l.weight === null ? [] : [l.weight])];
+    const { env, slots } = this.env(vars).withLocals(names);
+    return { edgeSlot: slots[0], nodeSlot: slots[1], pathSlot: l.path === null ? null : slots[2], weightSlot: l.weight === null ? null : slots[3], body: compileExpr(l.body, env) };
+  }
+
+  /**
+   * The checks a new end node of a variable-length expansion must pass (its labels and the
+   * WHERE conjuncts that need only it and earlier variables), taken out of the pending
+   * predicates so the expansion applies them before it builds a path.
+   */
+  private targetCheck(mc: MatchCtx, to: NodePattern, toSlot: number): Eval | null {
+    const toName = to.variable as string;
+    mc.vars.set(toName, toSlot);
+    const ready = mc.pending.filter((p) => [...p.deps].every((d) => d !== '*' && (!mc.matchNames.has(d) || mc.vars.has(d))));
+    mc.pending = mc.pending.filter((p) => !ready.includes(p));
+    const env = this.env(mc.vars);
+    const checks = ready.map((p) => p.make(env));
+    if (to.labels.length > 0) {
+      const labels = to.labels;
+      checks.unshift((row) => {
+        const v = row[toSlot];
+        return isNode(v) && labels.every((l) => v.labels().includes(l));
+      });
+    }
+    if (checks.length === 0) return null;
+    return (row, ctx) => checks.every((f) => f(row, ctx) === true);
   }
 
   // ---------------------------------------------------------------- CREATE / MERGE

@@ -2,7 +2,7 @@
 // up when it plans `CALL`, and `mg.procedures()` lists them with Memgraph's signature text.
 
 import { Codes, MghaError } from '../../errors.js';
-import { isNode, isPath, isRelationship, typeName, type Value } from '../../values.js';
+import { isNode, isPath, isRelationship, typeName, type Value } from '../../values/model.js';
 import type { CypherType, Procedure, ProcedureArg, ProcedureLookup } from './types.js';
 
 export class ProcedureRegistry implements ProcedureLookup {

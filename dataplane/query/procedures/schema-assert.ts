@@ -5,7 +5,7 @@
 // it acts on storage directly, outside the calling transaction.
 
 import type { Storage } from '../../storage/types.js';
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import type { Procedure, ProcedureOutput } from './types.js';
 
 /** What schema.assert may change, and whom to tell (plans depend on the indexes). */

@@ -2,7 +2,7 @@
 // types) with the properties seen on them, as `schema.node_type_properties()` and
 // `schema.rel_type_properties()` report them (query_modules/schema.cpp).
 
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import { PAUSE, WORK_PER_PAUSE } from '../executor/types.js';
 import type { Procedure, ProcedureOutput } from './types.js';
 

@@ -2,7 +2,7 @@
 // signature and mode) and how it runs (a generator of result rows over the transaction).
 
 import type { StorageTransaction } from '../../storage/types.js';
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import type { PAUSE } from '../executor/types.js';
 
 /** Memgraph's type names, as `mg.procedures()` prints them in signatures. */
