@@ -19,6 +19,7 @@ import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type Aggrega
 import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
+import { BuildRange, UnwindRange } from './executor/ranges.js';
 import { builtinProcedures } from './procedures/builtin.js';
 import type { ProcedureLookup } from './procedures/types.js';
 
@@ -189,10 +190,12 @@ class Planner {
         return new Optional(op, sub, newSlots);
       }
       case 'Unwind': {
-        const list = compileExpr(c.expression, this.env(vars));
+        const range = rangeCall(c.expression);
+        const env = this.env(vars);
         const slot = this.newSlot();
         vars.set(c.variable, slot);
-        return new Unwind(op, list, slot);
+        if (range !== null) return new UnwindRange(op, range.map((a) => compileExpr(a, env)), slot);
+        return new Unwind(op, compileExpr(c.expression, env), slot);
       }
       case 'With': {
         const r = this.planProjection(op, vars, c.projection, c.where, null, false);
@@ -691,6 +694,25 @@ class Planner {
 
   // ---------------------------------------------------------------- WITH / RETURN
 
+  /**
+   * A projected `range(…)` item is built by BuildRange, a slice at a time, into a hidden
+   * variable the item then reads (building ten million integers at once would block).
+   */
+  private buildRanges(op: Operator, vars: Vars, proj: ProjectionAst): { op: Operator; items: ProjectionAst } {
+    if (!proj.items.some((it) => rangeCall(it.expression) !== null)) return { op, items: proj };
+    const env = this.env(vars);
+    const items = proj.items.map((it) => {
+      const args = rangeCall(it.expression);
+      if (args === null) return it;
+      const slot = this.newSlot();
+      const name = `  anon_range${slot}`;
+      op = new BuildRange(op, args.map((a) => compileExpr(a, env)), slot);
+      vars.set(name, slot);
+      return { ...it, expression: { kind: 'Variable' as const, name, pos: it.expression.pos } };
+    });
+    return { op, items: { ...proj, items } };
+  }
+
   private planProjection(
     op: Operator,
     vars: Vars,
@@ -700,6 +722,7 @@ class Planner {
     isReturn: boolean,
   ): { op: Operator; vars: Vars; columns: string[]; slots: number[] } {
     const items: ReturnItem[] = [];
+    ({ op, items: proj } = this.buildRanges(op, vars, proj));
     if (proj.star) {
       const names = [...vars.keys()].filter((n) => !isAnonymous(n)).sort();
       for (const name of names) items.push({ expression: { kind: 'Variable', name, pos: { line: 0, column: 0, offset: 0 } }, name, aliased: true });
@@ -784,6 +807,11 @@ class Planner {
     if (where !== null) op = new Filter(op, compileExpr(where, this.env(overlay)));
     return { op, vars: newVars, columns: items.map((it) => it.name), slots };
   }
+}
+
+/** The arguments of a top-level `range(a, b[, step])` call, or null. */
+function rangeCall(e: Expr): Expr[] | null {
+  return e.kind === 'FunctionCall' && e.name === 'range' && !e.distinct && (e.args.length === 2 || e.args.length === 3) ? e.args : null;
 }
 
 /** SKIP/LIMIT literals are checked at compile time. */
