@@ -128,3 +128,20 @@ describe('long walks iterate', () => {
     expect(await rows(e, query)).toEqual([[CHAIN]]);
   });
 });
+
+describe('range() without building lists at once', () => {
+  test('UNWIND range streams its values, with range()\'s argument checks', async () => {
+    const e = newEngine();
+    expect(await rows(e, 'UNWIND range(10, 1, -3) AS x RETURN x')).toEqual([[10], [7], [4], [1]]);
+    expect(await rows(e, 'UNWIND range(1, null) AS x RETURN x')).toEqual([]);
+    expect((await errorOf(e, 'UNWIND range(1, 5, 0) AS x RETURN x')).message).toBe('range() step must not be zero');
+    expect(await rows(e, 'UNWIND range(1, 20000000) AS x WITH x LIMIT 2 RETURN x')).toEqual([[1], [2]]);
+  });
+
+  test('a projected range is built before the projection reads it', async () => {
+    const e = newEngine();
+    expect(await rows(e, 'WITH 3 AS n RETURN range(1, n) AS r, n')).toEqual([[[1, 2, 3], 3]]);
+    expect(await rows(e, 'RETURN range(0, 10, 5) AS r, range(1, null) AS z')).toEqual([[[0, 5, 10], null]]);
+    expect((await errorOf(e, 'RETURN range(1, 20000000) AS r')).message).toBe('range() would produce 20000000 elements');
+  });
+});
