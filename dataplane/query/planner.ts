@@ -21,6 +21,7 @@ import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
 import { BuildRange, UnwindRange } from './executor/ranges.js';
 import { builtinProcedures } from './procedures/builtin.js';
+import { checkArgumentCount, checkedArgument } from './procedures/registry.js';
 import type { ProcedureLookup } from './procedures/types.js';
 
 /** What the planner may ask storage (index availability and sizes) and which procedures exist. */
@@ -270,6 +271,16 @@ class Planner {
     else this.reads = true;
     const env = this.env(vars);
     const argExprs: Expr[] = c.args ?? proc.args.map((a) => ({ kind: 'Parameter', name: a.name, pos: c.pos }));
+    checkArgumentCount(proc, argExprs.length);
+    // A literal of the wrong type is refused before anything runs (openCypher: InvalidArgumentType).
+    argExprs.forEach((a, i) => {
+      if (a.kind !== 'Literal') return;
+      try {
+        checkedArgument(proc, proc.args[i], a.value);
+      } catch (e) {
+        throw compileError(e instanceof Error ? e.message : String(e));
+      }
+    });
     const args = argExprs.map((a) => compileExpr(a, env));
     let fields: { name: string; alias: string }[];
     if (c.yields === '*' || (c.yields === null && standalone)) fields = proc.results.map((r) => ({ name: r.name, alias: r.name }));

@@ -28,7 +28,14 @@ export class CallProcedure extends Unary {
         continue;
       }
       const values = bindArguments(this.proc, this.args.map((a) => a(row, ctx)));
-      for (const record of this.proc.run(values, { tx: ctx.tx, registry: this.registry })) {
+      const records = this.proc.run(values, { tx: ctx.tx, registry: this.registry });
+      // A procedure without result fields leaves each row as it was (openCypher's void procedures).
+      if (this.proc.results.length === 0) {
+        for (const step of records) if (step === PAUSE) yield PAUSE;
+        yield row;
+        continue;
+      }
+      for (const record of records) {
         if (record === PAUSE) {
           yield PAUSE;
           continue;

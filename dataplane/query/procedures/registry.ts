@@ -14,6 +14,11 @@ export class ProcedureRegistry implements ProcedureLookup {
     this.byName.set(proc.name, proc);
   }
 
+  /** Removes a procedure (test harnesses replace theirs); returns whether it existed. */
+  unregister(name: string): boolean {
+    return this.byName.delete(name);
+  }
+
   get(name: string): Procedure | undefined {
     return this.byName.get(name);
   }
@@ -25,24 +30,32 @@ export class ProcedureRegistry implements ProcedureLookup {
 
 /** Memgraph's signature text: `db.labels() :: (label :: STRING)`. */
 export function signatureOf(p: Procedure): string {
-  const args = p.args.map((a) => (a.default === undefined ? `${a.name} :: ${a.type}` : `${a.name} = ${defaultText(a.default)} :: ${a.type}`));
-  const results = p.results.map((r) => `${r.name} :: ${r.type}`);
+  const type = (t: { type: string; nullable?: boolean }): string => (t.nullable === true ? `${t.type}?` : t.type);
+  const args = p.args.map((a) => (a.default === undefined ? `${a.name} :: ${type(a)}` : `${a.name} = ${defaultText(a.default)} :: ${type(a)}`));
+  const results = p.results.map((r) => `${r.name} :: ${type(r)}`);
   return `${p.name}(${args.join(', ')}) :: (${results.join(', ')})`;
 }
 
-/** The call's argument values with defaults filled in; throws when the count or a type is wrong. */
-export function bindArguments(p: Procedure, given: Value[]): Value[] {
+/** Argument count check, made when the call is planned (openCypher: a compile-time SyntaxError). */
+export function checkArgumentCount(p: Procedure, given: number): void {
   const required = p.args.filter((a) => a.default === undefined).length;
-  if (given.length < required || given.length > p.args.length) {
+  if (given < required || given > p.args.length) {
     const expected = required === p.args.length ? `${required}` : `between ${required} and ${p.args.length}`;
-    throw new MghaError(Codes.MemgraphClientError, `'${p.name}' requires ${expected} arguments, but ${given.length} were given.`);
+    throw new MghaError(Codes.SyntaxError, `'${p.name}' requires ${expected} arguments, but ${given} were given.`);
   }
-  return p.args.map((a, i) => (i < given.length ? checked(p, a, given[i]) : (a.default as Value)));
 }
 
-function checked(p: Procedure, a: ProcedureArg, v: Value): Value {
-  if (!hasType(v, a.type)) {
-    throw new MghaError(Codes.MemgraphClientError, `Argument '${a.name}' of '${p.name}' must be of type ${a.type}, got ${typeName(v)}.`);
+/** The call's argument values with defaults filled in and INTEGER widened where FLOAT is declared; throws on a wrong type. */
+export function bindArguments(p: Procedure, given: Value[]): Value[] {
+  checkArgumentCount(p, given.length);
+  return p.args.map((a, i) => (i < given.length ? checkedArgument(p, a, given[i]) : (a.default as Value)));
+}
+
+export function checkedArgument(p: Procedure, a: ProcedureArg, v: Value): Value {
+  if (v === null && (a.nullable === true || a.type === 'ANY')) return v;
+  if (a.type === 'FLOAT' && typeof v === 'bigint') return Number(v);
+  if (v === null || !hasType(v, a.type)) {
+    throw new MghaError(Codes.TypeError, `Argument '${a.name}' of '${p.name}' must be of type ${a.type}, got ${typeName(v)}.`);
   }
   return v;
 }

@@ -23,6 +23,8 @@ export type CypherType =
 export interface ProcedureArg {
   name: string;
   type: CypherType;
+  /** Accepts null (Memgraph's and openCypher's `TYPE?`). */
+  nullable?: boolean;
   /** Present for an optional argument: the value used when the call leaves it out. */
   default?: Value;
 }
@@ -30,6 +32,7 @@ export interface ProcedureArg {
 export interface ProcedureField {
   name: string;
   type: CypherType;
+  nullable?: boolean;
 }
 
 /** What a running procedure may use. */

@@ -165,3 +165,20 @@ describe('schema.assert', () => {
     expect(JSON.stringify(await rows(e, q))).toContain('ScanAllByLabelProperty');
   });
 });
+
+describe('test procedures (--test-procedures)', () => {
+  test('a TCK signature and table become a procedure that answers by its argument columns', async () => {
+    const { tableProcedure } = await import('../../../../dataplane/query/procedures/test-procedures.js');
+    const rowsOf = (o: Record<string, bigint | string | null>[]) => o.map((r) => new Map(Object.entries(r)));
+    const p = tableProcedure('test.my.proc(name :: STRING?, id :: INTEGER?) :: (city :: STRING?, country_code :: LIST? OF INTEGER?)', rowsOf([
+      { name: 'Andres', id: 1n, city: 'Malmö', country_code: 46n },
+      { name: 'Tobias', id: 1n, city: 'Malmö', country_code: 46n },
+      { name: 'Andres', id: null, city: 'Berlin', country_code: 49n },
+    ]));
+    expect(signatureOf(p)).toBe('test.my.proc(name :: STRING?, id :: INTEGER?) :: (city :: STRING?, country_code :: LIST OF ANY?)');
+    const run = (args: (bigint | string | null)[]) => [...p.run(args, { tx: null as never, registry: new ProcedureRegistry() })];
+    expect(run(['Andres', 1n])).toEqual([['Malmö', 46n]]);
+    expect(run(['Andres', null])).toEqual([['Berlin', 49n]]);
+    expect(() => tableProcedure('nonsense', [])).toThrow("Cannot read the procedure signature 'nonsense'.");
+  });
+});
