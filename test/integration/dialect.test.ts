@@ -60,3 +60,33 @@ describe('procedures', () => {
     await expect(driver.executeQuery('CALL nope.nothing() YIELD x RETURN x')).rejects.toMatchObject({ message: "There is no procedure named 'nope.nothing'." });
   });
 });
+
+describe('path expansions', () => {
+  beforeEach(async () => {
+    await driver.executeQuery(
+      "CREATE (a:Node {name: 'A'}), (b:Node {name: 'B'}), (c:Node {name: 'C'}), (d:Node {name: 'D'}), (e:Node {name: 'E'}), " +
+        '(a)-[:T {weight: 4}]->(b), (a)-[:T {weight: 2}]->(d), (d)-[:T {weight: 1}]->(b), (b)-[:T {weight: 5}]->(e), (a)-[:T {weight: 20}]->(c), (c)-[:T {weight: 1}]->(e)',
+    );
+  });
+
+  test('*BFS returns one shortest path as a Path', async () => {
+    const res = await driver.executeQuery("MATCH p = (a {name: 'A'})-[*BFS]->(e {name: 'E'}) RETURN p");
+    expect(res.records).toHaveLength(1);
+    expect(res.records[0].get('p').length).toBe(2);
+  });
+
+  test('*WSHORTEST with a total weight and a filter lambda; *ALLSHORTEST', async () => {
+    const w = await driver.executeQuery("MATCH p = (a {name: 'A'})-[*WSHORTEST (r, n | r.weight) total]->(e {name: 'E'}) RETURN [x IN nodes(p) | x.name] AS walk, total");
+    expect(w.records.map((r) => [r.get('walk'), r.get('total').toNumber()])).toEqual([[['A', 'D', 'B', 'E'], 8]]);
+    const f = await driver.executeQuery("MATCH (a {name: 'A'})-[*WSHORTEST (r, n | r.weight) total (r, n | n.name <> 'B')]->(e {name: 'E'}) RETURN total");
+    expect(f.records[0].get('total').toNumber()).toBe(21);
+    const all = await driver.executeQuery("MATCH (a {name: 'A'})-[*ALLSHORTEST (r, n | 1) total]->(e {name: 'E'}) RETURN total");
+    expect(all.records.map((r) => r.get('total').toNumber())).toEqual([2, 2]);
+  });
+});
+
+test('PROFILE answers with Memgraph\'s columns', async () => {
+  const res = await driver.executeQuery('PROFILE MATCH (n) RETURN n');
+  expect(res.keys).toEqual(['OPERATOR', 'ACTUAL HITS', 'RELATIVE TIME', 'ABSOLUTE TIME']);
+  expect(res.records.map((r) => r.get('OPERATOR') as string)).toEqual([' * Produce {n}', ' * ScanAll (n)', ' * Once']);
+});
