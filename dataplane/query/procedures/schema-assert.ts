@@ -2,7 +2,9 @@
 // makes the indexes and constraints match the maps given, reporting one row per index or
 // constraint kept, created or dropped, in Memgraph's order (indexes, existence constraints,
 // unique constraints) and with its statuses (query_modules/schema.cpp). Like Memgraph's DDL
-// it acts on storage directly, outside the calling transaction.
+// it acts on storage directly, outside the calling transaction: each change commits on its
+// own timestamp through the commit pipeline, and, as with Memgraph's query module, the rows
+// are answered without waiting for those commits to be durable.
 
 import type { Storage } from '../../storage/types.js';
 import type { Value } from '../../values/model.js';
