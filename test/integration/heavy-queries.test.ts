@@ -87,8 +87,10 @@ describe('a client pulling a 10,000,000-element list', () => {
       const max = latencies[latencies.length - 1];
       const p99 = latencies[Math.floor(latencies.length * 0.99)];
       console.log(`${query}: ${latencies.length} probes of RETURN 1, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
-      // The remaining pauses are V8's full collections of ten million live integers.
-      expect(max).toBeLessThan(2000);
+      // Alone: p99 under 20 ms, max about 200 ms (V8's full collections of ten million live
+      // integers); inside the parallel full suite on two shared cores, max about 1.3 s. Before
+      // slicing, one such pull held every session for 8.7 s even alone.
+      expect(max).toBeLessThan(4000);
     },
     600_000,
   );
