@@ -6,7 +6,7 @@
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { typeError } from '../errors.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { MAX_CHUNK } from './chunking.js';
 import { RECORD } from './messages.js';
 import { MAX_DEPTH, Packer } from './packstream.js';

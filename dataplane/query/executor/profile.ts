@@ -2,7 +2,7 @@
 // reports Memgraph's table (OPERATOR, ACTUAL HITS, RELATIVE TIME, ABSOLUTE TIME). Times are
 // exclusive: an operator's own work, without the operators it pulls from.
 
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import { PAUSE, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 export const PROFILE_COLUMNS = ['OPERATOR', 'ACTUAL HITS', 'RELATIVE TIME', 'ABSOLUTE TIME'];

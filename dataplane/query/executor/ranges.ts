@@ -3,7 +3,7 @@
 // them), so a ten-million-element range never holds up other sessions.
 
 import { checkRangeLength, rangeSpec } from '../functions/lists.js';
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import { PAUSE, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 /** The range() arguments (2 or 3) of an `UNWIND range(…) AS x`, streamed into `slot`. */

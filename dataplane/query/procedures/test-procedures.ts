@@ -5,8 +5,8 @@
 // arguments. Never enabled in production.
 
 import { Codes, MghaError } from '../../errors.js';
-import type { Value } from '../../values.js';
-import { equals } from '../value-ops.js';
+import type { Value } from '../../values/model.js';
+import { equals } from '../../values/ops.js';
 import type { ProcedureRegistry } from './registry.js';
 import type { CypherType, Procedure, ProcedureArg, ProcedureOutput } from './types.js';
 

@@ -3,7 +3,7 @@ import { ChunkedWriter } from '../../../dataplane/bolt/chunking.js';
 import { encodeLargeRecord, isLargeRecord, LARGE_RECORD_ELEMENTS } from '../../../dataplane/bolt/large-record.js';
 import { ResponseWriter } from '../../../dataplane/bolt/messages.js';
 import { Packer } from '../../../dataplane/bolt/packstream.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 const options = { elementIds: true, utcDateTime: true };
 
