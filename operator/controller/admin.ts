@@ -74,3 +74,20 @@ export function describeAction(a: AdminAction): string {
       return `set ${a.name} to ${a.value}`;
   }
 }
+
+/** The Kubernetes Event reason for a statement that succeeded. */
+export function eventReason(a: AdminAction): string {
+  const reasons: Record<AdminAction['kind'], string> = {
+    addCoordinator: 'CoordinatorAdded',
+    removeCoordinator: 'CoordinatorRemoved',
+    yieldLeadership: 'LeadershipYielded',
+    registerInstance: 'InstanceRegistered',
+    unregisterInstance: 'InstanceUnregistered',
+    setInstanceToMain: 'MainSet',
+    demoteInstance: 'MainDemoted',
+    updateInstanceConfig: 'BoltServerUpdated',
+    updateCoordinatorConfig: 'BoltServerUpdated',
+    setCoordinatorSetting: 'CoordinatorSettingApplied',
+  };
+  return reasons[a.kind];
+}

@@ -9,14 +9,24 @@ import { buildPodMonitor } from './podmonitor.js';
 import { buildServices } from './services.js';
 import { buildCoordinatorStatefulSet, buildDataStatefulSet } from './statefulsets.js';
 
-export function desiredObjects(cluster: MemgraphCluster, ctx: BuildContext, dataReplicas = cluster.spec.data.replicas): KubernetesObject[] {
+export interface Sizes {
+  data: number;
+  coordinators: number;
+}
+
+/** `sizes`: the StatefulSet sizes the controller chose (scale.ts); the spec's by default. */
+export function desiredObjects(
+  cluster: MemgraphCluster,
+  ctx: BuildContext,
+  sizes: Sizes = { data: cluster.spec.data.replicas, coordinators: cluster.spec.coordinators.replicas },
+): KubernetesObject[] {
   const objects: KubernetesObject[] = [
     buildConfigMap(cluster, ctx),
     ...buildServices(cluster),
-    buildCoordinatorStatefulSet(cluster, ctx),
-    buildDataStatefulSet(cluster, ctx, dataReplicas),
+    buildCoordinatorStatefulSet(cluster, ctx, sizes.coordinators),
+    buildDataStatefulSet(cluster, ctx, sizes.data),
     buildCoordinatorPdb(cluster, ctx),
-    buildDataPdb(cluster, ctx, dataReplicas),
+    buildDataPdb(cluster, ctx, sizes.data),
   ];
   const podMonitor = buildPodMonitor(cluster);
   if (podMonitor) objects.push(podMonitor);

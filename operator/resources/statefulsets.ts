@@ -220,13 +220,18 @@ export function buildDataStatefulSet(cluster: MemgraphCluster, ctx: BuildContext
   });
 }
 
-export function buildCoordinatorStatefulSet(cluster: MemgraphCluster, ctx: BuildContext): V1StatefulSet {
+/** `replicas`, as for data: coordinators still in Raft keep their pods (scale.ts). */
+export function buildCoordinatorStatefulSet(
+  cluster: MemgraphCluster,
+  ctx: BuildContext,
+  replicas = cluster.spec.coordinators.replicas,
+): V1StatefulSet {
   const n = names(cluster.metadata.name);
   return statefulSet(cluster, {
     component: 'coordinator',
     name: n.coordStatefulSet,
     headless: n.coordHeadless,
-    replicas: cluster.spec.coordinators.replicas,
+    replicas,
     container: container(cluster, 'coordinator', coordinatorArgs(cluster, ctx), cluster.spec.coordinators.resources),
     storage: cluster.spec.coordinators.storage,
   });
