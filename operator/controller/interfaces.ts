@@ -2,7 +2,7 @@
 // so the reconcile step runs against fakes in unit tests and against client-node and
 // neo4j-driver in the operator.
 import type { KubernetesObject, V1StatefulSet } from '@kubernetes/client-node';
-import type { MemgraphClusterStatus } from '../api/types.js';
+import type { MemgraphCluster, MemgraphClusterStatus } from '../api/types.js';
 import type { AdminAction } from './admin.js';
 import type { ObservedPod } from './labels.js';
 import type { ClusterView } from './view.js';
@@ -34,4 +34,5 @@ export interface CoordinatorAccess {
   run(action: AdminAction): Promise<void>;
 }
 
-export type Coordinators = (namespace: string, clusterName: string) => CoordinatorAccess;
+/** The coordinators of a (validated) cluster. */
+export type Coordinators = (cluster: MemgraphCluster) => CoordinatorAccess;

@@ -88,7 +88,7 @@ export async function reconcile(deps: ReconcileDeps, namespace: string, name: st
     return {};
   }
   const cluster = checked.cluster;
-  const access = deps.coordinators(namespace, name);
+  const access = deps.coordinators(cluster);
   const view = await access.view();
 
   const sizes = {
