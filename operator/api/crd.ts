@@ -1,5 +1,5 @@
-// The CustomResourceDefinition, built from the schema: `npm run gen:crd` writes it to
-// crds/memgraphclusters.mgha.io.yaml and a unit test keeps the committed file equal to it.
+// The CustomResourceDefinition, built from the schema; `npm run gen:crd` writes it (see
+// operator/generated.ts) and a unit test keeps the committed files equal to it.
 import type { JsonSchema } from './schema-dsl.js';
 import { resourceSchema } from './schema.js';
 import { toYaml } from './yaml.js';
