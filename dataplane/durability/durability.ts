@@ -1,5 +1,5 @@
 // The durability subsystem of one instance: locks the data directory, recovers, then
-// logs every commit to the WAL (storage onCommit), takes periodic snapshots, applies
+// logs every commit to the WAL (its commit stage), takes periodic snapshots, applies
 // retention, and answers CREATE SNAPSHOT / SHOW SNAPSHOTS.
 //
 //   <data-directory>/.lock                 owner pid (lock.ts)
@@ -14,10 +14,11 @@ import type { DurabilityFlags } from '../config.js';
 import { Codes, MghaError } from '../errors.js';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommitStage } from '../storage/types.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
-import { RecordKind } from './wal-format.js';
+import { RecordKind, type RecordKindCode } from './wal-format.js';
 import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
 import {
@@ -29,8 +30,8 @@ import {
   type DurabilityLogger,
   type RecoveryReport,
 } from './recovery.js';
-import { listSnapshots, writeSnapshot, type SnapshotFile } from './snapshot.js';
-import { WalWriter } from './wal-writer.js';
+import { listSnapshots, loadSnapshot, verifySnapshot, writeSnapshot, type SnapshotFile, type SnapshotMeta } from './snapshot.js';
+import { fsyncDirectory, WalWriter } from './wal-writer.js';
 
 /** Memgraph's durability flags (config.ts parses them) plus the data directory. */
 export interface DurabilityConfig extends DurabilityFlags {
@@ -100,7 +101,7 @@ function createMetrics(registry: Registry, lastDurable: () => number, walBytes: 
 
 export class Durability {
   private writer: WalWriter | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private snapshotRunning: Promise<SnapshotFile> | null = null;
   private lastSnapshotTs: number;
   private readonly walPins = new Map<number, number>();
@@ -119,6 +120,7 @@ export class Durability {
     private readonly lock: DataDirectoryLock,
     private epochState: EpochState,
     readonly recovery: RecoveryReport | null,
+    private readonly clock: Clock,
   ) {
     this.lastSnapshotTs = recovery?.snapshot?.timestamp ?? -1;
   }
@@ -173,8 +175,7 @@ export class Durability {
       this.storage.addCommitStage(this.walStage());
     }
     if (this.config.snapshotIntervalSec > 0) {
-      this.timer = setInterval(() => void this.periodicSnapshot(), this.config.snapshotIntervalSec * 1000);
-      this.timer.unref();
+      this.timer = this.clock.setInterval(() => void this.periodicSnapshot(), this.config.snapshotIntervalSec * 1000);
     }
   }
 
@@ -361,6 +362,51 @@ export class Durability {
     return this.epochState;
   }
 
+  /** The epoch a REPLICA follows: its MAIN's id and history (saved; the WAL starts a new file). */
+  adoptEpoch(epoch: EpochState): void {
+    this.epochState = { epochId: epoch.epochId, history: [...epoch.history] };
+    saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
+    this.writer?.setEpoch(this.epochState.epochId);
+  }
+
+  /**
+   * A REPLICA logs a record received from its MAIN as the same bytes (no re-encoding), so
+   * it can be promoted at any time. `body` is the transaction encoding (COMMIT, PREPARE)
+   * or empty for a finalisation. Resolves once it is as durable as the flush policy
+   * promises for local commits (null: nothing to wait for).
+   */
+  appendReplicated(kind: RecordKindCode, commitTs: number, body: Uint8Array): Promise<void> | null {
+    const writer = this.openWriter();
+    if (kind === RecordKind.FinalizeCommit || kind === RecordKind.FinalizeAbort) {
+      writer.appendFinalize(commitTs, kind === RecordKind.FinalizeCommit);
+    } else {
+      writer.appendEncoded(kind, commitTs, body);
+    }
+    return kind === RecordKind.Commit || kind === RecordKind.FinalizeCommit ? this.waitDurable(commitTs) : null;
+  }
+
+  /**
+   * Replaces the whole graph with a snapshot (a REPLICA too far behind, or diverged, loads
+   * its MAIN's): the current WAL and snapshot files move to `.old/` (kept, never read), the
+   * snapshot is copied in and loaded into the running storage (open readers finish on the
+   * old graph), and the epoch and WAL continue from it. The caller clears plan caches.
+   */
+  async replaceWithSnapshot(file: string): Promise<SnapshotMeta> {
+    while (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
+    const meta = verifySnapshot(file);
+    this.writer?.finalise();
+    setAsideOldFiles(this.config.dataDirectory, this.log, 'the graph is replaced by a snapshot from the MAIN');
+    const target = path.join(this.snapshotDir, path.basename(file));
+    fs.copyFileSync(file, target);
+    fsyncDirectory(this.snapshotDir);
+    this.storage.replaceContents((fresh) => loadSnapshot(target, fresh));
+    this.lastSnapshotTs = meta.timestamp;
+    this.writer?.restartAt(meta.timestamp);
+    this.adoptEpoch(meta.epoch);
+    this.log.info({ file: target, timestamp: meta.timestamp, ...this.storage.counts() }, 'graph replaced by a snapshot');
+    return meta;
+  }
+
   /**
    * Answers `CREATE SNAPSHOT`, `SHOW SNAPSHOTS` and the data directory lock statements
    * (Memgraph refuses all but SHOW SNAPSHOTS inside explicit transactions).
@@ -422,7 +468,7 @@ export class Durability {
   async close(options: { snapshotOnExit?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== null) clearInterval(this.timer);
+    if (this.timer !== null) this.clock.clearInterval(this.timer);
     try {
       if (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
       const wanted = options.snapshotOnExit ?? this.config.snapshotOnExit;
@@ -452,7 +498,7 @@ function prepareDirectories(dataDirectory: string): void {
 }
 
 /** Without recovery the old files must not mix with new ones: they go to `.old/`. */
-function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger): void {
+function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger, why = '--data-recovery-on-startup=false'): void {
   for (const dir of [snapshotDirectory(dataDirectory), walDirectory(dataDirectory)]) {
     const names = fs.readdirSync(dir).filter((n) => !n.startsWith('.'));
     if (names.length === 0) continue;
@@ -460,7 +506,7 @@ function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger): void {
     fs.rmSync(old, { recursive: true, force: true });
     fs.mkdirSync(old);
     for (const n of names) fs.renameSync(path.join(dir, n), path.join(old, n));
-    log.warn({ directory: dir, files: names.length, movedTo: old }, '--data-recovery-on-startup=false: existing durability files moved aside');
+    log.warn({ directory: dir, files: names.length, movedTo: old }, `${why}: existing durability files moved aside`);
   }
 }
 
@@ -485,6 +531,7 @@ export async function openDurability(
   storage: InMemoryStorage,
   log: DurabilityLogger,
   registry?: Registry,
+  clock: Clock = systemClock,
 ): Promise<Durability> {
   validateDurabilityConfig(config);
   fs.mkdirSync(config.dataDirectory, { recursive: true });
@@ -504,7 +551,7 @@ export async function openDurability(
       epoch = recovery?.snapshot?.epoch ?? freshEpoch();
       saveEpoch(file, epoch);
     }
-    const durability = new Durability(config, storage, log, lock, epoch, recovery);
+    const durability = new Durability(config, storage, log, lock, epoch, recovery, clock);
     durability.start(registry);
     return durability;
   } catch (e) {

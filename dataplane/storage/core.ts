@@ -1,7 +1,7 @@
 // The state shared by the storage and its transactions: records, name tables, indexes,
 // constraints, timestamps and the GC bookkeeping.
 
-import { CommitPipeline } from './commit-pipeline.js';
+import type { CommitPipeline } from './commit-pipeline.js';
 import { Constraints } from './constraints.js';
 import { Indexes } from './indexes.js';
 import { LabelSets, NameTable } from './names.js';
@@ -11,6 +11,15 @@ import type { EdgeRecord, StoredObject, UndoDelta, VertexRecord } from './record
 export interface CommittedUndo {
   ts: number;
   undo: UndoDelta[];
+}
+
+/** What the core knows of an open transaction. */
+export interface OpenTransaction {
+  readonly startTimestamp: number;
+  /** Made changes and is not yet in the commit pipeline. */
+  isLocalWriter(): boolean;
+  /** Rolls back from outside (a replay that must not wait for it); the owner sees it ended. */
+  rollBackForReplay(): void;
 }
 
 export class StorageCore {
@@ -30,15 +39,21 @@ export class StorageCore {
   /** Head-state vertices per label id (uncommitted changes included): planner estimates. */
   readonly labelCounts: number[] = [];
   /** Open transactions in begin order, hence in non-decreasing start timestamp. */
-  readonly active = new Set<{ readonly startTimestamp: number }>();
+  readonly active = new Set<OpenTransaction>();
   /** Commit order. */
   readonly committed: CommittedUndo[] = [];
   /** Objects deleted in a version every snapshot sees, awaiting physical removal. */
   readonly dead: StoredObject[] = [];
   readonly indexes = new Indexes();
   readonly constraints = new Constraints(this.names);
-  /** Prepared commits on their way to publication (commit-pipeline.ts). */
-  readonly pipeline = new CommitPipeline(() => this.lastCommitTs);
+  /**
+   * Set when the storage replaced its whole graph (a replica loading MAIN's snapshot):
+   * transactions still open on this core may read on, but not commit.
+   */
+  retired = false;
+
+  /** `pipeline`: prepared commits on their way to publication (commit-pipeline.ts), shared across a replacement. */
+  constructor(readonly pipeline: CommitPipeline) {}
 
   countLabels(labels: readonly number[] | null, by: number): void {
     if (labels === null) return;
