@@ -19,6 +19,8 @@ export interface ClusterApi {
   listPods(namespace: string, clusterName: string): Promise<ObservedPod[]>;
   /** Server-side apply with the operator's field manager. */
   apply(object: KubernetesObject): Promise<void>;
+  /** Deletes a pod; with OnDelete its StatefulSet recreates it from the new template. */
+  deletePod(namespace: string, pod: string): Promise<void>;
   /** Merge-patch of pod labels; null removes a label. */
   patchPodLabels(namespace: string, pod: string, labels: Record<string, string | null>): Promise<void>;
   /** Status subresource patch, refused if the object changed since `resourceVersion` was read. */

@@ -65,7 +65,15 @@ export class KubeClusterApi implements ClusterApi {
     for (const p of list.items) {
       const component = p.metadata?.labels?.[LABELS.component];
       if (component !== 'data' && component !== 'coordinator') continue;
-      pods.push({ name: p.metadata!.name!, component: component as Component, labels: p.metadata?.labels ?? {} });
+      const pod: ObservedPod = {
+        name: p.metadata!.name!,
+        component: component as Component,
+        labels: p.metadata?.labels ?? {},
+        ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      };
+      const revision = p.metadata?.labels?.['controller-revision-hash'];
+      if (revision !== undefined) pod.revision = revision;
+      pods.push(pod);
     }
     return pods;
   }
@@ -73,6 +81,10 @@ export class KubeClusterApi implements ClusterApi {
   async apply(object: KubernetesObject): Promise<void> {
     // force: the operator owns these fields even if someone edited them by hand.
     await this.objects.patch(object, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+
+  async deletePod(namespace: string, pod: string): Promise<void> {
+    await this.core.deleteNamespacedPod({ namespace, name: pod });
   }
 
   async patchPodLabels(namespace: string, pod: string, labels: Record<string, string | null>): Promise<void> {

@@ -12,6 +12,10 @@ export interface ObservedPod {
   name: string;
   component: Component;
   labels: Readonly<Record<string, string>>;
+  /** The `controller-revision-hash` label: which StatefulSet revision the pod runs. */
+  revision?: string;
+  /** The pod's Ready condition. */
+  ready?: boolean;
 }
 
 /** A label patch: a value to set, or null to remove the label. */

@@ -2,7 +2,7 @@
 // read → validate (the CRD's rules again, immutability against what the StatefulSets hold)
 // → the coordinators' view → apply owned objects (sizes that keep still-registered pods)
 // → admin statements of the membership plan, in order, stopping at the first failure
-// → role labels → status (only when it changed) → when to look again.
+// → one rolling-upgrade step when the plan is done → role labels → status (only when it changed) → when to look again.
 // Every decision is made by the pure functions beside this file; this one only moves data
 // between them and the edges, and records an Event for each decision.
 import type { V1StatefulSet } from '@kubernetes/client-node';
@@ -17,6 +17,7 @@ import type { ClusterApi, Coordinators, RawCluster } from './interfaces.js';
 import { planPodLabels } from './labels.js';
 import { planMembership } from './membership.js';
 import { coordinatorReplicas, dataReplicas } from './scale.js';
+import { planUpgrade } from './upgrade.js';
 import { PHASES, computeStatus, invalidStatus } from './status.js';
 
 export interface ReconcileDeps {
@@ -115,7 +116,29 @@ export async function reconcile(deps: ReconcileDeps, namespace: string, name: st
     }
   }
 
-  const labels = planPodLabels(cluster, await api.listPods(namespace, name), view);
+  const pods = await api.listPods(namespace, name);
+  // The rolling upgrade moves only when the membership plan has nothing left to do.
+  if (plan.kind === 'act' && plan.actions.length === 0 && plan.waiting.length === 0 && plan.targetMain === undefined) {
+    const step = planUpgrade({ cluster, view, pods, dataRevision: dataSts?.status?.updateRevision, coordinatorRevision: coordSts?.status?.updateRevision });
+    if (step.kind === 'wait') plan.waiting.push(step.reason);
+    else if (step.kind === 'deletePod') {
+      await api.deletePod(namespace, step.pod);
+      await api.event(raw.object, 'Normal', 'UpgradingPod', step.reason);
+      ran++;
+    } else if (step.kind === 'switchover') {
+      try {
+        await access.run({ kind: 'demoteInstance', name: step.from });
+        await access.run({ kind: 'setInstanceToMain', name: step.to });
+        await api.event(raw.object, 'Normal', 'UpgradeSwitchover', `MAIN moved from ${step.from} to ${step.to} to upgrade it`);
+        ran++;
+      } catch (e) {
+        failure = `upgrade switchover from ${step.from} to ${step.to}: ${e instanceof Error ? e.message : String(e)}`;
+        await api.event(raw.object, 'Warning', 'AdminStatementFailed', failure);
+      }
+    }
+  }
+
+  const labels = planPodLabels(cluster, pods, view);
   for (const change of labels.changes) await api.patchPodLabels(namespace, change.pod, change.labels);
 
   const status = computeStatus({ cluster, previous: raw.status, view, plan, dataReplicas: sizes.data, now });

@@ -18,6 +18,10 @@ export class FakeApi implements ClusterApi {
   readonly applied = new Map<string, KubernetesObject>();
   readonly podLabels = new Map<string, Record<string, string>>();
   readonly events: RecordedEvent[] = [];
+  readonly deleted: string[] = [];
+  /** The StatefulSet controller's updateRevision per StatefulSet; pods start at 'r1'. */
+  readonly updateRevision = new Map<string, string>();
+  readonly podRevision = new Map<string, string>();
   statusPatches = 0;
   private version = 1;
 
@@ -29,7 +33,8 @@ export class FakeApi implements ClusterApi {
     return this.cluster && structuredClone(this.cluster);
   }
   async getStatefulSet(_ns: string, name: string): Promise<V1StatefulSet | null> {
-    return (this.applied.get(`StatefulSet/${name}`) as V1StatefulSet | undefined) ?? null;
+    const sts = this.applied.get(`StatefulSet/${name}`) as V1StatefulSet | undefined;
+    return sts ? { ...sts, status: { replicas: sts.spec!.replicas!, updateRevision: this.updateRevision.get(name) ?? 'r1' } } : null;
   }
   // The StatefulSet controller's part: a pod per ordinal below replicas.
   async listPods(): Promise<ObservedPod[]> {
@@ -38,13 +43,18 @@ export class FakeApi implements ClusterApi {
       const replicas = (this.applied.get(`StatefulSet/${sts}`) as V1StatefulSet | undefined)?.spec?.replicas ?? 0;
       for (let i = 0; i < replicas; i++) {
         const name = `${sts}-${i}`;
-        pods.push({ name, component, labels: { ...(this.podLabels.get(name) ?? {}) } });
+        pods.push({ name, component, labels: { ...(this.podLabels.get(name) ?? {}) }, revision: this.podRevision.get(name) ?? 'r1', ready: true });
       }
     }
     return pods;
   }
   async apply(object: KubernetesObject): Promise<void> {
     this.applied.set(`${object.kind}/${object.metadata!.name}`, structuredClone(object));
+  }
+  // The pod comes back at once from the StatefulSet's current template.
+  async deletePod(_ns: string, pod: string): Promise<void> {
+    this.deleted.push(pod);
+    this.podRevision.set(pod, this.updateRevision.get(pod.replace(/-[0-9]+$/, '')) ?? 'r1');
   }
   async patchPodLabels(_ns: string, pod: string, labels: Record<string, string | null>): Promise<void> {
     const current = { ...(this.podLabels.get(pod) ?? {}) };

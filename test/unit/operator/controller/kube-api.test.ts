@@ -33,7 +33,10 @@ beforeAll(async () => {
   app.get('/apis/mgha.io/v1alpha1/namespaces/ns/memgraphclusters/gone', (_req, res) => res.status(404).json(status404));
   app.get('/apis/apps/v1/namespaces/ns/statefulsets/graph-data', (_req, res) => res.status(404).json(status404));
   app.get('/api/v1/namespaces/ns/pods', (_req, res) => {
-    const pod = (name: string, labels: Record<string, string>) => ({ metadata: { name, namespace: 'ns', labels } });
+    const pod = (name: string, labels: Record<string, string>) => ({
+      metadata: { name, namespace: 'ns', labels: { ...labels, 'controller-revision-hash': 'graph-data-abc' } },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    });
     res.json({
       kind: 'PodList',
       apiVersion: 'v1',
@@ -45,6 +48,7 @@ beforeAll(async () => {
     res.json({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['patch'] }] });
   });
   app.patch('/api/v1/namespaces/ns/services/graph-rw', (req, res) => res.type('application/json').send(req.body));
+  app.delete('/api/v1/namespaces/ns/pods/graph-data-1', (_req, res) => res.json({ kind: 'Pod', apiVersion: 'v1', metadata: { name: 'graph-data-1' } }));
   app.patch('/api/v1/namespaces/ns/pods/graph-data-0', (_req, res) => res.json({ metadata: { name: 'graph-data-0' } }));
   app.patch('/apis/mgha.io/v1alpha1/namespaces/ns/memgraphclusters/graph/status', (_req, res) => res.json({}));
   app.post('/api/v1/namespaces/ns/events', (req, res) => res.status(201).type('application/json').send(req.body));
@@ -79,10 +83,23 @@ test('getCluster splits status from the object; 404 is null', async () => {
   expect(await api.getStatefulSet('ns', 'graph-data')).toBeNull();
 });
 
-test('listPods asks by cluster label and keeps only tier pods', async () => {
+test('listPods asks by cluster label and keeps only tier pods, with revision and readiness', async () => {
   const pods = await api.listPods('ns', 'graph');
   expect(seen[0].url).toBe('/api/v1/namespaces/ns/pods?labelSelector=mgha.io%2Fcluster%3Dgraph');
-  expect(pods).toEqual([{ name: 'graph-data-0', component: 'data', labels: { 'mgha.io/cluster': 'graph', 'mgha.io/component': 'data', 'mgha.io/role': 'main' } }]);
+  expect(pods).toEqual([
+    {
+      name: 'graph-data-0',
+      component: 'data',
+      labels: { 'mgha.io/cluster': 'graph', 'mgha.io/component': 'data', 'mgha.io/role': 'main', 'controller-revision-hash': 'graph-data-abc' },
+      revision: 'graph-data-abc',
+      ready: true,
+    },
+  ]);
+});
+
+test('deletePod deletes the pod', async () => {
+  await api.deletePod('ns', 'graph-data-1');
+  expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/api/v1/namespaces/ns/pods/graph-data-1' });
 });
 
 test('apply is a server-side apply with the operator field manager, forced', async () => {

@@ -158,3 +158,18 @@ test('a deleted cluster: nothing to do', async () => {
   api.cluster = null;
   expect(await run()).toEqual({});
 });
+
+test('a new image rolls the pods in ISSU order: replica, switchover, old MAIN, coordinator followers, leader', async () => {
+  const { api, coordinators, run } = setup();
+  await settle(run);
+  for (const i of coordinators.state.instances) i.lagTxns = 0;
+  api.editSpec((s) => (s.image = 'mgha:2'));
+  api.updateRevision.set('graph-data', 'r2');
+  api.updateRevision.set('graph-coord', 'r2');
+  // The fake coordinators do not fail over on a pod deletion; a deleted pod comes back at once.
+  await settle(run, 8);
+  expect(api.deleted).toEqual(['graph-data-1', 'graph-data-0', 'graph-coord-2', 'graph-coord-1', 'graph-coord-0']);
+  expect(coordinators.ran.slice(-2)).toEqual([{ kind: 'demoteInstance', name: 'graph-data-0' }, { kind: 'setInstanceToMain', name: 'graph-data-1' }]);
+  expect(api.reasons().filter((r) => r === 'UpgradingPod' || r === 'UpgradeSwitchover')).toEqual(['UpgradingPod', 'UpgradeSwitchover', 'UpgradingPod', 'UpgradingPod', 'UpgradingPod', 'UpgradingPod']);
+  expect(api.cluster!.status).toMatchObject({ phase: PHASES.healthy, currentMain: 'graph-data-1' });
+});
