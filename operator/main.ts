@@ -7,6 +7,7 @@ import { ApisApi, KubeConfig, type Informer, type KubernetesObject } from '@kube
 import express from 'express';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetrics } from './controller/cluster-metrics.js';
 import { Controller } from './controller/controller.js';
 import { CoordinatorPool } from './controller/coordinator-pool.js';
 import { startInformers } from './controller/informers.js';
@@ -38,11 +39,12 @@ async function main(): Promise<void> {
   collectDefaultMetrics({ register: registry, prefix: 'mgha_operator_' });
   const queue = new WorkQueue();
   const api = new KubeClusterApi(kc);
+  const metrics = clusterMetrics(registry);
   let controller: Controller | undefined;
   const pool = new CoordinatorPool({ ctx, runner: (url) => neo4jRunner(url), onChange: (ns, name) => controller?.enqueue(ns, name) });
   controller = new Controller(
     queue,
-    (ns, name) => reconcile({ api, coordinators: (c) => pool.access(c), ctx, now: () => new Date() }, ns, name),
+    (ns, name) => reconcile({ api, coordinators: (c) => pool.access(c), metrics, ctx, now: () => new Date() }, ns, name),
     controllerMetrics(registry, () => queue.depth()),
     log,
   );
@@ -65,7 +67,11 @@ async function main(): Promise<void> {
     log.info({ identity: options.identity }, 'leading');
     informers = startInformers(kc, options.watchNamespace, {
       changed: (ns, name) => controller?.enqueue(ns, name),
-      deleted: (ns, name) => void pool.forget(ns, name),
+      // The reconcile of a deleted cluster drops its metrics; the pool closes its connections.
+      deleted: (ns, name) => {
+        void pool.forget(ns, name);
+        controller?.enqueue(ns, name);
+      },
       error: (what, err) => log.warn({ what, err: err instanceof Error ? err.message : String(err) }, 'watch failed; restarting it'),
     });
     running = controller!.run(options.workers);

@@ -13,6 +13,7 @@ import { desiredObjects } from '../resources/desired.js';
 import { names } from '../resources/names.js';
 import { describeAction, eventReason } from './admin.js';
 import { deepEqual } from './deep-equal.js';
+import type { ClusterMetrics } from './cluster-metrics.js';
 import type { ClusterApi, Coordinators, RawCluster } from './interfaces.js';
 import { planPodLabels } from './labels.js';
 import { planMembership } from './membership.js';
@@ -23,6 +24,7 @@ import { PHASES, computeStatus, invalidStatus } from './status.js';
 export interface ReconcileDeps {
   api: ClusterApi;
   coordinators: Coordinators;
+  metrics: ClusterMetrics;
   ctx: BuildContext;
   now(): Date;
 }
@@ -74,7 +76,10 @@ export async function reconcile(deps: ReconcileDeps, namespace: string, name: st
   const { api, ctx } = deps;
   const raw = await api.getCluster(namespace, name);
   // Gone, or being deleted: owner references take the owned objects with it.
-  if (!raw || (raw.object.metadata as { deletionTimestamp?: string }).deletionTimestamp) return {};
+  if (!raw || (raw.object.metadata as { deletionTimestamp?: string }).deletionTimestamp) {
+    deps.metrics.forget(namespace, name);
+    return {};
+  }
   const n = names(name);
   const [dataSts, coordSts] = await Promise.all([api.getStatefulSet(namespace, n.dataStatefulSet), api.getStatefulSet(namespace, n.coordStatefulSet)]);
   const now = deps.now().toISOString();
@@ -91,6 +96,7 @@ export async function reconcile(deps: ReconcileDeps, namespace: string, name: st
   const cluster = checked.cluster;
   const access = deps.coordinators(cluster);
   const view = await access.view();
+  deps.metrics.record(namespace, name, view);
 
   const sizes = {
     data: dataReplicas(cluster, view, dataSts?.spec?.replicas),

@@ -2,6 +2,8 @@ import { AdminStatementError, PROGRESS_MS, RESYNC_MS, reconcile, type ReconcileD
 import { PHASES } from '../../../../operator/controller/status.js';
 import { DEFAULT_CONTEXT } from '../../../../operator/resources/context.js';
 import type { V1StatefulSet } from '@kubernetes/client-node';
+import { Registry } from 'prom-client';
+import { clusterMetrics } from '../../../../operator/controller/cluster-metrics.js';
 import { FakeApi, FakeCoordinators } from './fakes.js';
 
 const manifest = (spec: Record<string, unknown> = {}) => ({
@@ -15,8 +17,9 @@ function setup(spec: Record<string, unknown> = {}) {
   const api = new FakeApi(manifest(spec));
   const coordinators = new FakeCoordinators();
   let t = Date.parse('2026-12-03T05:00:00Z');
-  const deps: ReconcileDeps = { api, coordinators: () => coordinators, ctx: DEFAULT_CONTEXT, now: () => new Date((t += 1000)) };
-  return { api, coordinators, run: () => reconcile(deps, 'ns', 'graph') };
+  const registry = new Registry();
+  const deps: ReconcileDeps = { api, coordinators: () => coordinators, metrics: clusterMetrics(registry), ctx: DEFAULT_CONTEXT, now: () => new Date((t += 1000)) };
+  return { api, coordinators, registry, run: () => reconcile(deps, 'ns', 'graph') };
 }
 
 async function settle(run: () => Promise<unknown>, times = 5): Promise<void> {
@@ -172,4 +175,22 @@ test('a new image rolls the pods in ISSU order: replica, switchover, old MAIN, c
   expect(coordinators.ran.slice(-2)).toEqual([{ kind: 'demoteInstance', name: 'graph-data-0' }, { kind: 'setInstanceToMain', name: 'graph-data-1' }]);
   expect(api.reasons().filter((r) => r === 'UpgradingPod' || r === 'UpgradeSwitchover')).toEqual(['UpgradingPod', 'UpgradeSwitchover', 'UpgradingPod', 'UpgradingPod', 'UpgradingPod', 'UpgradingPod']);
   expect(api.cluster!.status).toMatchObject({ phase: PHASES.healthy, currentMain: 'graph-data-1' });
+});
+
+test('lag, health and MAIN are exported per instance; a removed instance and a deleted cluster leave no series', async () => {
+  const { api, coordinators, registry, run } = setup({ data: { replicas: 3 } });
+  await settle(run);
+  coordinators.state.instances[2].lagTxns = 7;
+  await run();
+  const text = await registry.metrics();
+  expect(text).toContain('mgha_cluster_replica_lag_transactions{namespace="ns",cluster="graph",instance="graph-data-2"} 7');
+  expect(text).toContain('mgha_cluster_instance_is_main{namespace="ns",cluster="graph",instance="graph-data-0"} 1');
+  expect(text).toContain('mgha_cluster_state_known{namespace="ns",cluster="graph"} 1');
+  api.editSpec((s) => (s.data = { replicas: 2 }));
+  await run();
+  await run();
+  expect(await registry.metrics()).not.toContain('instance="graph-data-2"');
+  api.cluster = null;
+  await run();
+  expect(await registry.metrics()).not.toContain('cluster="graph"');
 });
