@@ -121,6 +121,6 @@ export type CommandKind = ClusterCommand['kind'];
 /** Up/down of one member as the leader sees it (health.ts). */
 export interface Health {
   up: boolean;
-  /** Milliseconds since the last successful response; null if it never answered. */
-  lastSuccMs: number | null;
+  /** Milliseconds since the last successful response (since watching began, if it never answered). */
+  lastSuccMs: number;
 }

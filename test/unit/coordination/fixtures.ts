@@ -46,7 +46,7 @@ export function bootstrap(modes: ReplicationMode[] = ['sync', 'sync', 'sync'], m
 }
 
 export const up = (lastSuccMs = 10): Health => ({ up: true, lastSuccMs });
-export const down = (lastSuccMs: number | null = 6000): Health => ({ up: false, lastSuccMs });
+export const down = (lastSuccMs = 6000): Health => ({ up: false, lastSuccMs });
 
 export function healthOf(entries: Record<string, Health>): ReadonlyMap<string, Health> {
   return new Map(Object.entries(entries));
