@@ -54,6 +54,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },
   { name: 'coordinator-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Raft port on coordinators (0 = unset).' },
   { name: 'coordinator-hostname', kind: 'string', default: '', group: 'ha', help: 'Host name other coordinators use to reach this one.' },
+  { name: 'management-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the management RPC server listens on (mgha; Memgraph always uses all interfaces).' },
+  { name: 'coordinator-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the Raft server listens on (mgha; Memgraph always uses all interfaces).' },
+  { name: 'replication-address', kind: 'string', default: '', group: 'ha', help: 'Address a REPLICA\'s replication server listens on (mgha; default: --bolt-address).' },
   { name: 'storage-wal-enabled', kind: 'bool', default: 'true', group: 'durability', help: 'Write-ahead log.' },
   { name: 'storage-wal-file-size-kib', kind: 'int', default: '20480', group: 'durability', help: 'WAL file size before rotation.' },
   { name: 'storage-wal-file-flush-every-n-tx', kind: 'int', default: '100000', group: 'durability', help: 'fsync the WAL every n transactions (1 = every commit).' },
@@ -102,6 +105,10 @@ export interface Config {
   coordinatorId: number;
   coordinatorPort: number;
   coordinatorHostname: string;
+  /** Bind addresses of the management RPC, Raft and replication listeners. */
+  managementAddress: string;
+  coordinatorAddress: string;
+  replicationAddress: string;
   durability: DurabilityFlags;
 }
 
@@ -267,6 +274,9 @@ export function parseConfig(
     coordinatorId: num('coordinator-id'),
     coordinatorPort: num('coordinator-port'),
     coordinatorHostname: str('coordinator-hostname'),
+    managementAddress: str('management-address'),
+    coordinatorAddress: str('coordinator-address'),
+    replicationAddress: str('replication-address') || str('bolt-address'),
     durability: {
       walEnabled: bool('storage-wal-enabled'),
       walFileSizeKib: num('storage-wal-file-size-kib'),
