@@ -30,6 +30,8 @@ export const Texts = {
   invalidSetting: (name: string): string => `Invalid argument detected while trying to update setting ${name}`,
   leaderNotReachable: "Couldn't reach the leader coordinator, so the state of the cluster is unknown. Please retry the query.",
   noMainForLag: 'No instance is currently main, so there is no replication lag to report.',
+  /** mgha's text: Memgraph's for an unresponsive MAIN was not found. */
+  mainUnresponsive: (name: string): string => `Main instance ${name} did not answer, so there is no replication lag to report.`,
   registered: (bolt: string, name: string): string => `Coordinator has registered replication instance on ${bolt} for instance ${name}.`,
   forceReset: 'Coordinator has force reset cluster state.',
 } as const;
