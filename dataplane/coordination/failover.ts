@@ -8,13 +8,16 @@
 
 import { currentMain } from './cluster-state.js';
 import { isUp } from './health.js';
+import type { EpochHistoryEntry } from '../durability/epoch.js';
 import type { ClusterCommand, ClusterState, Health } from './types.js';
 
-/** What a data instance reports about its data (state check or history request). */
+/** What a data instance reports about its data (its answer to the history request). */
 export interface Position {
   epochId: string;
   /** Its last commit timestamp = its committed transactions. */
   lastCommitTs: number;
+  /** Earlier epochs with their last commit timestamps. */
+  history: readonly EpochHistoryEntry[];
 }
 
 /** Why the leader is considering a failover. */
@@ -55,7 +58,9 @@ export type ExclusionReason =
   /** ASYNC under `sync_failover_only`. */
   | 'async'
   /** More than `max_failover_replica_lag` transactions behind the last known MAIN count. */
-  | 'lagging';
+  | 'lagging'
+  /** Its epoch is in another candidate's history: that one went on past it (mgha's rule, below). */
+  | 'stale_epoch';
 
 export interface FailoverInput {
   state: ClusterState;
@@ -64,6 +69,16 @@ export interface FailoverInput {
   positions: ReadonlyMap<string, Position>;
   /** The MAIN's committed transactions as last cached (null: unknown, e.g. a new leader). */
   mainCommittedTxns: number | null;
+}
+
+interface Candidate {
+  name: string;
+  position: Position;
+}
+
+/** More committed transactions, then the first name in byte order (Memgraph's std::map order). */
+function better(a: Candidate, b: Candidate): boolean {
+  return a.position.lastCommitTs > b.position.lastCommitTs || (a.position.lastCommitTs === b.position.lastCommitTs && a.name < b.name);
 }
 
 export type FailoverDecision =
@@ -75,33 +90,36 @@ export type FailoverDecision =
       excluded: { name: string; reason: ExclusionReason }[];
     };
 
-/** The most up-to-date eligible instance; ties go to the first name in byte order. */
+/**
+ * The most up-to-date eligible instance; ties go to the first name in byte order.
+ *
+ * One rule beyond Memgraph's: a candidate whose epoch appears in another candidate's
+ * history is on a branch that the cluster left (an old MAIN that came back and was not yet
+ * resynced). Memgraph compares counts only and could promote it for its longer but
+ * divergent tail, discarding the newer epoch's writes that SYNC replicas acknowledged.
+ * mgha drops it; it is force-resynced from the new MAIN like any diverged replica.
+ */
 export function chooseNewMain(input: FailoverInput): FailoverDecision {
   const { state, health, positions, mainCommittedTxns } = input;
   const { sync_failover_only, max_failover_replica_lag } = state.settings;
   const excluded: { name: string; reason: ExclusionReason }[] = [];
-  let best: { name: string; position: Position } | null = null;
+  const eligible: Candidate[] = [];
 
   for (const instance of state.instances) {
     const position = positions.get(instance.name);
-    const reason: ExclusionReason | null = !isUp(health, instance.name)
-      ? 'down'
-      : position === undefined
-        ? 'unreachable'
-        : sync_failover_only && instance.mode === 'async'
-          ? 'async'
-          : mainCommittedTxns !== null && BigInt(mainCommittedTxns) - BigInt(position.lastCommitTs) > max_failover_replica_lag
-            ? 'lagging'
-            : null;
-    if (reason !== null || position === undefined) {
-      excluded.push({ name: instance.name, reason: reason ?? 'unreachable' });
-      continue;
-    }
-    const better =
-      best === null ||
-      position.lastCommitTs > best.position.lastCommitTs ||
-      (position.lastCommitTs === best.position.lastCommitTs && instance.name < best.name);
-    if (better) best = { name: instance.name, position };
+    if (!isUp(health, instance.name)) excluded.push({ name: instance.name, reason: 'down' });
+    else if (position === undefined) excluded.push({ name: instance.name, reason: 'unreachable' });
+    else if (sync_failover_only && instance.mode === 'async') excluded.push({ name: instance.name, reason: 'async' });
+    else if (mainCommittedTxns !== null && BigInt(mainCommittedTxns) - BigInt(position.lastCommitTs) > max_failover_replica_lag) {
+      excluded.push({ name: instance.name, reason: 'lagging' });
+    } else eligible.push({ name: instance.name, position });
+  }
+
+  const superseded = (c: Candidate): boolean => eligible.some((o) => o.position.history.some((h) => h.epochId === c.position.epochId));
+  let best: Candidate | null = null;
+  for (const c of eligible) {
+    if (superseded(c)) excluded.push({ name: c.name, reason: 'stale_epoch' });
+    else if (best === null || better(c, best)) best = c;
   }
 
   if (best !== null) return { kind: 'promote', name: best.name, position: best.position, excluded };

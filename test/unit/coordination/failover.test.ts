@@ -3,7 +3,7 @@ import { chooseNewMain, failoverCommand, needsFailover, type Position } from '..
 import type { ClusterState, Health, ReplicationMode } from '../../../dataplane/coordination/types.js';
 import { bootstrap, down, healthOf, up } from './fixtures.js';
 
-const pos = (lastCommitTs: number, epochId = 'e1'): Position => ({ epochId, lastCommitTs });
+const pos = (lastCommitTs: number, epochId = 'e1', history: Position['history'] = []): Position => ({ epochId, lastCommitTs, history });
 
 function withSettings(state: ClusterState, settings: Record<string, string>): ClusterState {
   for (const [name, value] of Object.entries(settings)) state = apply(state, { kind: 'SetCoordinatorSetting', name, value }).state;
@@ -109,6 +109,26 @@ describe('choosing the new MAIN', () => {
     expect(chooseNewMain({ state: three(), health, positions: new Map([['instance_1', pos(2, 'old-epoch')]]), mainCommittedTxns: 3 })).toMatchObject({
       kind: 'promote',
       name: 'instance_1',
+    });
+  });
+
+  test('an old MAIN back on an epoch another candidate went past is not promoted, even with more commits', () => {
+    // instance_3 was MAIN in e1 up to ts 10; instance_2 was promoted at e1:8 and committed up to 9 in e2,
+    // acknowledged by instance_1 (SYNC). instance_2 is now down; instance_3 came back, not yet resynced.
+    const state = apply(three(), { kind: 'Failover', name: 'instance_2', mainUuid: 'u2', at: 't' }).state;
+    const health = healthOf({ instance_1: up(), instance_2: down(), instance_3: up() });
+    const positions = new Map([
+      ['instance_1', pos(9, 'e2', [{ epochId: 'e1', lastCommitTs: 8 }])],
+      ['instance_3', pos(10, 'e1')],
+    ]);
+    expect(chooseNewMain({ state, health, positions, mainCommittedTxns: null })).toEqual({
+      kind: 'promote',
+      name: 'instance_1',
+      position: pos(9, 'e2', [{ epochId: 'e1', lastCommitTs: 8 }]),
+      excluded: [
+        { name: 'instance_2', reason: 'down' },
+        { name: 'instance_3', reason: 'stale_epoch' },
+      ],
     });
   });
 
