@@ -3,6 +3,7 @@
 
 import { apply, initialClusterState } from '../../../dataplane/coordination/cluster-state.js';
 import type { ClusterCommand, ClusterState, Health, ReplicationMode } from '../../../dataplane/coordination/types.js';
+import type { InstanceReport, ReconcileAction } from '../../../dataplane/coordination/reconcile.js';
 
 export function applyAll(commands: ClusterCommand[], state: ClusterState = initialClusterState()): ClusterState {
   for (const c of commands) {
@@ -51,3 +52,47 @@ export const down = (lastSuccMs = 6000): Health => ({ up: false, lastSuccMs });
 export function healthOf(entries: Record<string, Health>): ReadonlyMap<string, Health> {
   return new Map(Object.entries(entries));
 }
+
+/** What the data instances do with each action (a model of the management RPC handlers). */
+export function perform(reports: Map<string, InstanceReport>, actions: ReconcileAction[]): Map<string, InstanceReport> {
+  const out = new Map(reports);
+  const patch = (name: string, f: (r: InstanceReport) => InstanceReport) => out.set(name, f(out.get(name) as InstanceReport));
+  let epochs = 100;
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'demote':
+        patch(a.instance, (r) => ({ ...r, role: 'replica', mainUuid: a.mainUuid, writingEnabled: false, replicas: [] }));
+        break;
+      case 'swapMainUuid':
+        patch(a.instance, (r) => ({ ...r, mainUuid: a.mainUuid }));
+        break;
+      case 'promote':
+        patch(a.instance, (r) => ({
+          ...r,
+          role: 'main',
+          mainUuid: a.mainUuid,
+          writingEnabled: a.writingEnabled,
+          replicas: a.replicas.map((c) => c.name),
+          history: [...r.history, { epochId: r.epochId, lastCommitTs: r.lastCommitTs }],
+          epochId: `e${epochs++}`,
+        }));
+        break;
+      case 'registerReplica':
+        patch(a.main, (r) => ({ ...r, replicas: [...r.replicas, a.replica.name] }));
+        break;
+      case 'unregisterReplica':
+        patch(a.main, (r) => ({ ...r, replicas: r.replicas.filter((n) => n !== a.replica) }));
+        break;
+      case 'forceResync': {
+        const m = out.get(a.main) as InstanceReport;
+        patch(a.instance, (r) => ({ ...r, epochId: m.epochId, history: m.history, lastCommitTs: m.lastCommitTs }));
+        break;
+      }
+      case 'updateConfig':
+        patch(a.instance, (r) => ({ ...r, deltasBatchProgressSize: a.deltasBatchProgressSize, writingEnabled: a.writingEnabled ?? r.writingEnabled }));
+        break;
+    }
+  }
+  return out;
+}
+

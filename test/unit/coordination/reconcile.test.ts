@@ -1,7 +1,7 @@
 import { apply } from '../../../dataplane/coordination/cluster-state.js';
 import { hasDiverged, reconcile, type InstanceReport, type ReconcileAction } from '../../../dataplane/coordination/reconcile.js';
 import type { ClusterState, Health } from '../../../dataplane/coordination/types.js';
-import { bootstrap, down, healthOf, up } from './fixtures.js';
+import { bootstrap, down, healthOf, perform, up } from './fixtures.js';
 
 const replicaCfg = (n: number) => ({ name: `instance_${n}`, mode: 'sync' as const, replicationServer: `localhost:${10000 + n}` });
 
@@ -31,49 +31,6 @@ function healthy(): Map<string, InstanceReport> {
     ['instance_2', replicaReport()],
     ['instance_3', mainReport()],
   ]);
-}
-
-/** What the data instances do with each action (a model of the management RPC handlers). */
-function perform(reports: Map<string, InstanceReport>, actions: ReconcileAction[]): Map<string, InstanceReport> {
-  const out = new Map(reports);
-  const patch = (name: string, f: (r: InstanceReport) => InstanceReport) => out.set(name, f(out.get(name) as InstanceReport));
-  let epochs = 100;
-  for (const a of actions) {
-    switch (a.kind) {
-      case 'demote':
-        patch(a.instance, (r) => ({ ...r, role: 'replica', mainUuid: a.mainUuid, writingEnabled: false, replicas: [] }));
-        break;
-      case 'swapMainUuid':
-        patch(a.instance, (r) => ({ ...r, mainUuid: a.mainUuid }));
-        break;
-      case 'promote':
-        patch(a.instance, (r) => ({
-          ...r,
-          role: 'main',
-          mainUuid: a.mainUuid,
-          writingEnabled: a.writingEnabled,
-          replicas: a.replicas.map((c) => c.name),
-          history: [...r.history, { epochId: r.epochId, lastCommitTs: r.lastCommitTs }],
-          epochId: `e${epochs++}`,
-        }));
-        break;
-      case 'registerReplica':
-        patch(a.main, (r) => ({ ...r, replicas: [...r.replicas, a.replica.name] }));
-        break;
-      case 'unregisterReplica':
-        patch(a.main, (r) => ({ ...r, replicas: r.replicas.filter((n) => n !== a.replica) }));
-        break;
-      case 'forceResync': {
-        const m = out.get(a.main) as InstanceReport;
-        patch(a.instance, (r) => ({ ...r, epochId: m.epochId, history: m.history, lastCommitTs: m.lastCommitTs }));
-        break;
-      }
-      case 'updateConfig':
-        patch(a.instance, (r) => ({ ...r, deltasBatchProgressSize: a.deltasBatchProgressSize, writingEnabled: a.writingEnabled ?? r.writingEnabled }));
-        break;
-    }
-  }
-  return out;
 }
 
 /** Runs reconciliation until it asks for nothing; returns the first round's actions and the rounds taken. */
