@@ -34,6 +34,8 @@ export const Texts = {
   mainUnresponsive: (name: string): string => `Main instance ${name} did not answer, so there is no replication lag to report.`,
   registered: (bolt: string, name: string): string => `Coordinator has registered replication instance on ${bolt} for instance ${name}.`,
   forceReset: 'Coordinator has force reset cluster state.',
+  raftWriteFailed: 'Writing to Raft log failed. Please retry the operation.',
+  leaderNotFound: "Tried to forward the request to the current leader but the leader couldn't be found!",
 } as const;
 
 /** A coordinator statement refused: Memgraph's QueryRuntimeException → its generic ClientError. */
@@ -47,4 +49,33 @@ export function leaderNotReachable(): Notification {
 
 export function replicationLagUnavailable(reason: string): Notification {
   return { severity: 'WARNING', code: 'ReplicationLagUnavailable', title: reason };
+}
+
+/** What Memgraph says a statement could not do, when a follower cannot hand it to a leader. */
+const NOT_LEADER_WHAT: Partial<Record<string, string>> = {
+  RegisterInstance: "Couldn't register replica instance",
+  UnregisterInstance: "Couldn't unregister replica instance",
+  DemoteInstance: "Couldn't demote instance to replica",
+  SetInstanceToMain: "Couldn't set instance to main",
+};
+
+/**
+ * Memgraph's not-leader refusal (`Couldn't <op> since coordinator is not a leader! Current
+ * leader is coordinator with id N with bolt socket address …`), for statements a follower
+ * cannot forward. Statements Memgraph has no such text for get the forwarding failure.
+ */
+export function notLeader(kind: string, leader: { id: number; boltServer: string } | null): MghaError {
+  const what = NOT_LEADER_WHAT[kind];
+  if (what === undefined) return refusal(Texts.leaderNotFound);
+  const common = `${what} since coordinator is not a leader!`;
+  return refusal(
+    leader === null
+      ? `${common} Try contacting other coordinators as there might be leader election happening or other coordinators are down.`
+      : `${common} Current leader is coordinator with id ${leader.id} with bolt socket address ${leader.boltServer}`,
+  );
+}
+
+/** A proposal Raft did not commit (Memgraph v3.10+, Raft first). */
+export function raftWriteFailed(): MghaError {
+  return refusal(Texts.raftWriteFailed);
 }
