@@ -3,7 +3,7 @@
 // model of the data instances acting on the RPCs. Memgraph's e2e failover behaviours.
 
 import { apply, currentMain } from '../../../dataplane/coordination/cluster-state.js';
-import { chooseNewMain, failoverCommand, needsFailover } from '../../../dataplane/coordination/failover.js';
+import { leaderRound } from '../../../dataplane/coordination/leader-round.js';
 import { healthTable, succeeded, watch, type LivenessTable } from '../../../dataplane/coordination/health.js';
 import { reconcile, type InstanceReport } from '../../../dataplane/coordination/reconcile.js';
 import { routingTable } from '../../../dataplane/coordination/routing-table.js';
@@ -37,15 +37,24 @@ class Sim {
     for (const name of this.alive) this.liveness = succeeded(this.liveness, name, this.now);
     const health = this.health();
     const reports = new Map([...this.reports].filter(([n]) => this.alive.has(n)));
-    if (needsFailover(this.state, health, 'health_check')) {
-      const decision = chooseNewMain({ state: this.state, health, positions: reports, mainCommittedTxns: null });
-      if (decision.kind === 'promote') {
-        this.state = apply(this.state, failoverCommand(decision.name, `uuid-${++this.uuids}`, this.now)).state;
-        this.failovers++;
-      }
+    const round = leaderRound({
+      state: this.state,
+      health,
+      reports,
+      mainCommittedTxns: null,
+      occasion: 'health_check',
+      freshUuid: () => `uuid-${++this.uuids}`,
+      now: this.now,
+    });
+    if (round.kind === 'failover') {
+      this.state = apply(this.state, round.propose).state;
+      this.failovers++;
+      // The committed failover is reconciled in the same tick, as soon as it is applied.
+      const actions = reconcile({ state: this.state, health, reports });
+      this.reports = new Map([...this.reports, ...perform(reports, actions)]);
+    } else if (round.kind === 'reconcile') {
+      this.reports = new Map([...this.reports, ...perform(reports, round.actions)]);
     }
-    const actions = reconcile({ state: this.state, health, reports });
-    this.reports = new Map([...this.reports, ...perform(reports, actions)]);
   }
 
   /** `n` commits on the MAIN, shipped to the live replicas that follow its UUID. */
