@@ -12,6 +12,7 @@ import { listenHttp, type HttpServer } from './http/server.js';
 import { InMemoryStorage } from './storage/storage.js';
 import { openDurability, type Durability } from './durability/durability.js';
 import { QueryEngine } from './query/engine.js';
+import { testProcedureRegistrar } from './query/procedures/test-procedures.js';
 import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
 import type { RoutingProvider } from './bolt/session.js';
@@ -98,6 +99,10 @@ export async function startInstance(config: Config, version: string, log: Logger
     const d = durability;
     engine.addWriteGuard(() => d.writeRefusal());
     engine.startMaintenance(config.storageGcCycleSec * 1000);
+    if (config.testProcedures) {
+      const target = engine;
+      for (const p of testProcedureRegistrar(target.procedures, () => target.schemaChanged())) target.procedures.register(p);
+    }
   }
 
   let ready = false;
