@@ -29,7 +29,7 @@ interface FlagSpec {
   kind: FlagKind;
   default: string;
   help: string;
-  group: 'general' | 'bolt' | 'observability' | 'ha' | 'durability' | 'query';
+  group: 'general' | 'bolt' | 'observability' | 'ha' | 'replication' | 'durability' | 'query';
 }
 
 export const DEFAULT_SERVER_NAME = 'Neo4j/v5.11.0 compatible graph database server - mgha';
@@ -54,6 +54,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },
   { name: 'coordinator-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Raft port on coordinators (0 = unset).' },
   { name: 'coordinator-hostname', kind: 'string', default: '', group: 'ha', help: 'Host name other coordinators use to reach this one.' },
+  { name: 'replication-replica-check-frequency-sec', kind: 'seconds', default: '1', group: 'replication', help: 'How often MAIN checks each replica (heartbeat); below 1 disables the checks, and with them automatic recovery.' },
+  { name: 'replication-restore-state-on-startup', kind: 'bool', default: 'true', group: 'replication', help: 'Restore the replication role and registered replicas on startup.' },
   { name: 'storage-wal-enabled', kind: 'bool', default: 'true', group: 'durability', help: 'Write-ahead log.' },
   { name: 'storage-wal-file-size-kib', kind: 'int', default: '20480', group: 'durability', help: 'WAL file size before rotation.' },
   { name: 'storage-wal-file-flush-every-n-tx', kind: 'int', default: '100000', group: 'durability', help: 'fsync the WAL every n transactions (1 = every commit).' },
@@ -103,6 +105,14 @@ export interface Config {
   coordinatorPort: number;
   coordinatorHostname: string;
   durability: DurabilityFlags;
+  replication: ReplicationFlags;
+}
+
+/** Memgraph's replication flags. */
+export interface ReplicationFlags {
+  /** Seconds between MAIN's checks of each replica; < 1 disables them. */
+  replicaCheckFrequencySec: number;
+  restoreStateOnStartup: boolean;
 }
 
 export type InstanceKind = 'standalone' | 'data' | 'coordinator';
@@ -281,6 +291,11 @@ export function parseConfig(
           ? bool('storage-recover-on-startup')
           : bool('data-recovery-on-startup'),
     },
+    replication: { replicaCheckFrequencySec: 1, restoreStateOnStartup: true },
+  };
+  config.replication = {
+    replicaCheckFrequencySec: num('replication-replica-check-frequency-sec'),
+    restoreStateOnStartup: bool('replication-restore-state-on-startup'),
   };
   validateRoles(config);
   return config;
@@ -321,6 +336,7 @@ const GROUP_TITLES: Record<FlagSpec['group'], string> = {
   observability: 'Logging and metrics',
   query: 'Queries and storage',
   ha: 'High availability (accepted and validated; used once HA lands)',
+  replication: 'Replication (Memgraph defaults)',
   durability: 'Durability (WAL, snapshots, recovery; Memgraph defaults)',
 };
 

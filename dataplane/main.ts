@@ -11,10 +11,12 @@ import { createHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { listenHttp, type HttpServer } from './http/server.js';
 import { InMemoryStorage } from './storage/storage.js';
+import { graphDigest } from './storage/digest.js';
 import { openDurability, type Durability } from './durability/durability.js';
 import { QueryEngine } from './query/engine.js';
 import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
+import { startReplication, type Replication } from './replication/replication.js';
 
 const EXIT_USAGE = 2;
 /** Well inside Kubernetes' default 30 s termination grace period. */
@@ -45,13 +47,6 @@ function withDefaultTimeout(engine: Engine, seconds: number): Engine {
   return {
     begin: (options) => engine.begin(options.timeoutMs === null ? { ...options, timeoutMs } : options),
     currentBookmark: () => engine.currentBookmark(),
-  };
-}
-
-/** Standalone routing: this instance is the router, the reader and the writer. */
-function standaloneRouting(advertised: string) {
-  return {
-    routingTable: () => ({ ttlSeconds: 300, routers: [advertised], readers: [advertised], writers: [advertised] }),
   };
 }
 
@@ -99,6 +94,29 @@ async function run(config: Config, version: string): Promise<void> {
   engine.addWriteGuard(() => durability.writeRefusal());
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => durability.flushToOs());
+  let replication: Replication;
+  try {
+    replication = await startReplication({
+      config: {
+        dataDirectory: config.dataDirectory,
+        bindAddress: config.boltAddress,
+        boltPort: config.boltPort,
+        advertisedAddress: config.boltAdvertisedAddress,
+        checkFrequencySec: config.replication.replicaCheckFrequencySec,
+        restoreStateOnStartup: config.replication.restoreStateOnStartup,
+        haDataInstance: kind === 'data',
+      },
+      storage,
+      durability,
+      engine,
+      log,
+      registry: metrics.registry,
+    });
+  } catch (e) {
+    log.fatal({ err: e }, 'startup failed');
+    process.stderr.write(`mgha: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
   engine.startMaintenance(config.storageGcCycleSec * 1000);
   let ready = false;
   let bolt: BoltServer | null = null;
@@ -106,16 +124,18 @@ async function run(config: Config, version: string): Promise<void> {
 
   const app = createHttpApp({
     registry: metrics.registry,
+    digest: () => graphDigest(storage),
     ready: () => ready,
     instance: () => {
       const counts = engine.counts();
       return {
         name: config.instanceName,
-        role,
+        role: replication.currentRole,
         version,
         uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
         storage: { vertexCount: counts.vertexCount, edgeCount: counts.edgeCount },
         bolt: { address: config.boltAddress, port: bolt?.port ?? config.boltPort, advertisedAddress: config.boltAdvertisedAddress, connections: metrics.connections() },
+        replication: replication.info(),
       };
     },
   });
@@ -138,6 +158,7 @@ async function run(config: Config, version: string): Promise<void> {
     engine.stop();
     try {
       await bolt?.close();
+      await replication.close();
       await durability.close();
       await http?.close();
       log.info('stopped');
@@ -158,7 +179,7 @@ async function run(config: Config, version: string): Promise<void> {
       engine: withDefaultTimeout(engine, config.queryExecutionTimeoutSec),
       serverAgent: config.serverName,
       logger: log,
-      routing: standaloneRouting(config.boltAdvertisedAddress),
+      routing: { routingTable: () => replication.routingTable() },
       hooks: metrics.hooks,
     });
   } catch (e) {

@@ -15,10 +15,10 @@ import { Codes, MghaError } from '../errors.js';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommitStage } from '../storage/types.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
-import { RecordKind } from './wal-format.js';
+import { RecordKind, type RecordKindCode } from './wal-format.js';
 import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
 import type { Value } from '../values.js';
-import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
+import { EPOCH_HISTORY_RETENTION, epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
 import {
   checkFormatVersions,
@@ -358,6 +358,32 @@ export class Durability {
     this.epochState = nextEpoch(this.epochState, this.storage.lastCommitTimestamp());
     saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
     this.writer?.setEpoch(this.epochState.epochId);
+    return this.epochState;
+  }
+
+  /**
+   * A replica logs what MAIN shipped: the same record (kind, timestamp, body bytes) MAIN
+   * appended to its WAL, so the replica can be promoted with a complete log. Returns what
+   * the answer to MAIN must wait for (the fsync under --storage-wal-file-flush-every-n-tx=1).
+   */
+  appendReplicated(kind: RecordKindCode, ts: number, body: Uint8Array): Promise<void> | null {
+    if (this.writer === null) return null;
+    this.openWriter().appendEncoded(kind, ts, body);
+    if (kind === RecordKind.Commit || kind === RecordKind.FinalizeCommit) return this.waitDurable(ts);
+    return null;
+  }
+
+  /**
+   * A replica follows MAIN's epoch: its own moves into the history with its last commit
+   * timestamp (so a later promotion can tell what it held), the file is saved and the WAL
+   * starts a new file under MAIN's epoch.
+   */
+  adoptEpoch(epochId: string): EpochState {
+    if (epochId === this.epochState.epochId) return this.epochState;
+    const history = [...this.epochState.history, { epochId: this.epochState.epochId, lastCommitTs: this.storage.lastCommitTimestamp() }];
+    this.epochState = { epochId, history: history.slice(-EPOCH_HISTORY_RETENTION) };
+    saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
+    this.writer?.setEpoch(epochId);
     return this.epochState;
   }
 

@@ -1,0 +1,95 @@
+// Replication MAIN → REPLICA with real processes on 127.0.0.1 (issue #9): Memgraph's
+// queries, columns, states and texts, each mode's success path with equal digests.
+import neo4j from 'neo4j-driver';
+import type { TestServer } from '../helpers/server.js';
+import {
+  closeDrivers,
+  count,
+  digest,
+  metricsText,
+  run,
+  showReplicas,
+  startMain,
+  startReplica,
+  waitCaughtUp,
+  waitForStatus,
+  type Replica,
+} from '../helpers/replication.js';
+
+const WRITE_ON_REPLICA =
+  'Write queries are forbidden on the replica instance. Replica instances accept only read queries, while the main instance accepts read and write queries. Please retry your query on the main instance.';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await closeDrivers();
+  await Promise.all(servers.splice(0).map((s) => s.kill()));
+});
+
+async function cluster(modes: string[]): Promise<{ main: TestServer; replicas: Replica[] }> {
+  const main = await startMain();
+  servers.push(main);
+  const replicas: Replica[] = [];
+  for (let i = 0; i < modes.length; i++) {
+    const r = await startReplica();
+    servers.push(r.server);
+    replicas.push(r);
+    const { notifications } = await run(main, `REGISTER REPLICA r${i + 1} ${modes[i]} TO "${r.address}"`);
+    expect(notifications[0]).toMatchObject({ code: 'RegisterReplica', title: `Replica r${i + 1} is registered.` });
+  }
+  for (let i = 0; i < modes.length; i++) await waitForStatus(main, `r${i + 1}`, 'ready');
+  return { main, replicas };
+}
+
+async function writeSome(main: TestServer, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await run(main, 'CREATE (:Person {id: $id, name: $name})-[:KNOWS {since: $id}]->(:City {id: $id})', { id: i, name: `p${i}` });
+}
+
+test.each([['SYNC'], ['ASYNC'], ['STRICT_SYNC']])('%s replica: writes replicate and every digest equals MAIN\'s', async (mode) => {
+  const { main, replicas } = await cluster([mode, mode]);
+  await run(main, 'CREATE INDEX ON :Person(id)');
+  await writeSome(main, 20);
+  await run(main, 'MATCH (c:City) WHERE c.id < 5 DETACH DELETE c');
+  await waitCaughtUp(main);
+  const expected = await digest(main);
+  expect(expected.vertices).toBe(35);
+  for (const r of replicas) expect(await digest(r.server)).toEqual(expected);
+  const rows = await showReplicas(main);
+  expect(rows.map((r) => [r.name, r.socketAddress, r.syncMode, r.systemInfo, r.status, r.behind])).toEqual([
+    ['r1', replicas[0].address, mode.toLowerCase(), null, 'ready', 0],
+    ['r2', replicas[1].address, mode.toLowerCase(), null, 'ready', 0],
+  ]);
+  expect(rows[0].ts).toBe(expected.lastCommitTimestamp);
+});
+
+test('roles, refusals on a replica, and ROUTE on a replica lists it as reader and router only', async () => {
+  const { main, replicas } = await cluster(['SYNC']);
+  const replica = replicas[0].server;
+  expect((await run(main, 'SHOW REPLICATION ROLE')).records.map((r) => [r.keys, r.get(0)])).toEqual([[['replication role'], 'main']]);
+  expect((await run(replica, 'SHOW REPLICATION ROLE')).records[0].get('replication role')).toBe('replica');
+  await expect(run(replica, 'CREATE (:X)')).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message: WRITE_ON_REPLICA });
+  await expect(run(replica, 'SHOW REPLICAS')).rejects.toMatchObject({ message: 'Show replicas query should only be run on the main instance.' });
+  await expect(run(replica, 'REGISTER REPLICA x SYNC TO "127.0.0.1:1"')).rejects.toMatchObject({ message: "Replica can't register another replica!" });
+  await expect(run(main, `REGISTER REPLICA r1 ASYNC TO "127.0.0.1:1"`)).rejects.toMatchObject({ message: "Couldn't register replica r1. Error: 1" });
+  await expect(run(main, `REGISTER REPLICA other ASYNC TO "${replicas[0].address}"`)).rejects.toMatchObject({ message: "Couldn't register replica other. Error: 2" });
+  await expect(run(main, 'REGISTER REPLICA s STRICT_SYNC TO "127.0.0.1:2"')).rejects.toMatchObject({
+    message: 'Cluster cannot consists of both STRICT_SYNC and SYNC replicas. The valid cluster consists of either STRICT_SYNC and ASYNC or SYNC and ASYNC replicas.',
+  });
+  // Reads work on the replica and do not move its timestamp.
+  await run(main, 'CREATE (:X {v: 1})');
+  await waitCaughtUp(main);
+  const before = (await showReplicas(main))[0].ts;
+  for (let i = 0; i < 20; i++) expect(await count(replica)).toBe(1);
+  expect((await showReplicas(main))[0].ts).toBe(before);
+  // A routing driver pointed at the replica reads through it (ROUTE lists it as reader).
+  const routed = neo4j.driver(replica.routingUrl, neo4j.auth.basic('', ''));
+  try {
+    const r = await routed.executeQuery('MATCH (n) RETURN count(n) AS c', {}, { routing: neo4j.routing.READ });
+    expect(r.records[0].get('c').toNumber()).toBe(1);
+  } finally {
+    await routed.close();
+  }
+  const { notifications } = await run(main, 'DROP REPLICA r1');
+  expect(notifications[0]).toMatchObject({ code: 'DropReplica', title: 'Replica r1 is dropped.' });
+  expect(await showReplicas(main)).toEqual([]);
+  expect(await metricsText(main)).not.toContain('mgha_replica_state{replica="r1"');
+});
