@@ -1,6 +1,9 @@
 // Helpers for replication tests with real `mgha` processes on 127.0.0.1: drivers per
 // server, Memgraph's replication queries, SHOW REPLICAS as objects, bounded waits and the
 // content digest each instance serves on /v1/digest.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import neo4j, { type Driver, type Notification, type Record as Neo4jRecord } from 'neo4j-driver';
 import { freePort } from './ports.js';
 import { startServer, type TestServer } from './server.js';
@@ -128,4 +131,22 @@ export async function startReplica(extraArgs: string[] = [], port?: number): Pro
 
 export async function startMain(extraArgs: string[] = []): Promise<TestServer> {
   return startServer([...FAST_CHECKS, ...extraArgs]);
+}
+
+const dirs: string[] = [];
+
+/** A data directory that outlives its process (restarts on the same data); see removeDataDirs. */
+export function dataDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-repl-'));
+  dirs.push(d);
+  return d;
+}
+
+export function removeDataDirs(): void {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** Starts (or restarts) an instance on `dir`: the persisted role and registrations come back. */
+export async function startOn(dir: string, extraArgs: string[] = []): Promise<TestServer> {
+  return startServer([...FAST_CHECKS, `--data-directory=${dir}`, ...extraArgs], { timeoutMs: 30000 });
 }
