@@ -1,5 +1,5 @@
 // The durability subsystem of one instance: locks the data directory, recovers, then
-// logs every commit to the WAL (storage onCommit), takes periodic snapshots, applies
+// logs every commit to the WAL (its commit stage), takes periodic snapshots, applies
 // retention, and answers CREATE SNAPSHOT / SHOW SNAPSHOTS.
 //
 //   <data-directory>/.lock                 owner pid (lock.ts)
@@ -18,7 +18,7 @@ import { ByteWriter, encodeTransactionInto } from './codec.js';
 import { RecordKind, type RecordKindCode } from './wal-format.js';
 import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
 import type { Value } from '../values.js';
-import { EPOCH_HISTORY_RETENTION, epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
+import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
 import {
   checkFormatVersions,
@@ -29,8 +29,8 @@ import {
   type DurabilityLogger,
   type RecoveryReport,
 } from './recovery.js';
-import { listSnapshots, writeSnapshot, type SnapshotFile } from './snapshot.js';
-import { WalWriter } from './wal-writer.js';
+import { listSnapshots, loadSnapshot, verifySnapshot, writeSnapshot, type SnapshotFile, type SnapshotMeta } from './snapshot.js';
+import { fsyncDirectory, WalWriter } from './wal-writer.js';
 
 /** Memgraph's durability flags (config.ts parses them) plus the data directory. */
 export interface DurabilityConfig extends DurabilityFlags {
@@ -361,30 +361,49 @@ export class Durability {
     return this.epochState;
   }
 
-  /**
-   * A replica logs what MAIN shipped: the same record (kind, timestamp, body bytes) MAIN
-   * appended to its WAL, so the replica can be promoted with a complete log. Returns what
-   * the answer to MAIN must wait for (the fsync under --storage-wal-file-flush-every-n-tx=1).
-   */
-  appendReplicated(kind: RecordKindCode, ts: number, body: Uint8Array): Promise<void> | null {
-    if (this.writer === null) return null;
-    this.openWriter().appendEncoded(kind, ts, body);
-    if (kind === RecordKind.Commit || kind === RecordKind.FinalizeCommit) return this.waitDurable(ts);
-    return null;
+  /** The epoch a REPLICA follows: its MAIN's id and history (saved; the WAL starts a new file). */
+  adoptEpoch(epoch: EpochState): void {
+    this.epochState = { epochId: epoch.epochId, history: [...epoch.history] };
+    saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
+    this.writer?.setEpoch(this.epochState.epochId);
   }
 
   /**
-   * A replica follows MAIN's epoch: its own moves into the history with its last commit
-   * timestamp (so a later promotion can tell what it held), the file is saved and the WAL
-   * starts a new file under MAIN's epoch.
+   * A REPLICA logs a record received from its MAIN as the same bytes (no re-encoding), so
+   * it can be promoted at any time. `body` is the transaction encoding (COMMIT, PREPARE)
+   * or empty for a finalisation. Resolves once it is as durable as the flush policy
+   * promises for local commits (null: nothing to wait for).
    */
-  adoptEpoch(epochId: string): EpochState {
-    if (epochId === this.epochState.epochId) return this.epochState;
-    const history = [...this.epochState.history, { epochId: this.epochState.epochId, lastCommitTs: this.storage.lastCommitTimestamp() }];
-    this.epochState = { epochId, history: history.slice(-EPOCH_HISTORY_RETENTION) };
-    saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
-    this.writer?.setEpoch(epochId);
-    return this.epochState;
+  appendReplicated(kind: RecordKindCode, commitTs: number, body: Uint8Array): Promise<void> | null {
+    const writer = this.openWriter();
+    if (kind === RecordKind.FinalizeCommit || kind === RecordKind.FinalizeAbort) {
+      writer.appendFinalize(commitTs, kind === RecordKind.FinalizeCommit);
+    } else {
+      writer.appendEncoded(kind, commitTs, body);
+    }
+    return kind === RecordKind.Commit || kind === RecordKind.FinalizeCommit ? this.waitDurable(commitTs) : null;
+  }
+
+  /**
+   * Replaces the whole graph with a snapshot (a REPLICA too far behind, or diverged, loads
+   * its MAIN's): the current WAL and snapshot files move to `.old/` (kept, never read), the
+   * snapshot is copied in and loaded into the running storage (open readers finish on the
+   * old graph), and the epoch and WAL continue from it. The caller clears plan caches.
+   */
+  async replaceWithSnapshot(file: string): Promise<SnapshotMeta> {
+    while (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
+    const meta = verifySnapshot(file);
+    this.writer?.finalise();
+    setAsideOldFiles(this.config.dataDirectory, this.log, 'the graph is replaced by a snapshot from the MAIN');
+    const target = path.join(this.snapshotDir, path.basename(file));
+    fs.copyFileSync(file, target);
+    fsyncDirectory(this.snapshotDir);
+    this.storage.replaceContents((fresh) => loadSnapshot(target, fresh));
+    this.lastSnapshotTs = meta.timestamp;
+    this.writer?.restartAt(meta.timestamp);
+    this.adoptEpoch(meta.epoch);
+    this.log.info({ file: target, timestamp: meta.timestamp, ...this.storage.counts() }, 'graph replaced by a snapshot');
+    return meta;
   }
 
   /**
@@ -478,7 +497,7 @@ function prepareDirectories(dataDirectory: string): void {
 }
 
 /** Without recovery the old files must not mix with new ones: they go to `.old/`. */
-function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger): void {
+function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger, why = '--data-recovery-on-startup=false'): void {
   for (const dir of [snapshotDirectory(dataDirectory), walDirectory(dataDirectory)]) {
     const names = fs.readdirSync(dir).filter((n) => !n.startsWith('.'));
     if (names.length === 0) continue;
@@ -486,7 +505,7 @@ function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger): void {
     fs.rmSync(old, { recursive: true, force: true });
     fs.mkdirSync(old);
     for (const n of names) fs.renameSync(path.join(dir, n), path.join(old, n));
-    log.warn({ directory: dir, files: names.length, movedTo: old }, '--data-recovery-on-startup=false: existing durability files moved aside');
+    log.warn({ directory: dir, files: names.length, movedTo: old }, `${why}: existing durability files moved aside`);
   }
 }
 

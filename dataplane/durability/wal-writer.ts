@@ -250,6 +250,17 @@ export class WalWriter {
     });
   }
 
+  /**
+   * Continues after the graph was replaced by a snapshot at `ts`: the active file is
+   * finalised, and the next record opens a new file that follows `ts`.
+   */
+  restartAt(ts: number): void {
+    // An fsync still running on the old file reports an older timestamp: markDurable ignores it.
+    this.finalise();
+    this.writtenTs = ts;
+    this.durableTs = ts;
+  }
+
   /** Starts the next file with a new epoch id (the finished one keeps the old id). */
   setEpoch(epochId: string): void {
     if (epochId === this.epochId) return;

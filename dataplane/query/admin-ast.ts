@@ -118,3 +118,23 @@ export type AdminStatement = DurabilityStatement | ReplicationStatement | Coordi
 export type DispatchedStatement = AdminStatement | OtherShow;
 
 export type AdminKind = DispatchedStatement['kind'];
+
+/** The statements a coordinator answers (Memgraph refuses everything else there). */
+export const COORDINATOR_KINDS: ReadonlySet<AdminKind> = new Set<CoordinatorStatement['kind']>([
+  'AddCoordinator',
+  'RemoveCoordinator',
+  'RegisterInstance',
+  'UnregisterInstance',
+  'SetInstanceToMain',
+  'DemoteInstance',
+  'UpdateInstanceConfig',
+  'UpdateCoordinatorConfig',
+  'ShowInstances',
+  'ShowInstance',
+  'ShowRoutingTable',
+  'ShowReplicationLag',
+  'SetCoordinatorSetting',
+  'ShowCoordinatorSettings',
+  'ForceResetClusterState',
+  'YieldLeadership',
+]);

@@ -14,7 +14,7 @@ import { LazyStorageTransaction } from './lazy-transaction.js';
 import { PlanCache } from './plan-cache.js';
 import { explainLines, planQuery, type Plan } from './planner.js';
 import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
-import type { DispatchedStatement } from './admin-ast.js';
+import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
@@ -59,11 +59,15 @@ export class QueryEngine implements Engine {
 
   constructor(
     readonly storage: Storage,
-    options: { planCacheSize?: number; clock?: Clock } = {},
+    options: { planCacheSize?: number; clock?: Clock; coordinator?: boolean } = {},
   ) {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
     this.clock = options.clock ?? systemClock;
+    this.coordinator = options.coordinator ?? false;
   }
+
+  /** A coordinator holds no graph: only coordinator statements are answered. */
+  private readonly coordinator: boolean;
 
   /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
   begin(options: TransactionOptions): MaybePromise<EngineTransaction> {
@@ -149,6 +153,9 @@ export class QueryEngine implements Engine {
     const cached = this.cache.get(query);
     if (cached !== undefined) return cached;
     const stmt = parse(query);
+    if (this.coordinator && !(COORDINATOR_KINDS as ReadonlySet<string>).has(stmt.kind)) {
+      throw new MghaError(Codes.MemgraphClientError, 'Coordinator can run only coordinator queries!');
+    }
     analyze(stmt);
     let prepared: Prepared;
     if (stmt.kind === 'Query') {

@@ -10,6 +10,9 @@ export type ShippedRecord = { kind: number; ts: number; body: Buffer };
 
 const progress = p.struct({ epochId: p.string, ts: p.uint });
 
+/** MAIN's epoch with its history: a replica adopts both (the branching-point rule needs them after a promotion). */
+const epoch = p.struct({ epochId: p.string, history: p.list(p.struct({ epochId: p.string, lastCommitTs: p.uint })) });
+
 /** Registration: the replica follows this MAIN from now on (Memgraph's SwapMainUUIDRpc). */
 export const SwapMainUuid = defineRpc({
   type: 101,
@@ -37,7 +40,7 @@ export const AppendRecords = defineRpc({
   type: 103,
   name: 'AppendRecords',
   timeoutMs: 30_000,
-  request: p.struct({ mainUuid: p.string, epochId: p.string, records: p.list(record) }),
+  request: p.struct({ mainUuid: p.string, epoch, records: p.list(record) }),
   response: progress,
 });
 
@@ -49,6 +52,6 @@ export const TransferSnapshot = defineRpc({
   type: 104,
   name: 'TransferSnapshot',
   timeoutMs: 60_000,
-  request: p.struct({ mainUuid: p.string, epochId: p.string, name: p.string }),
+  request: p.struct({ mainUuid: p.string, epoch, name: p.string }),
   response: progress,
 });

@@ -148,7 +148,7 @@ export class ReplicaClient {
 
   private ship(records: ShippedRecord[]): Promise<FailureReason | null> {
     const main = this.options.main;
-    return this.rpc.call(AppendRecords, { mainUuid: main.mainUuid(), epochId: main.epoch().epochId, records }).then(
+    return this.rpc.call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records }).then(
       (progress) => {
         this.acked(progress.ts);
         this.apply({ kind: 'commitAcked', progress });
@@ -205,7 +205,7 @@ export class ReplicaClient {
         if (batch.gap || (batch.records.length === 0 && ts < target)) {
           throw new Error(`MAIN's WAL does not reach back to commit ${ts + 1} (a snapshot is needed; mgha does not send snapshots yet)`);
         }
-        const request = { mainUuid: main.mainUuid(), epochId: main.epoch().epochId, records: batch.records };
+        const request = { mainUuid: main.mainUuid(), epoch: main.epoch(), records: batch.records };
         if (batch.complete) {
           // The whole log tail is in this batch: live from now on, this batch first.
           if (this.apply({ kind: 'caughtUp' }).action !== 'send') return;

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { ByteReader, decodeTransaction } from '../durability/codec.js';
 import type { Durability } from '../durability/durability.js';
+import type { EpochState } from '../durability/epoch.js';
 import { Replay, ReplayError } from '../durability/replay.js';
 import { RecordKind, type RecordKindCode } from '../durability/wal-format.js';
 import type { WalRecord } from '../durability/wal-reader.js';
@@ -63,7 +64,7 @@ export class ReplicaServer {
         this.checkMain(mainUuid);
         return this.progress();
       })
-      .handle(AppendRecords, (req) => this.append(req.mainUuid, req.epochId, req.records));
+      .handle(AppendRecords, (req) => this.append(req.mainUuid, req.epoch, req.records));
   }
 
   get port(): number {
@@ -98,10 +99,10 @@ export class ReplicaServer {
    * Applies and logs the records synchronously, in arrival order (the RPC server calls
    * handlers in frame order), then waits for the WAL's fsync if its policy asks for it.
    */
-  private async append(mainUuid: string, epochId: string, records: ShippedRecord[]): Promise<ReplicaProgress> {
+  private async append(mainUuid: string, epoch: EpochState, records: ShippedRecord[]): Promise<ReplicaProgress> {
     this.checkMain(mainUuid);
     const { durability, storage } = this.options;
-    if (records.length > 0 && epochId !== durability.epoch.epochId) durability.adoptEpoch(epochId);
+    if (records.length > 0 && epoch.epochId !== durability.epoch.epochId) durability.adoptEpoch(epoch);
     let wait: Promise<void> | null = null;
     for (const r of records) {
       let outcome;

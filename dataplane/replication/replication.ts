@@ -48,6 +48,8 @@ export interface ReplicationDeps {
   engine: QueryEngine;
   log: Logger;
   registry?: Registry;
+  /** The role changed (metrics, logs). */
+  onRoleChange?(role: ReplicationRole): void;
 }
 
 export interface ReplicationInstanceInfo {
@@ -148,6 +150,7 @@ export class Replication {
   }
 
   private persist(): void {
+    this.deps.onRoleChange?.(this.role);
     const state: PersistedReplicationState = {
       role: this.role,
       port: this.port,

@@ -1,7 +1,7 @@
 // The state shared by the storage and its transactions: records, name tables, indexes,
 // constraints, timestamps and the GC bookkeeping.
 
-import { CommitPipeline } from './commit-pipeline.js';
+import type { CommitPipeline } from './commit-pipeline.js';
 import { Constraints } from './constraints.js';
 import { Indexes } from './indexes.js';
 import { LabelSets, NameTable } from './names.js';
@@ -37,8 +37,14 @@ export class StorageCore {
   readonly dead: StoredObject[] = [];
   readonly indexes = new Indexes();
   readonly constraints = new Constraints(this.names);
-  /** Prepared commits on their way to publication (commit-pipeline.ts). */
-  readonly pipeline = new CommitPipeline(() => this.lastCommitTs);
+  /**
+   * Set when the storage replaced its whole graph (a replica loading MAIN's snapshot):
+   * transactions still open on this core may read on, but not commit.
+   */
+  retired = false;
+
+  /** `pipeline`: prepared commits on their way to publication (commit-pipeline.ts), shared across a replacement. */
+  constructor(readonly pipeline: CommitPipeline) {}
 
   countLabels(labels: readonly number[] | null, by: number): void {
     if (labels === null) return;

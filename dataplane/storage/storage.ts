@@ -8,6 +8,7 @@
 
 import { Codes, MghaError } from '../errors.js';
 import type {
+  Delta,
   CommitResult,
   CommitStage,
   CommittedTransaction,
@@ -23,10 +24,18 @@ import { StorageCore } from './core.js';
 import { collectGarbage } from './gc.js';
 import { TxInfo, type EdgeRecord, type VertexRecord } from './records.js';
 import { Transaction } from './transaction.js';
-import type { CommitEncoder, PipelineMember } from './commit-pipeline.js';
+import { CommitPipeline, type CommitEncoder, type PipelineMember } from './commit-pipeline.js';
 
 export class InMemoryStorage implements Storage {
-  private readonly core = new StorageCore();
+  /** One pipeline for the life of the storage: its stages survive a replacement of the graph. */
+  private readonly pipeline: CommitPipeline;
+  private core: StorageCore;
+
+  /** `pipeline`: only replaceContents() passes one (the fresh graph joins the storage's pipeline). */
+  constructor(pipeline?: CommitPipeline) {
+    this.pipeline = pipeline ?? new CommitPipeline(() => this.core.lastCommitTs);
+    this.core = new StorageCore(this.pipeline);
+  }
   private schemaCommit: MaybePromise<CommitResult> | null = null;
 
   begin(): StorageTransaction {
@@ -181,7 +190,7 @@ export class InMemoryStorage implements Storage {
   /**
    * Recovery from a snapshot: applies data or schema deltas (possibly none) as committed
    * at `committed.commitTimestamp`, which may repeat the last commit timestamp (a
-   * snapshot loads in batches at its own timestamp). No onCommit listener is told.
+   * snapshot loads in batches at its own timestamp). It passes no commit stage.
    */
   loadCommitted(committed: CommittedTransaction): void {
     if (committed.commitTimestamp < this.core.lastCommitTs) {
@@ -192,6 +201,45 @@ export class InMemoryStorage implements Storage {
     else this.applySchema(schema);
     // Also when there was nothing to apply: the clock moves to the loaded state's timestamp.
     this.core.lastCommitTs = committed.commitTimestamp;
+  }
+
+  /**
+   * Replaces the whole graph while the process runs (a replica re-synchronising from its
+   * MAIN's snapshot): `load` fills a fresh storage, which then takes this one's place at
+   * once. Transactions open on the old graph may still read it, but cannot commit. Commit
+   * stages and the encoder carry over; the caller clears plan caches (indexes changed).
+   */
+  replaceContents(load: (fresh: InMemoryStorage) => void): void {
+    if (this.pipeline.inFlight() > 0) {
+      throw new MghaError(Codes.DatabaseError, 'Cannot replace the graph while commits are in flight.');
+    }
+    const fresh = new InMemoryStorage(this.pipeline);
+    load(fresh);
+    this.core.retired = true;
+    this.core = fresh.core;
+  }
+
+  /**
+   * applyCommitted for a transaction of any size: applies its deltas in slices of
+   * `sliceDeltas`, yielding to the event loop between them (heartbeats and readers go on;
+   * nothing is visible until the last slice commits).
+   */
+  async applyCommittedInSlices(committed: CommittedTransaction, sliceDeltas = 20_000): Promise<void> {
+    if (committed.deltas.length <= sliceDeltas || schemaDeltaOf(committed) !== null) {
+      this.applyCommitted(committed);
+      return;
+    }
+    const tx = new Transaction(this.core);
+    try {
+      for (let from = 0; from < committed.deltas.length; from += sliceDeltas) {
+        if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        this.replayDeltas(tx, committed.deltas, from, Math.min(committed.deltas.length, from + sliceDeltas));
+      }
+      tx.commitReplayed(committed.commitTimestamp, false);
+    } catch (e) {
+      tx.abort();
+      throw e;
+    }
   }
 
   /** The gids the next created vertex and edge get (snapshots record them). */
@@ -206,8 +254,19 @@ export class InMemoryStorage implements Storage {
   }
 
   private replay(committed: CommittedTransaction, allowRepeat: boolean): void {
+    const tx = new Transaction(this.core);
+    try {
+      this.replayDeltas(tx, committed.deltas, 0, committed.deltas.length);
+      tx.commitReplayed(committed.commitTimestamp, allowRepeat);
+    } catch (e) {
+      tx.abort();
+      throw e;
+    }
+  }
+
+  /** Applies deltas[from, to) in `tx` with the source's gids. */
+  private replayDeltas(tx: Transaction, deltas: readonly Delta[], from: number, to: number): void {
     const core = this.core;
-    const tx = new Transaction(core);
     const vertex = (gid: number): VertexRecord => {
       const rec = core.vertices[gid];
       if (rec === undefined) throw new MghaError(Codes.DatabaseError, `Replay: vertex ${gid} does not exist.`);
@@ -218,42 +277,37 @@ export class InMemoryStorage implements Storage {
       if (rec === undefined) throw new MghaError(Codes.DatabaseError, `Replay: edge ${gid} does not exist.`);
       return rec;
     };
-    try {
-      for (const d of committed.deltas) {
-        switch (d.op) {
-          case 'createVertex':
-            tx.createVertexRecord(d.gid);
-            break;
-          case 'deleteVertex':
-            // The source logged the edge deletions before this delta.
-            tx.deleteVertexRecord(vertex(d.gid), false);
-            break;
-          case 'addLabel':
-            tx.addLabel(vertex(d.gid), d.label);
-            break;
-          case 'removeLabel':
-            tx.removeLabel(vertex(d.gid), d.label);
-            break;
-          case 'setVertexProperty':
-            tx.setProperty(vertex(d.gid), d.key, d.value);
-            break;
-          case 'createEdge':
-            tx.createEdgeRecord(d.gid, vertex(d.from), vertex(d.to), d.type);
-            break;
-          case 'deleteEdge':
-            tx.deleteEdgeRecord(edge(d.gid));
-            break;
-          case 'setEdgeProperty':
-            tx.setProperty(edge(d.gid), d.key, d.value);
-            break;
-          default:
-            throw new MghaError(Codes.DatabaseError, `Replay: ${d.op} must be committed alone.`);
-        }
+    for (let i = from; i < to; i++) {
+      const d = deltas[i];
+      switch (d.op) {
+        case 'createVertex':
+          tx.createVertexRecord(d.gid);
+          break;
+        case 'deleteVertex':
+          // The source logged the edge deletions before this delta.
+          tx.deleteVertexRecord(vertex(d.gid), false);
+          break;
+        case 'addLabel':
+          tx.addLabel(vertex(d.gid), d.label);
+          break;
+        case 'removeLabel':
+          tx.removeLabel(vertex(d.gid), d.label);
+          break;
+        case 'setVertexProperty':
+          tx.setProperty(vertex(d.gid), d.key, d.value);
+          break;
+        case 'createEdge':
+          tx.createEdgeRecord(d.gid, vertex(d.from), vertex(d.to), d.type);
+          break;
+        case 'deleteEdge':
+          tx.deleteEdgeRecord(edge(d.gid));
+          break;
+        case 'setEdgeProperty':
+          tx.setProperty(edge(d.gid), d.key, d.value);
+          break;
+        default:
+          throw new MghaError(Codes.DatabaseError, `Replay: ${d.op} must be committed alone.`);
       }
-      tx.commitReplayed(committed.commitTimestamp, allowRepeat);
-    } catch (e) {
-      tx.abort();
-      throw e;
     }
   }
 }

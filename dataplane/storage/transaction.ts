@@ -447,6 +447,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember {
         throw violation;
       }
     }
+    if (core.retired) {
+      this.abort();
+      throw new MghaError(Codes.Conflict, 'The graph was replaced (the instance re-synchronised from its MAIN) while this transaction was open. You can retry this transaction.');
+    }
     this.prepared = true;
     return core.pipeline.submit(this.redo, this);
   }

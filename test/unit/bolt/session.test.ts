@@ -153,6 +153,41 @@ test('auto-commit RUN and PULL are answered synchronously when the engine answer
   expect(session.state).toBe('READY');
 });
 
+test('commit notifications go into the auto-commit SUCCESS and into the explicit COMMIT SUCCESS', async () => {
+  const warning = new Map<string, Value>([['severity', 'WARNING'], ['code', 'SyncReplicationFailure'], ['title', 't'], ['description', '']]);
+  const engine: Engine = {
+    currentBookmark: () => 'mgha:0',
+    begin: () => ({
+      run: () => ({
+        fields: [],
+        pull: () => ({ records: [], hasMore: false }),
+        discard: () => undefined,
+        summary: () => ({ type: 'w', stats: {}, plan: null, notifications: [] }),
+      }),
+      commit: () => ({ bookmark: 'mgha:7', notifications: [warning] }),
+      rollback: () => undefined,
+    }),
+  };
+  const sink = new Capture();
+  const session = new BoltSession(
+    featuresOf({ major: 5, minor: 4 }),
+    { engine, serverAgent: 'agent/1', connectionId: 'bolt-9', routing: { routingTable: () => ({ ttlSeconds: 1, routers: [], readers: [], writers: [] }) }, enableUtcDateTime: () => undefined },
+    sink,
+  );
+  session.handle({ type: 'HELLO', extra: map() });
+  session.handle({ type: 'LOGON', auth: map({ scheme: 'none' }) });
+  session.handle(run('CREATE ()'));
+  session.handle(pull(-1n));
+  const auto = sink.take();
+  expect(auto.at(-1)?.[1]).toMatchObject({ bookmark: 'mgha:7', notifications: [warning] });
+  await session.handle({ type: 'BEGIN', extra: map() });
+  await session.handle(run('CREATE ()'));
+  await session.handle(pull(-1n));
+  sink.take();
+  await session.handle({ type: 'COMMIT' });
+  expect(sink.take()).toEqual([['SUCCESS', { bookmark: 'mgha:7', notifications: [warning] }]]);
+});
+
 test('an auto-commit whose commit rejects later (a WAL that failed) gets a FAILURE, not a dropped connection', async () => {
   const sink = new Capture();
   const engine: Engine = {

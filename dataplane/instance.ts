@@ -1,0 +1,192 @@
+// Builds one mgha instance from its kind (DESIGN §2) and runs it: the storage, durability
+// and engine of a data instance, or the coordinator's statement-only engine (no graph
+// storage, no snapshots/ or wal/), then the HTTP and Bolt listeners, each on its own bind
+// address; stop() shuts down in order (not ready → Bolt, rolling back open transactions →
+// durability → HTTP). main.ts owns flags, the logger and signals.
+
+import type { Logger } from 'pino';
+import { instanceKind, type Config, type InstanceKind } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { createMetrics, type InstanceMetrics } from './http/metrics.js';
+import { listenHttp, type HttpServer } from './http/server.js';
+import { InMemoryStorage } from './storage/storage.js';
+import { openDurability, type Durability } from './durability/durability.js';
+import { QueryEngine } from './query/engine.js';
+import type { Engine } from './query/engine-types.js';
+import { startBoltServer, type BoltServer } from './bolt/server.js';
+import type { RoutingProvider } from './bolt/session.js';
+import { systemClock, type Clock } from './clock.js';
+import { graphDigest } from './storage/digest.js';
+import { startReplication, type Replication } from './replication/replication.js';
+
+export interface Instance {
+  readonly kind: InstanceKind;
+  readonly engine: QueryEngine;
+  /** Null on a coordinator. */
+  readonly durability: Durability | null;
+  /** Null on a coordinator. */
+  readonly replication: Replication | null;
+  readonly metrics: InstanceMetrics;
+  readonly bolt: BoltServer;
+  readonly http: HttpServer;
+  /** Orderly shutdown; the caller exits afterwards. */
+  stop(): Promise<void>;
+  /** Best effort on any process exit: buffered WAL records go to the OS. */
+  flushOnExit(): void;
+}
+
+/** Where startup failed: before listening (bad data directory …) or while binding a port. */
+export class InstanceStartError extends Error {
+  constructor(
+    message: string,
+    readonly phase: 'open' | 'listen',
+    override readonly cause: unknown,
+  ) {
+    super(message);
+    this.name = 'InstanceStartError';
+  }
+}
+
+/**
+ * --query-execution-timeout-sec as the default transaction timeout: a client's own timeout
+ * wins, 0 means none. It bounds a whole transaction (an auto-commit query is one).
+ */
+function withDefaultTimeout(engine: Engine, seconds: number): Engine {
+  if (seconds <= 0) return engine;
+  const timeoutMs = seconds * 1000;
+  return {
+    begin: (options) => engine.begin(options.timeoutMs === null ? { ...options, timeoutMs } : options),
+    currentBookmark: () => engine.currentBookmark(),
+  };
+}
+
+/** Standalone routing: this instance is the router, the reader and the writer. */
+function standaloneRouting(advertised: string): RoutingProvider {
+  return {
+    routingTable: () => ({ ttlSeconds: 300, routers: [advertised], readers: [advertised], writers: [advertised] }),
+  };
+}
+
+function describeListenError(e: unknown, config: Config): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') {
+    const addr = err.message.match(/ (\S+:\d+)$/)?.[1] ?? '';
+    return `cannot listen${addr ? ` on ${addr}` : ''}: ${err.code} (check --bolt-address/--bolt-port and --metrics-address/--metrics-port; bolt ${config.boltAddress}:${config.boltPort}, http ${config.metricsAddress}:${config.metricsPort})`;
+  }
+  return err instanceof Error ? err.message : String(e);
+}
+
+/** Opens and starts the instance the flags describe. Throws InstanceStartError. */
+export async function startInstance(config: Config, version: string, log: Logger, clock: Clock = systemClock): Promise<Instance> {
+  const kind = instanceKind(config);
+  // Until HA lands, a data instance in HA mode serves as its own MAIN (coordinators are not there to promote it).
+  const role = kind === 'coordinator' ? 'coordinator' : 'main';
+  if (kind === 'data') log.warn({ kind }, 'HA data instance: coordinators are not implemented yet; serving as MAIN');
+  const startedAt = clock.now();
+
+  const storage = new InMemoryStorage();
+  const metrics = createMetrics(storage, role);
+  let durability: Durability | null = null;
+  let engine: QueryEngine;
+  let replication: Replication | null = null;
+  if (kind === 'coordinator') {
+    // No graph: the storage stays empty and nothing is written under the data directory.
+    engine = new QueryEngine(storage, { clock, coordinator: true });
+  } else {
+    try {
+      durability = await openDurability({ dataDirectory: config.dataDirectory, ...config.durability }, storage, log, metrics.registry);
+    } catch (e) {
+      throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
+    }
+    engine = new QueryEngine(storage, { clock });
+    durability.registerAdminStatements(engine.admin);
+    const d = durability;
+    engine.addWriteGuard(() => d.writeRefusal());
+    engine.startMaintenance(config.storageGcCycleSec * 1000);
+    try {
+      replication = await startReplication({
+        config: {
+          dataDirectory: config.dataDirectory,
+          bindAddress: config.boltAddress,
+          boltPort: config.boltPort,
+          advertisedAddress: config.boltAdvertisedAddress,
+          checkFrequencySec: config.replication.replicaCheckFrequencySec,
+          restoreStateOnStartup: config.replication.restoreStateOnStartup,
+          haDataInstance: kind === 'data',
+        },
+        storage,
+        durability: d,
+        engine,
+        log,
+        registry: metrics.registry,
+        onRoleChange: (r) => metrics.setRole(r),
+      });
+    } catch (e) {
+      await d.close({ snapshotOnExit: false }).catch(() => undefined);
+      throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
+    }
+  }
+
+  let ready = false;
+  let bolt: BoltServer | null = null;
+  const repl = replication;
+  const app = createHttpApp({
+    registry: metrics.registry,
+    digest: kind === 'coordinator' ? undefined : () => graphDigest(storage),
+    ready: () => ready,
+    instance: () => {
+      const counts = engine.counts();
+      return {
+        name: config.instanceName,
+        role: repl?.currentRole ?? role,
+        version,
+        uptimeSeconds: Math.floor((clock.now() - startedAt) / 1000),
+        storage: { vertexCount: counts.vertexCount, edgeCount: counts.edgeCount },
+        bolt: { address: config.boltAddress, port: bolt?.port ?? config.boltPort, advertisedAddress: config.boltAdvertisedAddress, connections: metrics.connections() },
+        ...(repl === null ? {} : { replication: repl.info() }),
+      };
+    },
+  });
+
+  let http: HttpServer;
+  try {
+    http = await listenHttp(app, config.metricsAddress, config.metricsPort);
+    bolt = await startBoltServer({
+      host: config.boltAddress,
+      port: config.boltPort,
+      engine: withDefaultTimeout(engine, config.queryExecutionTimeoutSec),
+      serverAgent: config.serverName,
+      logger: log,
+      routing: repl === null ? standaloneRouting(config.boltAdvertisedAddress) : { routingTable: () => repl.routingTable() },
+      hooks: metrics.hooks,
+    });
+  } catch (e) {
+    await repl?.close().catch(() => undefined);
+    await durability?.close({ snapshotOnExit: false }).catch(() => undefined);
+    throw new InstanceStartError(describeListenError(e, config), 'listen', e);
+  }
+  ready = true;
+  metrics.setUp(true);
+  const boltServer = bolt;
+  return {
+    kind,
+    engine,
+    durability,
+    replication: repl,
+    metrics,
+    bolt: boltServer,
+    http,
+    async stop() {
+      ready = false;
+      metrics.setUp(false);
+      engine.stop();
+      await boltServer.close();
+      await repl?.close();
+      await durability?.close();
+      await http.close();
+    },
+    flushOnExit() {
+      durability?.flushToOs();
+    },
+  };
+}
