@@ -2,11 +2,12 @@
 // --replication-replica-check-frequency-sec, catches the replica up from MAIN's WAL when
 // it is behind, and keeps the state of replica-state.ts (the decisions live there).
 
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EpochState } from '../durability/epoch.js';
 import { RpcClient } from '../rpc/client.js';
 import { RpcCodes, RpcError, type RpcCallHook } from '../rpc/types.js';
-import { AppendRecords, Heartbeat, SwapMainUuid, type ShippedRecord } from './protocol.js';
+import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot, type ShippedRecord } from './protocol.js';
 import { initialReplicaState, step, type MainView, type ReplicaEvent, type ReplicaState } from './replica-state.js';
 import type { FailureReason } from './messages.js';
 import { ReplicationCodes, type ReplicaProgress, type ReplicaRegistration } from './types.js';
@@ -27,6 +28,8 @@ export interface MainSide {
   flushWal(): void;
   /** Keeps WAL files after `ts` until the returned function is called. */
   retainWalAfter(ts: number): () => void;
+  /** The newest snapshot (written now if there is none), for a replica the WAL no longer reaches. */
+  snapshotForCatchUp(): Promise<string>;
 }
 
 export interface ReplicaClientOptions {
@@ -191,6 +194,22 @@ export class ReplicaClient {
    * log is read and the replica turns live (`replicating`) with that last batch in flight,
    * so every commit staged after it goes out live behind it on the same connection.
    */
+  /**
+   * MAIN's WAL no longer reaches back to the replica's timestamp: it gets MAIN's newest
+   * snapshot and replaces its whole graph with it (the WAL after the snapshot follows).
+   * Returns the replica's timestamp afterwards.
+   */
+  private async sendSnapshot(ts: number): Promise<number> {
+    const main = this.options.main;
+    const file = await main.snapshotForCatchUp();
+    this.options.log.info({ replica: this.registration.name, replicaTs: ts, file }, 'MAIN\'s WAL does not reach the replica: sending a snapshot');
+    const progress = await this.rpc.sendFile(TransferSnapshot, { mainUuid: main.mainUuid(), epoch: main.epoch(), name: path.basename(file) }, file);
+    if (progress.ts <= ts) throw new Error(`the snapshot did not move the replica past ${ts}`);
+    this.stateValue = { ...this.stateValue, progress };
+    this.acked(progress.ts);
+    return progress.ts;
+  }
+
   private async recover(): Promise<void> {
     const main = this.options.main;
     const name = this.registration.name;
@@ -203,7 +222,8 @@ export class ReplicaClient {
         const batch = readWalAfter(main.walDir(), ts, CATCH_UP_BATCH_BYTES);
         const target = main.mainTs(this.skippedUpTo);
         if (batch.gap || (batch.records.length === 0 && ts < target)) {
-          throw new Error(`MAIN's WAL does not reach back to commit ${ts + 1} (a snapshot is needed; mgha does not send snapshots yet)`);
+          ts = await this.sendSnapshot(ts);
+          continue;
         }
         const request = { mainUuid: main.mainUuid(), epoch: main.epoch(), records: batch.records };
         if (batch.complete) {

@@ -4,6 +4,8 @@
 // instance's WAL before answering, so a SYNC MAIN's acknowledgement means "applied and
 // logged here" and this replica can be promoted with a complete log.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { ByteReader, decodeTransaction } from '../durability/codec.js';
 import type { Durability } from '../durability/durability.js';
@@ -14,7 +16,7 @@ import type { WalRecord } from '../durability/wal-reader.js';
 import { RpcServer } from '../rpc/server.js';
 import { RpcError, type RpcCallHook } from '../rpc/types.js';
 import type { InMemoryStorage } from '../storage/storage.js';
-import { AppendRecords, Heartbeat, SwapMainUuid, type ShippedRecord } from './protocol.js';
+import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot, type ShippedRecord } from './protocol.js';
 import { ReplicationCodes, type ReplicaProgress } from './types.js';
 
 export interface ReplicaServerOptions {
@@ -30,7 +32,11 @@ export interface ReplicaServerOptions {
   onCall?: RpcCallHook;
   /** Called after records were applied (metrics). */
   onApplied?(ts: number): void;
+  /** An index or constraint changed, or the whole graph was replaced (plans must be redone). */
+  onSchemaChanged(): void;
 }
+
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createConstraint', 'dropConstraint']);
 
 function toWalRecord(r: ShippedRecord): WalRecord {
   switch (r.kind) {
@@ -51,7 +57,7 @@ export class ReplicaServer {
   private replay: Replay;
 
   constructor(private readonly options: ReplicaServerOptions) {
-    this.replay = new Replay(options.storage);
+    this.replay = this.newReplay();
     this.server = new RpcServer({ host: options.host, port: options.port, logger: options.log, onCall: options.onCall })
       .handle(SwapMainUuid, ({ mainUuid }) => {
         if (mainUuid !== options.mainUuid()) {
@@ -64,7 +70,26 @@ export class ReplicaServer {
         this.checkMain(mainUuid);
         return this.progress();
       })
-      .handle(AppendRecords, (req) => this.append(req.mainUuid, req.epoch, req.records));
+      .handle(AppendRecords, (req) => this.append(req.mainUuid, req.epoch, req.records))
+      .handleFile(TransferSnapshot, {
+        target: (req) => {
+          this.checkMain(req.mainUuid);
+          fs.mkdirSync(this.incomingDir(), { recursive: true });
+          return path.join(this.incomingDir(), path.basename(req.name));
+        },
+        complete: async (req, file) => {
+          try {
+            this.checkMain(req.mainUuid);
+            const meta = await options.durability.replaceWithSnapshot(file.path);
+            this.replay = this.newReplay();
+            options.onSchemaChanged();
+            options.log.info({ timestamp: meta.timestamp, epoch: meta.epoch.epochId }, 'replica loaded a snapshot from MAIN');
+            return this.progress();
+          } finally {
+            fs.rmSync(file.path, { force: true });
+          }
+        },
+      });
   }
 
   get port(): number {
@@ -79,9 +104,20 @@ export class ReplicaServer {
     await this.server.close();
   }
 
-  /** After the whole graph was replaced (a snapshot from MAIN): replay starts over from it. */
-  resetReplay(): void {
-    this.replay = new Replay(this.options.storage);
+  private incomingDir(): string {
+    return path.join(this.options.durability.config.dataDirectory, 'replication', 'incoming');
+  }
+
+  /** Replays into the storage; a replicated index or constraint change invalidates plans. */
+  private newReplay(): Replay {
+    const { storage, onSchemaChanged } = this.options;
+    return new Replay({
+      lastCommitTimestamp: () => storage.lastCommitTimestamp(),
+      applyCommitted: (ct) => {
+        storage.applyCommitted(ct);
+        if (ct.deltas.length === 1 && SCHEMA_OPS.has(ct.deltas[0].op)) onSchemaChanged();
+      },
+    });
   }
 
   progress(): ReplicaProgress {

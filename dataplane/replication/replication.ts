@@ -227,6 +227,7 @@ export class Replication {
         this.persist();
       },
       onCall: this.metrics?.onCall,
+      onSchemaChanged: () => this.deps.engine.schemaChanged(),
     });
     await server.listen();
     this.server = server;
@@ -250,6 +251,10 @@ export class Replication {
         walDir: () => durability.walDir,
         flushWal: () => durability.flushToOs(),
         retainWalAfter: (ts) => durability.retainWalAfter(ts),
+        snapshotForCatchUp: async () => {
+          const newest = durability.listSnapshots().at(-1);
+          return newest?.path ?? (await durability.createSnapshot()).path;
+        },
       },
     });
     this.main.clients.set(registration.name, client);

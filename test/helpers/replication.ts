@@ -102,7 +102,13 @@ export async function waitForStatus(main: TestServer, name: string, status: stri
 
 /** Every registered replica ready and at MAIN's timestamp. */
 export async function waitCaughtUp(main: TestServer, timeoutMs = 15000): Promise<void> {
-  await waitFor('replicas to catch up', async () => (await showReplicas(main)).every((r) => r.status === 'ready' && r.behind === 0), timeoutMs);
+  let rows: ReplicaRow[] = [];
+  try {
+    await waitFor('replicas to catch up', async () => (rows = await showReplicas(main)).every((r) => r.status === 'ready' && r.behind === 0), timeoutMs);
+  } catch (e) {
+    const log = main.stdout().split('\n').filter((l) => l.includes('replica')).slice(-10).join('\n');
+    throw new Error(`${(e as Error).message}; SHOW REPLICAS: ${JSON.stringify(rows)}\n${log}`);
+  }
 }
 
 export async function digest(s: TestServer): Promise<Digest> {

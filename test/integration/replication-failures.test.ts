@@ -1,5 +1,7 @@
 // Replication when instances die (issue #9): real processes on 127.0.0.1, SIGKILL, restarts
 // on the same data directory. Texts and states are Memgraph's.
+import fs from 'node:fs';
+import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import { freePort } from '../helpers/ports.js';
 import type { TestServer } from '../helpers/server.js';
@@ -196,4 +198,27 @@ test('restart of everything restores roles and registrations; a replica restarte
   await waitCaughtUp(main.server);
   expect(await digest(r1.server)).toEqual(expected);
   expect((await digest(r1.server)).vertices).toBe(10);
+});
+
+test('MAIN\'s WAL rotated away: a new replica is caught up by snapshot plus WAL', async () => {
+  const dir = dataDir();
+  const main = await track(startOn(dir, ['--storage-wal-file-size-kib=1', '--storage-snapshot-retention-count=1']));
+  await run(main, 'CREATE INDEX ON :N(i)');
+  for (let i = 0; i < 40; i++) await insert(main, i);
+  await run(main, 'CREATE SNAPSHOT');
+  for (let i = 40; i < 45; i++) await insert(main, i);
+  // Retention deleted the WAL files the snapshot covers: the log starts after commit 1.
+  const walFrom = fs.readdirSync(path.join(dir, 'wal')).map((n) => /_from_(\d+)_/.exec(n)?.[1]).filter((x) => x !== undefined).map(Number);
+  expect(Math.min(...walFrom)).toBeGreaterThan(1);
+  const r1 = await replicaNode();
+  await run(main, `REGISTER REPLICA r1 ASYNC TO "127.0.0.1:${r1.port}"`);
+  await waitCaughtUp(main, 20000);
+  const expected = await digest(main);
+  expect(expected.vertices).toBe(45);
+  expect(await digest(r1.server)).toEqual(expected);
+  // Replicated schema reaches the replica's planner too.
+  const { records } = await run(r1.server, 'SHOW INDEX INFO');
+  expect(records.length).toBe(1);
+  await insert(main, 45);
+  await waitFor('the live commit after catch-up', async () => (await count(r1.server)) === 46);
 });
