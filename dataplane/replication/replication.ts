@@ -120,7 +120,9 @@ export class Replication {
     this.mainUuid = saved?.role === 'main' && saved.mainUuid !== null ? saved.mainUuid : randomUUID();
     this.main.setActive(true);
     for (const r of saved?.replicas ?? []) this.addClient(r).start();
-    this.persist();
+    // Without restoring, the saved state is left as it was until a replication query changes it.
+    if (config.restoreStateOnStartup) this.persist();
+    else this.deps.onRoleChange?.(this.role);
     if ((saved?.replicas.length ?? 0) > 0) log.info({ replicas: saved?.replicas.map((r) => r.name) }, 'restored replica registrations');
   }
 
