@@ -15,6 +15,8 @@ import { readWalAfter } from './wal-source.js';
 
 /** Catch-up batches: big enough to amortise a round trip, small enough to stay responsive. */
 const CATCH_UP_BATCH_BYTES = 4 << 20;
+/** Live batches stop growing past this (a big transaction still goes alone). */
+const SHIP_BATCH_BYTES = 4 << 20;
 /** Bounded: a replica that cannot keep up is retried on a later heartbeat. */
 const CATCH_UP_ROUNDS = 200;
 
@@ -59,6 +61,9 @@ export class ReplicaClient {
   private closed = false;
   /** Highest commit timestamp the commit stage skipped this replica for. */
   skippedUpTo = 0;
+  /** Records waiting for the call in flight to return (see ship()). */
+  private readonly outbox: { records: ShippedRecord[]; done: (reason: FailureReason | null) => void }[] = [];
+  private sending = false;
   /** Staged commits not yet acknowledged: (timestamp, when), oldest first (lag in seconds). */
   private readonly unacked: { ts: number; at: number }[] = [];
 
@@ -149,20 +154,55 @@ export class ReplicaClient {
     if (this.skippedUpTo >= ts) this.skippedUpTo = ts - 1;
   }
 
+  /**
+   * Queues records for the replica. One AppendRecords call is in flight at a time; what
+   * queues meanwhile leaves as one batch when it returns (group commit for replication:
+   * under load one round trip carries many commits, and each waiting commit hears the
+   * batch's outcome). Calls go out in queue order on one connection, so the replica sees
+   * records in log order.
+   */
   private ship(records: ShippedRecord[]): Promise<FailureReason | null> {
+    return new Promise((done) => {
+      this.outbox.push({ records, done });
+      this.sendOutbox();
+    });
+  }
+
+  private sendOutbox(): void {
+    if (this.sending || this.outbox.length === 0) return;
+    let bytes = 0;
+    let n = 0;
+    while (n < this.outbox.length && (n === 0 || bytes < SHIP_BATCH_BYTES)) {
+      for (const r of this.outbox[n].records) bytes += r.body.length;
+      n++;
+    }
+    const batch = this.outbox.splice(0, n);
+    const records = batch.length === 1 ? batch[0].records : batch.flatMap((b) => b.records);
     const main = this.options.main;
-    return this.rpc.call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records }).then(
-      (progress) => {
-        this.acked(progress.ts);
-        this.apply({ kind: 'commitAcked', progress });
-        return null;
-      },
-      (e: unknown) => {
-        if (!this.closed) this.options.log.warn({ replica: this.registration.name, err: e }, 'replicating a commit failed');
-        this.apply({ kind: 'commitFailed' });
-        return failureReason(e);
-      },
-    );
+    this.sending = true;
+    this.rpc
+      .call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records })
+      .then(
+        (progress) => {
+          this.acked(progress.ts);
+          for (const b of batch) {
+            this.apply({ kind: 'commitAcked', progress });
+            b.done(null);
+          }
+        },
+        (e: unknown) => {
+          if (!this.closed) this.options.log.warn({ replica: this.registration.name, err: e }, 'replicating commits failed');
+          const reason = failureReason(e);
+          for (const b of batch) {
+            this.apply({ kind: 'commitFailed' });
+            b.done(reason);
+          }
+        },
+      )
+      .finally(() => {
+        this.sending = false;
+        this.sendOutbox();
+      });
   }
 
   private acked(ts: number): void {
