@@ -107,7 +107,7 @@ export async function startInstance(config: Config, version: string, log: Logger
       replication = await startReplication({
         config: {
           dataDirectory: config.dataDirectory,
-          bindAddress: config.boltAddress,
+          bindAddress: config.replicationAddress,
           boltPort: config.boltPort,
           advertisedAddress: config.boltAdvertisedAddress,
           checkFrequencySec: config.replication.replicaCheckFrequencySec,

@@ -7,6 +7,8 @@ export interface TrialResult {
   ops: number;
   seconds: number;
   opsPerSec: number;
+  /** Server CPU per operation in µs, when the load said how to read the server's CPU. */
+  cpuUsPerOp?: number;
 }
 
 export interface LoadResult {
@@ -14,6 +16,8 @@ export interface LoadResult {
   clients: number;
   trials: TrialResult[];
   medianOpsPerSec: number;
+  /** Median of the trials' server CPU per operation (µs), when measured. */
+  medianCpuUsPerOp?: number;
 }
 
 export type Operation = (client: number, i: number) => Promise<void>;
@@ -35,7 +39,7 @@ export async function runLoad(
  * configurations on a noisy machine. Returns each load's result, in the order given.
  */
 export async function runInterleaved(
-  loads: { name: string; op: Operation }[],
+  loads: { name: string; op: Operation; serverCpuSeconds?: () => number }[],
   options: { clients: number; seconds: number; trials: number; warmupSeconds?: number },
 ): Promise<LoadResult[]> {
   if ((options.warmupSeconds ?? 0) > 0) {
@@ -45,10 +49,23 @@ export async function runInterleaved(
   for (let t = 0; t < options.trials; t++) {
     for (let k = 0; k < loads.length; k++) {
       const i = (k + t) % loads.length;
-      trials[i].push(await runTrial(loads[i].op, options.clients, options.seconds));
+      const cpu = loads[i].serverCpuSeconds;
+      const before = cpu?.() ?? 0;
+      const trial = await runTrial(loads[i].op, options.clients, options.seconds);
+      if (cpu !== undefined) trial.cpuUsPerOp = ((cpu() - before) * 1e6) / trial.ops;
+      trials[i].push(trial);
     }
   }
-  return loads.map((l, i) => ({ name: l.name, clients: options.clients, trials: trials[i], medianOpsPerSec: median(trials[i].map((x) => x.opsPerSec)) }));
+  return loads.map((l, i) => {
+    const cpu = trials[i].map((x) => x.cpuUsPerOp).filter((x): x is number => x !== undefined);
+    return {
+      name: l.name,
+      clients: options.clients,
+      trials: trials[i],
+      medianOpsPerSec: median(trials[i].map((x) => x.opsPerSec)),
+      ...(cpu.length > 0 ? { medianCpuUsPerOp: median(cpu) } : {}),
+    };
+  });
 }
 
 /** Median over rounds of a/b, pairing the trials of one round (runInterleaved). */

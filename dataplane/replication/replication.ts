@@ -28,7 +28,7 @@ export const DEFAULT_REPLICATION_PORT = 10000;
 
 export interface ReplicationConfig {
   dataDirectory: string;
-  /** Bind address of the replication server: the Bolt bind address (tests: 127.0.0.1). */
+  /** Bind address of the replication server: --replication-address, default the Bolt bind address (tests: 127.0.0.1). */
   bindAddress: string;
   boltPort: number;
   /** Bolt address routing tables advertise. */

@@ -212,14 +212,20 @@ export class CommitPipeline {
     }
   }
 
-  /** Tells the stages that ran how the commit ended; the promises the caller must wait for, if any. */
+  /** Tells the stages that ran how the commit ended; what the caller must wait for, if anything. */
   private settle(entry: Entry, committed: boolean): Promise<unknown> | null {
-    let waits: Promise<void>[] | null = null;
+    let wait: Promise<unknown> | null = null;
     for (let k = 0; k < entry.started; k++) {
-      const w = this.stages[k].settle?.(entry, committed);
-      if (w instanceof Promise) (waits ??= []).push(w);
+      let w: void | Promise<void>;
+      try {
+        w = this.stages[k].settle?.(entry, committed);
+      } catch (e) {
+        w = Promise.reject(e);
+      }
+      // One promise (the WAL's fsync, the common case) is awaited as it is: no Promise.all hop.
+      if (w instanceof Promise) wait = wait === null ? w : Promise.all([wait, w]);
     }
-    return waits === null ? null : Promise.all(waits);
+    return wait;
   }
 
   /** Aborts `failed` and every commit prepared after it (their timestamps are reused). */

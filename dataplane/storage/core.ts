@@ -13,6 +13,15 @@ export interface CommittedUndo {
   undo: UndoDelta[];
 }
 
+/** What the core knows of an open transaction. */
+export interface OpenTransaction {
+  readonly startTimestamp: number;
+  /** Made changes and is not yet in the commit pipeline. */
+  isLocalWriter(): boolean;
+  /** Rolls back from outside (a replay that must not wait for it); the owner sees it ended. */
+  rollBackForReplay(): void;
+}
+
 export class StorageCore {
   readonly names = new NameTable();
   readonly labelSets = new LabelSets();
@@ -30,7 +39,7 @@ export class StorageCore {
   /** Head-state vertices per label id (uncommitted changes included): planner estimates. */
   readonly labelCounts: number[] = [];
   /** Open transactions in begin order, hence in non-decreasing start timestamp. */
-  readonly active = new Set<{ readonly startTimestamp: number }>();
+  readonly active = new Set<OpenTransaction>();
   /** Commit order. */
   readonly committed: CommittedUndo[] = [];
   /** Objects deleted in a version every snapshot sees, awaiting physical removal. */

@@ -229,6 +229,7 @@ export class InMemoryStorage implements Storage {
       this.applyCommitted(committed);
       return;
     }
+    this.rollBackLocalWriters();
     const tx = new Transaction(this.core);
     try {
       for (let from = 0; from < committed.deltas.length; from += sliceDeltas) {
@@ -253,7 +254,17 @@ export class InMemoryStorage implements Storage {
     this.core.nextEdgeGid = Math.max(this.core.nextEdgeGid, next.edge);
   }
 
+  /**
+   * A replica applies what its MAIN committed; a local write transaction still open (begun
+   * before the instance became a replica) would conflict with it, so it is rolled back
+   * rather than break the replay. Its client hears that the transaction is no longer active.
+   */
+  private rollBackLocalWriters(): void {
+    for (const tx of this.core.active) if (tx.isLocalWriter()) tx.rollBackForReplay();
+  }
+
   private replay(committed: CommittedTransaction, allowRepeat: boolean): void {
+    this.rollBackLocalWriters();
     const tx = new Transaction(this.core);
     try {
       this.replayDeltas(tx, committed.deltas, 0, committed.deltas.length);

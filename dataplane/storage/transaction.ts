@@ -17,7 +17,7 @@ import type {
   WriteStats,
 } from './types.js';
 import { emptyWriteStats } from './types.js';
-import type { StorageCore } from './core.js';
+import type { OpenTransaction, StorageCore } from './core.js';
 import type { PipelineMember } from './commit-pipeline.js';
 import { StoredEdge, StoredVertex } from './accessors.js';
 import { detachEdges, releaseDeltas } from './gc.js';
@@ -54,7 +54,7 @@ function deletedError(what: string): MghaError {
   return new MghaError(Codes.MemgraphClientError, `Trying to ${what} a deleted object.`);
 }
 
-export class Transaction implements StorageTransaction, View, PipelineMember {
+export class Transaction implements StorageTransaction, View, PipelineMember, OpenTransaction {
   readonly info = new TxInfo();
   readonly startTimestamp: number;
   readonly stats: WriteStats = emptyWriteStats();
@@ -540,6 +540,14 @@ export class Transaction implements StorageTransaction, View, PipelineMember {
     this.undo = [];
     this.redo = [];
     this.finish();
+  }
+
+  isLocalWriter(): boolean {
+    return this.active && !this.prepared && this.undo.length > 0;
+  }
+
+  rollBackForReplay(): void {
+    if (this.isLocalWriter()) this.rollBack();
   }
 
   /** PipelineMember.abort: a prepared transaction that a commit stage refused. */

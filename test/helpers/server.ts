@@ -32,6 +32,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** RLIMIT_FSIZE of the process (via prlimit): writes past it fail with EFBIG, like a full disk. */
   fileSizeLimitBytes?: number;
+  /** Another build of the binary (benchmarks compare builds). */
+  mainJs?: string;
 }
 
 export { repoRoot };
@@ -67,13 +69,14 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 export async function startServer(extraArgs: string[] = [], options: StartOptions = {}): Promise<TestServer> {
-  if (!fs.existsSync(mainJs)) throw new Error(`${mainJs} is missing: run \`npx tsc -p .\` first`);
+  const binary = options.mainJs ?? mainJs;
+  if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run \`npx tsc -p .\` first`);
   installExitHook();
   const boltPort = await freePort();
   const metricsPort = await freePort();
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-test-'));
   const args = [
-    mainJs,
+    binary,
     '--bolt-address=127.0.0.1',
     `--bolt-port=${boltPort}`,
     '--metrics-address=127.0.0.1',

@@ -43,6 +43,16 @@ describe('defaults', () => {
     expect(parse(['--instance-name=db-0']).instanceName).toBe('db-0');
   });
 
+  test('every listener has a bind address; the replication server follows --bolt-address unless told', () => {
+    expect(parse([])).toMatchObject({ managementAddress: '0.0.0.0', coordinatorAddress: '0.0.0.0', replicationAddress: '0.0.0.0' });
+    expect(parse(['--bolt-address=127.0.0.2'])).toMatchObject({ replicationAddress: '127.0.0.2', managementAddress: '0.0.0.0' });
+    expect(parse(['--bolt-address=127.0.0.2', '--replication-address=127.0.0.3', '--management-address=127.0.0.4', '--coordinator-address=127.0.0.5'])).toMatchObject({
+      replicationAddress: '127.0.0.3',
+      managementAddress: '127.0.0.4',
+      coordinatorAddress: '127.0.0.5',
+    });
+  });
+
   test('advertised address replaces a wildcard bind address with the host name', () => {
     expect(parse([]).boltAdvertisedAddress).toBe('host-a:7687');
     expect(parse(['--bolt-address=127.0.0.1', '--bolt-port=7700']).boltAdvertisedAddress).toBe('127.0.0.1:7700');

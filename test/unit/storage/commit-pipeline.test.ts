@@ -271,4 +271,20 @@ describe('commit pipeline', () => {
     expect(countLabel(replica, 'Big')).toBe(50_000);
     expect(replica.lastCommitTimestamp()).toBe(1);
   });
+
+  test('a replay rolls back an open local write transaction instead of conflicting with it', () => {
+    const store = new InMemoryStorage();
+    store.applyCommitted({ commitTimestamp: 1, deltas: [{ op: 'createVertex', gid: 0 }] });
+    const local = store.begin();
+    local.vertex(0)!.setProperty('local', true);
+    const reader = store.begin();
+    store.applyCommitted({ commitTimestamp: 2, deltas: [{ op: 'setVertexProperty', gid: 0, key: 'main', value: 1n }] });
+    expect(local.isActive()).toBe(false);
+    expect(() => local.commit()).toThrow(expect.objectContaining({ code: Codes.MemgraphClientError }));
+    expect(reader.isActive()).toBe(true);
+    reader.abort();
+    const check = store.begin();
+    expect(Object.fromEntries(check.vertex(0)!.properties())).toEqual({ main: 1n });
+    check.abort();
+  });
 });
