@@ -54,14 +54,11 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },
   { name: 'coordinator-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Raft port on coordinators (0 = unset).' },
   { name: 'coordinator-hostname', kind: 'string', default: '', group: 'ha', help: 'Host name other coordinators use to reach this one.' },
-<<<<<<< HEAD
   { name: 'replication-replica-check-frequency-sec', kind: 'seconds', default: '1', group: 'replication', help: 'How often MAIN checks each replica (heartbeat); below 1 disables the checks, and with them automatic recovery.' },
   { name: 'replication-restore-state-on-startup', kind: 'bool', default: 'true', group: 'replication', help: 'Restore the replication role and registered replicas on startup.' },
-=======
   { name: 'management-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the management RPC server listens on (mgha; Memgraph always uses all interfaces).' },
   { name: 'coordinator-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the Raft server listens on (mgha; Memgraph always uses all interfaces).' },
   { name: 'replication-address', kind: 'string', default: '', group: 'ha', help: 'Address a REPLICA\'s replication server listens on (mgha; default: --bolt-address).' },
->>>>>>> main
   { name: 'storage-wal-enabled', kind: 'bool', default: 'true', group: 'durability', help: 'Write-ahead log.' },
   { name: 'storage-wal-file-size-kib', kind: 'int', default: '20480', group: 'durability', help: 'WAL file size before rotation.' },
   { name: 'storage-wal-file-flush-every-n-tx', kind: 'int', default: '100000', group: 'durability', help: 'fsync the WAL every n transactions (1 = every commit).' },
