@@ -2,8 +2,10 @@
 // queries, columns, states and texts, each mode's success path with equal digests.
 import neo4j from 'neo4j-driver';
 import type { TestServer } from '../helpers/server.js';
+import { freePort } from '../helpers/ports.js';
 import {
   closeDrivers,
+  driverFor,
   count,
   digest,
   metricsText,
@@ -88,8 +90,31 @@ test('roles, refusals on a replica, and ROUTE on a replica lists it as reader an
   } finally {
     await routed.close();
   }
+  // /v1/instance: role, epoch, main UUID (the replica's is the one it follows), last commit.
+  const info = async (s: TestServer) => ((await (await fetch(`http://127.0.0.1:${s.metricsPort}/v1/instance`)).json()) as { role: string; replication: Record<string, unknown> });
+  const [mi, ri] = [await info(main), await info(replica)];
+  expect(mi.role).toBe('main');
+  expect(ri.role).toBe('replica');
+  expect(ri.replication).toEqual({ role: 'replica', epoch: mi.replication.epoch, mainUuid: mi.replication.mainUuid, lastCommitTimestamp: mi.replication.lastCommitTimestamp });
+  expect(await metricsText(replica)).toMatch(new RegExp(`mgha_replication_applied_timestamp ${String(mi.replication.lastCommitTimestamp)}`));
+  expect(await metricsText(main)).toMatch(/mgha_replication_rpc_duration_seconds_count\{rpc="AppendRecords",ok="true"\} [1-9]/);
   const { notifications } = await run(main, 'DROP REPLICA r1');
   expect(notifications[0]).toMatchObject({ code: 'DropReplica', title: 'Replica r1 is dropped.' });
   expect(await showReplicas(main)).toEqual([]);
   expect(await metricsText(main)).not.toContain('mgha_replica_state{replica="r1"');
+  await expect(run(main, 'DROP REPLICA r1')).rejects.toMatchObject({ message: 'Failed to unregister the replica r1.' });
+  await expect(run(replica, 'DROP REPLICA r1')).rejects.toMatchObject({ message: expect.stringContaining("Replica can't unregister a replica!") });
+  // Replication queries refuse explicit transactions, as Memgraph's do.
+  const session = driverFor(main).session();
+  const tx = session.beginTransaction();
+  await expect(tx.run('SHOW REPLICATION ROLE')).rejects.toMatchObject({ message: 'Replication clause not allowed in multicommand transactions.' });
+  await session.close();
+});
+
+test('an HA data instance (--management-port) refuses the manual replication queries', async () => {
+  const data = await startMain([`--management-port=${await freePort()}`]);
+  servers.push(data);
+  await expect(run(data, 'SET REPLICATION ROLE TO REPLICA WITH PORT 10000')).rejects.toMatchObject({ message: "Can't set role manually on instance with coordinator server port." });
+  await expect(run(data, 'REGISTER REPLICA r SYNC TO "127.0.0.1:1"')).rejects.toMatchObject({ message: "Can't register replica manually on instance with coordinator server port." });
+  await expect(run(data, 'DROP REPLICA r')).rejects.toMatchObject({ message: "Can't drop replica manually on instance with coordinator server port." });
 });
