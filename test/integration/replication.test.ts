@@ -49,12 +49,19 @@ async function writeSome(main: TestServer, n: number): Promise<void> {
 test.each([['SYNC'], ['ASYNC'], ['STRICT_SYNC']])('%s replica: writes replicate and every digest equals MAIN\'s', async (mode) => {
   const { main, replicas } = await cluster([mode, mode]);
   await run(main, 'CREATE INDEX ON :Person(id)');
+  await run(main, 'CREATE CONSTRAINT ON (c:City) ASSERT c.id IS UNIQUE');
+  await run(main, 'CREATE INDEX ON :City');
   await writeSome(main, 20);
+  await run(main, 'DROP INDEX ON :City');
   await run(main, 'MATCH (c:City) WHERE c.id < 5 DETACH DELETE c');
   await waitCaughtUp(main);
   const expected = await digest(main);
   expect(expected.vertices).toBe(35);
   for (const r of replicas) expect(await digest(r.server)).toEqual(expected);
+  // Schema replicated: the replicas answer SHOW CONSTRAINT INFO / SHOW INDEX INFO as MAIN does.
+  const schema = async (s: TestServer) =>
+    [(await run(s, 'SHOW INDEX INFO')).records, (await run(s, 'SHOW CONSTRAINT INFO')).records].map((rs) => rs.map((r) => JSON.stringify(r.toObject())));
+  for (const r of replicas) expect(await schema(r.server)).toEqual(await schema(main));
   const rows = await showReplicas(main);
   expect(rows.map((r) => [r.name, r.socketAddress, r.syncMode, r.systemInfo, r.status, r.behind])).toEqual([
     ['r1', replicas[0].address, mode.toLowerCase(), null, 'ready', 0],
