@@ -15,6 +15,7 @@ import { readWalAfter } from './wal-source.js';
 
 /** Catch-up batches: big enough to amortise a round trip, small enough to stay responsive. */
 const CATCH_UP_BATCH_BYTES = 4 << 20;
+const HEARTBEAT_TIMEOUTS_TO_FAIL = 3;
 /** Live batches stop growing past this (a big transaction still goes alone). */
 const SHIP_BATCH_BYTES = 4 << 20;
 /** Bounded: a replica that cannot keep up is retried on a later heartbeat. */
@@ -58,6 +59,7 @@ export class ReplicaClient {
   private stateValue: ReplicaState = initialReplicaState();
   private timer: NodeJS.Timeout | null = null;
   private heartbeatRunning = false;
+  private heartbeatTimeouts = 0;
   private closed = false;
   /** Highest commit timestamp the commit stage skipped this replica for. */
   skippedUpTo = 0;
@@ -218,10 +220,15 @@ export class ReplicaClient {
       const main = this.options.main;
       const progress = await this.rpc.call(Heartbeat, { mainUuid: main.mainUuid(), epochId: main.epoch().epochId, mainTs: main.mainTs(this.skippedUpTo) });
       if (this.closed) return;
+      this.heartbeatTimeouts = 0;
       if (this.stateValue.status !== 'replicating') this.acked(progress.ts);
       this.apply({ kind: 'heartbeatOk', progress, main: this.mainView() });
     } catch (e) {
       if (this.closed) return;
+      // A refused or broken connection is definite; a slow answer (a busy machine) counts
+      // only on the third in a row, as Memgraph's 3 failed checks.
+      if (e instanceof RpcError && e.code === RpcCodes.Timeout && ++this.heartbeatTimeouts < HEARTBEAT_TIMEOUTS_TO_FAIL) return;
+      this.heartbeatTimeouts = 0;
       if (this.stateValue.status !== 'invalid') this.options.log.warn({ replica: this.registration.name, err: e }, 'replica heartbeat failed');
       this.apply({ kind: 'heartbeatFailed' });
     } finally {
