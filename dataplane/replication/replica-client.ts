@@ -16,6 +16,7 @@ import { readWalAfter } from './wal-source.js';
 /** Catch-up batches: big enough to amortise a round trip, small enough to stay responsive. */
 const CATCH_UP_BATCH_BYTES = 4 << 20;
 const HEARTBEAT_TIMEOUTS_TO_FAIL = 3;
+const UNACKED_CAP = 8192;
 /** Live batches stop growing past this (a big transaction still goes alone). */
 const SHIP_BATCH_BYTES = 4 << 20;
 /** Bounded: a replica that cannot keep up is retried on a later heartbeat. */
@@ -133,7 +134,7 @@ export class ReplicaClient {
    * take live commits (it is caught up later).
    */
   offer(ts: number, records: ShippedRecord[]): Promise<FailureReason | null> | 'skipped' {
-    this.unacked.push({ ts, at: Date.now() });
+    this.noteStaged(ts);
     if (this.apply({ kind: 'commit' }).action !== 'send') {
       if (ts > this.skippedUpTo) this.skippedUpTo = ts;
       return 'skipped';
@@ -205,6 +206,20 @@ export class ReplicaClient {
         this.sending = false;
         this.sendOutbox();
       });
+  }
+
+  /**
+   * Remembers when commit `ts` was staged, for the lag in seconds. Bounded while a replica
+   * is down: past the cap every other entry goes (the oldest stays, so the age is exact
+   * and later steps are approximate).
+   */
+  private noteStaged(ts: number): void {
+    if (this.unacked.length >= UNACKED_CAP) {
+      let w = 1;
+      for (let r = 2; r < this.unacked.length; r += 2) this.unacked[w++] = this.unacked[r];
+      this.unacked.length = w;
+    }
+    this.unacked.push({ ts, at: Date.now() });
   }
 
   private acked(ts: number): void {
