@@ -17,7 +17,7 @@ import { startServer } from '../test/helpers/server.js';
 import { argNumber, report, runLoad, type LoadResult } from './lib/harness.js';
 import { connectPg, pgInsertLoad, startPostgres } from './lib/postgres.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import type { Value } from '../dataplane/values.js';
+import type { Value } from '../dataplane/values/model.js';
 
 const nodes = argNumber('nodes', 100_000);
 const fanout = 4;

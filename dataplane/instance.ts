@@ -94,7 +94,7 @@ export async function startInstance(config: Config, version: string, log: Logger
     engine = new QueryEngine(storage, { clock, coordinator: true });
   } else {
     try {
-      durability = await openDurability({ dataDirectory: config.dataDirectory, ...config.durability }, storage, log, metrics.registry);
+      durability = await openDurability({ dataDirectory: config.dataDirectory, ...config.durability }, storage, log, metrics.registry, clock);
     } catch (e) {
       throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
     }

@@ -3,7 +3,7 @@
 // notifications confirm admin statements (`RegisterReplica`: "Replica r1 is registered.");
 // its WARNINGs report trouble that did not fail the query (`SyncReplicationFailure`).
 
-import type { Value } from './values.js';
+import type { Value } from './values/model.js';
 
 export interface Notification {
   severity: 'INFO' | 'WARNING';

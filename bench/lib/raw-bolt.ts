@@ -4,7 +4,7 @@
 
 import net from 'node:net';
 import { Packer } from '../../dataplane/bolt/packstream.js';
-import type { Value } from '../../dataplane/values.js';
+import type { Value } from '../../dataplane/values/model.js';
 
 function str(s: string): Buffer {
   const b = Buffer.from(s, 'utf8');

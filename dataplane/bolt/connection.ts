@@ -4,7 +4,7 @@
 
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { MghaError } from '../errors.js';
 import { ChunkedWriter, Dechunker } from './chunking.js';
 import { HANDSHAKE_BYTES, negotiate } from './handshake.js';

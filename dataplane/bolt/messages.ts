@@ -1,7 +1,7 @@
 // Bolt messages (pure): request decoding and response encoding, all in one place.
 
 import { MghaError, typeError } from '../errors.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { ChunkedWriter } from './chunking.js';
 import { UnsupportedValueError, Unpacker } from './packstream.js';
 import { BoltProtocolError, type Dict, type ProtocolFeatures, type Request } from './types.js';

@@ -8,7 +8,7 @@
 
 import { writeAscii } from '../ascii.js';
 import { typeError } from '../errors.js';
-import type { CypherDateTime, NodeValue, PathValue, RelationshipValue, Value } from '../values.js';
+import type { CypherDateTime, NodeValue, PathValue, RelationshipValue, Value } from '../values/model.js';
 import { buildPath, hex, structToValue, Tag, unboundRelationship, type UnboundRelationship } from './structures.js';
 import { BoltProtocolError, UnsupportedValueError, type PackOptions } from './types.js';
 

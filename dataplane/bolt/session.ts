@@ -9,7 +9,7 @@
 
 import { Codes, MghaError, toMghaError } from '../errors.js';
 import type { Engine, EngineCommit, EngineTransaction, QuerySummary, QueryType, RecordBatch, ResultStream, TransactionOptions } from '../query/engine-types.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { Metadata } from './messages.js';
 import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
 

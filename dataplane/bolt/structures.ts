@@ -15,9 +15,9 @@ import {
   type NodeValue,
   type RelationshipValue,
   type Value,
-} from '../values.js';
+} from '../values/model.js';
 import { BoltProtocolError, UnsupportedValueError } from './types.js';
-import { localToUtc, zoneOffsetAt } from './zones.js';
+import { localToZoned, zoneOffsetAt } from '../values/temporal/zones.js';
 
 export const Tag = {
   Node: 0x4e,
@@ -110,8 +110,8 @@ export function structToValue(tag: number, f: Value[]): Value {
     case Tag.LegacyDateTimeZoneId: {
       fieldCount('DateTimeZoneId', f, 3);
       const zone = str('DateTimeZoneId', f[2] as Value);
-      const { epochSecond, offset } = localToUtc(zone, int('DateTimeZoneId', f[0] as Value));
-      return new CypherDateTime(epochSecond, int('DateTimeZoneId', f[1] as Value), offset, zone);
+      const { epochSecond, offsetSeconds } = localToZoned(zone, int('DateTimeZoneId', f[0] as Value));
+      return new CypherDateTime(epochSecond, int('DateTimeZoneId', f[1] as Value), offsetSeconds, zone);
     }
     case Tag.Duration:
       fieldCount('Duration', f, 4);

@@ -13,7 +13,7 @@
 //   server.ts      the listener
 
 import type { MghaError } from '../errors.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 
 export interface BoltVersion {
   readonly major: number;

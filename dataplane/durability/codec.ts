@@ -19,7 +19,7 @@ import {
   INT64_MIN,
   typeName,
   type Value,
-} from '../values.js';
+} from '../values/model.js';
 
 /** Bumped on any change to the byte layout below; files record it in their headers. */
 export const CODEC_VERSION = 1;

@@ -14,10 +14,11 @@ import type { DurabilityFlags } from '../config.js';
 import { Codes, MghaError } from '../errors.js';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommitStage } from '../storage/types.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
 import { RecordKind, type RecordKindCode } from './wal-format.js';
 import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
 import { DataDirectoryLock } from './lock.js';
 import {
@@ -100,7 +101,7 @@ function createMetrics(registry: Registry, lastDurable: () => number, walBytes: 
 
 export class Durability {
   private writer: WalWriter | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private snapshotRunning: Promise<SnapshotFile> | null = null;
   private lastSnapshotTs: number;
   private readonly walPins = new Map<number, number>();
@@ -119,6 +120,7 @@ export class Durability {
     private readonly lock: DataDirectoryLock,
     private epochState: EpochState,
     readonly recovery: RecoveryReport | null,
+    private readonly clock: Clock,
   ) {
     this.lastSnapshotTs = recovery?.snapshot?.timestamp ?? -1;
   }
@@ -173,8 +175,7 @@ export class Durability {
       this.storage.addCommitStage(this.walStage());
     }
     if (this.config.snapshotIntervalSec > 0) {
-      this.timer = setInterval(() => void this.periodicSnapshot(), this.config.snapshotIntervalSec * 1000);
-      this.timer.unref();
+      this.timer = this.clock.setInterval(() => void this.periodicSnapshot(), this.config.snapshotIntervalSec * 1000);
     }
   }
 
@@ -467,7 +468,7 @@ export class Durability {
   async close(options: { snapshotOnExit?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== null) clearInterval(this.timer);
+    if (this.timer !== null) this.clock.clearInterval(this.timer);
     try {
       if (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
       const wanted = options.snapshotOnExit ?? this.config.snapshotOnExit;
@@ -530,6 +531,7 @@ export async function openDurability(
   storage: InMemoryStorage,
   log: DurabilityLogger,
   registry?: Registry,
+  clock: Clock = systemClock,
 ): Promise<Durability> {
   validateDurabilityConfig(config);
   fs.mkdirSync(config.dataDirectory, { recursive: true });
@@ -549,7 +551,7 @@ export async function openDurability(
       epoch = recovery?.snapshot?.epoch ?? freshEpoch();
       saveEpoch(file, epoch);
     }
-    const durability = new Durability(config, storage, log, lock, epoch, recovery);
+    const durability = new Durability(config, storage, log, lock, epoch, recovery, clock);
     durability.start(registry);
     return durability;
   } catch (e) {

@@ -7,7 +7,7 @@
 // change can swap the handlers it owns.
 
 import { Codes, MghaError } from '../errors.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { AdminKind, ConfigMap, DispatchedStatement } from './admin-ast.js';
 import type { Notification } from '../notifications.js';
 

@@ -2,9 +2,9 @@
 // accumulator per aggregate call; nulls are skipped as openCypher requires.
 
 import { argumentError, typeError } from '../errors.js';
-import { typeName, type Value } from '../values.js';
+import { typeName, type Value } from '../values/model.js';
 import { add } from './operators.js';
-import { groupKey, orderCompare } from './value-ops.js';
+import { groupKey, orderCompare } from '../values/ops.js';
 
 /** True for the (lower-case) name of an aggregate function. */
 export function isAggregateName(name: string): boolean {

@@ -2,7 +2,7 @@
 // Pure data, no behaviour. Every node that can fail at run time carries a `pos` so an
 // error can name line and column.
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { AdminStatement, OtherShow } from './admin-ast.js';
 
 export interface Pos {

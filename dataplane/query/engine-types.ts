@@ -4,7 +4,7 @@
 // the session then skips a promise hop per step; a Promise means "continue later". A call
 // may fail by throwing or by rejecting, so callers handle both.
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 
 export type AccessMode = 'r' | 'w';
 

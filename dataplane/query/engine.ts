@@ -7,7 +7,7 @@ import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummar
 import { Codes, MghaError, toMghaError } from '../errors.js';
 import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
 import { analyze } from './semantic.js';
 import { LazyStorageTransaction } from './lazy-transaction.js';

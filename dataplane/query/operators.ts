@@ -11,11 +11,11 @@
 // - Anything else is a TypeError naming the operator and the operand types.
 
 import { Codes, MghaError, typeError } from '../errors.js';
-import { INT64_MAX, INT64_MIN, isTagged, typeName, type CypherDuration, type Value } from '../values.js';
-import { addDurationTo, type PointInTime } from './temporal/arithmetic.js';
-import { durationBetween } from './temporal/between.js';
-import { addDurations, divideDuration, multiplyDuration, negateDuration } from './temporal/duration.js';
-import { formatFloat } from './temporal/format.js';
+import { INT64_MAX, INT64_MIN, isTagged, typeName, type CypherDuration, type Value } from '../values/model.js';
+import { addDurationTo, type PointInTime } from '../values/temporal/arithmetic.js';
+import { durationBetween } from '../values/temporal/between.js';
+import { addDurations, divideDuration, multiplyDuration, negateDuration } from '../values/temporal/duration.js';
+import { formatFloat } from '../values/temporal/format.js';
 
 type Num = bigint | number;
 

@@ -7,7 +7,7 @@
 
 import type { Clause, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
-import { equals } from './value-ops.js';
+import { equals } from '../values/ops.js';
 import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
 import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
 import { callsFunction, exprKey } from './semantic/walk.js';

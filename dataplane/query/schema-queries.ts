@@ -4,7 +4,7 @@
 import type { Statement } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
 import type { Storage } from '../storage/types.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 
 export interface SchemaResult {
   columns: string[];

@@ -13,7 +13,7 @@ import type { RegisterReplica, SetReplicationRole } from '../query/admin-ast.js'
 import { InTransaction, type AdminResult } from '../query/admin-registry.js';
 import type { QueryEngine } from '../query/engine.js';
 import type { InMemoryStorage } from '../storage/storage.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { MainReplication } from './main-side.js';
 import * as M from './messages.js';
 import { createReplicationMetrics, type ReplicationMetrics } from './metrics.js';

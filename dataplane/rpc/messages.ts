@@ -12,7 +12,7 @@
 // change of a message's layout is a new message type (types are cheap: 65535 of them).
 
 import { ByteReader, ByteWriter, CodecError, readValue, writeValue } from '../durability/codec.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { MAX_MESSAGE_TYPE } from './frame.js';
 import { RpcCodes, RpcError } from './types.js';
 

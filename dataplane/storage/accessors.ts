@@ -1,7 +1,7 @@
 // Vertex and edge handles bound to one transaction: every read goes through that
 // transaction's snapshot, every write through its undo/redo bookkeeping.
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { EdgeAccessor, VertexAccessor } from './types.js';
 import type { EdgeRecord, StoredObject, VertexRecord } from './records.js';
 import type { Transaction } from './transaction.js';

@@ -2,9 +2,9 @@
 // validated at commit against the latest committed state plus the committing
 // transaction's own changes (Memgraph's semantics).
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { Codes, MghaError } from '../errors.js';
-import { groupKey } from '../query/value-ops.js';
+import { groupKey } from '../values/ops.js';
 import type { ConstraintInfo } from './types.js';
 import type { NameTable } from './names.js';
 import { existsIn, hasLabelIn, propertyIn, type View } from './mvcc.js';

@@ -4,7 +4,7 @@
 // tests (and operators) check that a replica equals its MAIN.
 
 import crypto from 'node:crypto';
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { InMemoryStorage } from './storage.js';
 
 /** A canonical text form of a property value (type-tagged, maps with sorted keys). */

@@ -2,8 +2,8 @@
 // within the bounds. Cypher ranges only match values comparable with the bounds, and
 // comparable values (one type family) sit next to each other in index order.
 
-import type { Value } from '../values.js';
-import { compare, orderCompare } from '../query/value-ops.js';
+import type { Value } from '../values/model.js';
+import { compare, orderCompare } from '../values/ops.js';
 import type { PropertyBound } from './types.js';
 import type { Bucket } from './value-buckets.js';
 

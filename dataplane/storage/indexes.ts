@@ -2,12 +2,12 @@
 // can see (every version that had the label / value gets an entry); readers re-check
 // visibility, and sweep() drops entries no version needs any more (Memgraph's approach).
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import type { IndexInfo } from './types.js';
 import type { NameTable } from './names.js';
 import { LABEL_ADDED, LABEL_REMOVED, PROPERTY_SET, propGet, type VertexRecord } from './records.js';
 import { ValueBuckets } from './value-buckets.js';
-import { groupKey } from '../query/value-ops.js';
+import { groupKey } from '../values/ops.js';
 
 export class LabelPropertyIndex {
   readonly buckets = new ValueBuckets(true);

@@ -2,7 +2,7 @@
 // over every delta it must not see (another transaction's, committed after its start or
 // not at all). The common case (no chain, or a visible head delta) allocates nothing.
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import {
   CREATED,
   DELETED,

@@ -1,7 +1,7 @@
 // Which values may be stored as properties: anything but graph entities, at any depth.
 
 import { typeError } from '../errors.js';
-import { isTagged, typeName, type Value } from '../values.js';
+import { isTagged, typeName, type Value } from '../values/model.js';
 
 export function checkPropertyValue(v: Value): void {
   if (v === null || typeof v !== 'object') return;

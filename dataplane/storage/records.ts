@@ -1,7 +1,7 @@
 // Vertex and edge records (the newest state of each object) and the undo deltas that lead
 // back to older versions. One monomorphic class per kind keeps V8 objects small.
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 
 /** Commit timestamp of a transaction that has not committed (greater than any start). */
 export const UNCOMMITTED = Number.MAX_SAFE_INTEGER;

@@ -1,9 +1,9 @@
 // A storage transaction: snapshot reads, writes recorded as undo deltas on the touched
 // objects (for other snapshots and for abort) and as redo deltas (for WAL/replication).
 
-import type { Value } from '../values.js';
+import type { Value } from '../values/model.js';
 import { Codes, MghaError } from '../errors.js';
-import { equals, orderCompare } from '../query/value-ops.js';
+import { equals, orderCompare } from '../values/ops.js';
 import type {
   CommitResult,
   CommittedTransaction,

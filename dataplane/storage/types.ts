@@ -2,7 +2,7 @@
 // (Memgraph's model: per-object undo-delta chains, start/commit timestamps, GC).
 // The query engine only talks to these interfaces.
 
-import type { NodeValue, RelationshipValue, Value } from '../values.js';
+import type { NodeValue, RelationshipValue, Value } from '../values/model.js';
 import type { Notification } from '../notifications.js';
 
 /** Global id of a vertex or an edge (separate id spaces), never reused. */

@@ -2,8 +2,8 @@
 // optional ordered view for range scans. Used by label+property indexes and by unique
 // constraints. Entries may be stale (older versions); readers re-check visibility.
 
-import type { Value } from '../values.js';
-import { groupKey, orderCompare } from '../query/value-ops.js';
+import type { Value } from '../values/model.js';
+import { groupKey, orderCompare } from '../values/ops.js';
 import type { VertexRecord } from './records.js';
 
 export class Bucket {

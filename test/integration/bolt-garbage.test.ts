@@ -7,7 +7,7 @@ import pino from 'pino';
 import { chunk, Dechunker } from '../../dataplane/bolt/chunking.js';
 import { Packer, Unpacker } from '../../dataplane/bolt/packstream.js';
 import { startBoltServer, type BoltServer } from '../../dataplane/bolt/server.js';
-import type { Value } from '../../dataplane/values.js';
+import type { Value } from '../../dataplane/values/model.js';
 import { TestEngine } from './bolt-test-engine.js';
 
 let server: BoltServer;

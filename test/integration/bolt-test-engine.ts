@@ -22,7 +22,7 @@ import {
   MaterializedRelationship,
   PathValue,
   type Value,
-} from '../../dataplane/values.js';
+} from '../../dataplane/values/model.js';
 
 const a = new MaterializedNode(1, ['Person'], new Map<string, Value>([['name', 'Ann']]));
 const b = new MaterializedNode(2, ['Person', 'Admin'], new Map<string, Value>([['name', 'Bob']]));

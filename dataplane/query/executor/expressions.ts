@@ -4,11 +4,11 @@
 
 import type { Expr, PatternPart, QueryBody } from '../ast.js';
 import { Codes, MghaError, typeError } from '../../errors.js';
-import { isNode, isRelationship, isTagged, typeName, type Value, INT64_MAX, INT64_MIN } from '../../values.js';
-import { compare, equals } from '../value-ops.js';
+import { isNode, isRelationship, isTagged, typeName, type Value, INT64_MAX, INT64_MIN } from '../../values/model.js';
+import { compare, equals } from '../../values/ops.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../operators.js';
 import { lookupFunction, type FunctionContext } from '../functions/index.js';
-import { temporalComponent } from '../temporal.js';
+import { temporalComponent } from '../../values/temporal.js';
 import { isAggregateCall } from '../semantic/walk.js';
 import { cypherRegex } from './regex.js';
 import { PAUSE, rowsOf, type Eval, type ExecContext, type Operator, type Row } from './types.js';

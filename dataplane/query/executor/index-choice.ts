@@ -4,8 +4,8 @@
 
 import type { Expr, NodePattern } from '../ast.js';
 import type { PropertyFilter } from '../../storage/types.js';
-import type { Value } from '../../values.js';
-import { groupKey } from '../value-ops.js';
+import type { Value } from '../../values/model.js';
+import { groupKey } from '../../values/ops.js';
 import { compileExpr, type CompileEnv } from './expressions.js';
 import type { ExecContext, Row } from './types.js';
 

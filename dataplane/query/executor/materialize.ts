@@ -10,7 +10,7 @@ import {
   type NodeValue,
   type RelationshipValue,
   type Value,
-} from '../../values.js';
+} from '../../values/model.js';
 
 function deleted(v: NodeValue | RelationshipValue): boolean {
   const acc = v as { isDeleted?: () => boolean };

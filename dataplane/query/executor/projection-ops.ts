@@ -3,8 +3,8 @@
 // they consume their input, so a big sort still lets the event loop breathe.
 
 import { createAccumulator, type Accumulator } from '../aggregates.js';
-import { groupKey, orderCompare } from '../value-ops.js';
-import type { Value } from '../../values.js';
+import { groupKey, orderCompare } from '../../values/ops.js';
+import type { Value } from '../../values/model.js';
 import { nonNegativeInt } from './expressions.js';
 import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 

@@ -3,7 +3,7 @@
 // ends in Once), passes PAUSE markers through and emits its own every WORK_PER_PAUSE rows.
 
 import type { EdgeAccessor, PropertyFilter, VertexAccessor } from '../../storage/types.js';
-import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values.js';
+import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values/model.js';
 import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 export type Direction = 'out' | 'in' | 'both';

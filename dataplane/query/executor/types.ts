@@ -3,7 +3,7 @@
 // turn during long queries (DESIGN §3), and an ExecContext carries per-execution state.
 
 import type { StorageTransaction } from '../../storage/types.js';
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 
 /**
  * One binding of the query's variables. An operator hands each row it yields to its

@@ -4,7 +4,7 @@
 
 import type { EdgeAccessor, VertexAccessor } from '../../storage/types.js';
 import { Codes, MghaError, typeError } from '../../errors.js';
-import { isNode, isPath, isRelationship, typeName, type Value } from '../../values.js';
+import { isNode, isPath, isRelationship, typeName, type Value } from '../../values/model.js';
 import { buildPath } from './read-ops.js';
 import { PAUSE, Unary, rowsOf, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 

@@ -9,7 +9,7 @@ import {
   type PathValue,
   type RelationshipValue,
   type Value,
-} from '../../values.js';
+} from '../../values/model.js';
 
 export function badArg(fn: string, v: Value, expected: string): never {
   throw typeError(`${fn}() expected ${expected} but got ${typeName(v)}`);

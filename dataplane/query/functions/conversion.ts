@@ -3,8 +3,8 @@
 // (the *OrNull forms give null instead).
 
 import { Codes, MghaError } from '../../errors.js';
-import { INT64_MAX, INT64_MIN, isTagged, typeName, type Value } from '../../values.js';
-import { formatFloat, formatTemporal } from '../temporal/format.js';
+import { INT64_MAX, INT64_MIN, isTagged, typeName, type Value } from '../../values/model.js';
+import { formatFloat, formatTemporal } from '../../values/temporal/format.js';
 import { badArg, listArg } from './args.js';
 import { unary } from './define.js';
 import type { FunctionDef } from './types.js';

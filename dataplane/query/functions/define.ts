@@ -1,6 +1,6 @@
 // Small helpers to declare FunctionDefs compactly.
 
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import type { FunctionContext, FunctionDef } from './types.js';
 
 type Fn = (args: Value[], ctx: FunctionContext) => Value;

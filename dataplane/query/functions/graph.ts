@@ -1,6 +1,6 @@
 // Functions over nodes, relationships and paths.
 
-import { isTagged, type Value } from '../../values.js';
+import { isTagged, type Value } from '../../values/model.js';
 import { badArg, nodeArg, pathArg, relArg } from './args.js';
 import { nullIn, unary } from './define.js';
 import type { FunctionDef } from './types.js';

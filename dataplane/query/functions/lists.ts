@@ -1,8 +1,8 @@
 // List functions (and size/length/reverse, which also take strings, maps and paths).
 
 import { argumentError } from '../../errors.js';
-import { isTagged, typeName, type Value } from '../../values.js';
-import { groupKey } from '../value-ops.js';
+import { isTagged, typeName, type Value } from '../../values/model.js';
+import { groupKey } from '../../values/ops.js';
 import { badArg, intArg, listArg } from './args.js';
 import { def, unary } from './define.js';
 import type { FunctionDef } from './types.js';

@@ -2,7 +2,7 @@
 // return FLOAT, like Neo4j (ceil/floor/round of an INTEGER are FLOATs too).
 
 import { argumentError, Codes, MghaError } from '../../errors.js';
-import { INT64_MIN, type Value } from '../../values.js';
+import { INT64_MIN, type Value } from '../../values/model.js';
 import { badArg, intArg, numArg, stringArg } from './args.js';
 import { def, unary } from './define.js';
 import type { FunctionDef } from './types.js';

@@ -2,7 +2,7 @@
 // 4326 WGS-84, 4979 WGS-84-3D (Neo4j's names, also accepted case-insensitively).
 
 import { argumentError } from '../../errors.js';
-import { CypherPoint, isTagged, type Value } from '../../values.js';
+import { CypherPoint, isTagged, type Value } from '../../values/model.js';
 import { badArg, mapArg, numArg } from './args.js';
 import { def, unary } from './define.js';
 import type { FunctionDef } from './types.js';

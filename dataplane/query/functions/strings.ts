@@ -1,7 +1,7 @@
 // String functions. Positions and lengths count Unicode code points, not UTF-16 units.
 
 import { argumentError } from '../../errors.js';
-import type { Value } from '../../values.js';
+import type { Value } from '../../values/model.js';
 import { intArg, stringArg } from './args.js';
 import { def, unary } from './define.js';
 import type { FunctionDef } from './types.js';

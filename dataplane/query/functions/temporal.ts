@@ -1,13 +1,13 @@
 // Temporal functions: constructors, clocks, duration(), epoch conversions.
 
 import { argumentError, typeError } from '../../errors.js';
-import { CypherDateTime, isTagged, typeName, type Value } from '../../values.js';
-import { durationBetween, type BetweenUnit } from '../temporal/between.js';
-import { floorDivN, floorModN } from '../temporal/calendar.js';
-import { constructTemporal, nowIn, type TemporalKind } from '../temporal/construct.js';
-import { durationFromUnits, DURATION_UNITS, type DurationUnit } from '../temporal/duration.js';
-import { parseDurationText } from '../temporal/parse.js';
-import { truncateTemporal } from '../temporal/truncate.js';
+import { CypherDateTime, isTagged, typeName, type Value } from '../../values/model.js';
+import { durationBetween, type BetweenUnit } from '../../values/temporal/between.js';
+import { floorDivN, floorModN } from '../../values/temporal/calendar.js';
+import { constructTemporal, nowIn, type TemporalKind } from '../../values/temporal/construct.js';
+import { durationFromUnits, DURATION_UNITS, type DurationUnit } from '../../values/temporal/duration.js';
+import { parseDurationText } from '../../values/temporal/parse.js';
+import { truncateTemporal } from '../../values/temporal/truncate.js';
 import { intArg, numArg } from './args.js';
 import { def } from './define.js';
 import type { FunctionDef } from './types.js';

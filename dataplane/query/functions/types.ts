@@ -1,6 +1,6 @@
 // The scalar-function contract between the registry and the executor.
 
-import type { NodeValue, Value } from '../../values.js';
+import type { NodeValue, Value } from '../../values/model.js';
 
 export interface FunctionContext {
   /** Epoch milliseconds, fixed for the whole statement (timestamp(), date() …). */

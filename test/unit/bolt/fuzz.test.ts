@@ -6,7 +6,7 @@ import { decodeRequest } from '../../../dataplane/bolt/messages.js';
 import { Packer, Unpacker, UnsupportedValueError } from '../../../dataplane/bolt/packstream.js';
 import { BoltProtocolError, featuresOf } from '../../../dataplane/bolt/types.js';
 import { MghaError } from '../../../dataplane/errors.js';
-import { CypherDateTime, CypherPoint, MaterializedNode, type Value } from '../../../dataplane/values.js';
+import { CypherDateTime, CypherPoint, MaterializedNode, type Value } from '../../../dataplane/values/model.js';
 
 /** mulberry32: a tiny seeded PRNG so failures reproduce. */
 function rng(seed: number): () => number {

@@ -3,7 +3,7 @@ import { decodeRequest, ResponseWriter } from '../../../dataplane/bolt/messages.
 import { Packer, Unpacker } from '../../../dataplane/bolt/packstream.js';
 import { BoltProtocolError, featuresOf } from '../../../dataplane/bolt/types.js';
 import { MghaError, Codes } from '../../../dataplane/errors.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 function body(tag: number, ...fields: Value[]): Buffer {
   const p = new Packer({ elementIds: true, utcDateTime: true });

@@ -1,6 +1,6 @@
 import { Packer, Unpacker, UnsupportedValueError } from '../../../dataplane/bolt/packstream.js';
 import { BoltProtocolError, type PackOptions } from '../../../dataplane/bolt/types.js';
-import { groupKey } from '../../../dataplane/query/value-ops.js';
+import { groupKey } from '../../../dataplane/values/ops.js';
 import {
   CypherDate,
   CypherDateTime,
@@ -13,7 +13,7 @@ import {
   MaterializedRelationship,
   PathValue,
   type Value,
-} from '../../../dataplane/values.js';
+} from '../../../dataplane/values/model.js';
 
 const V5: PackOptions = { elementIds: true, utcDateTime: true };
 const V4: PackOptions = { elementIds: false, utcDateTime: false };

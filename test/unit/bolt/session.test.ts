@@ -3,7 +3,7 @@ import type { Metadata } from '../../../dataplane/bolt/messages.js';
 import { BoltSession, type ResponseSink } from '../../../dataplane/bolt/session.js';
 import { featuresOf, type Request } from '../../../dataplane/bolt/types.js';
 import type { Engine } from '../../../dataplane/query/engine-types.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 import { TestEngine } from '../../integration/bolt-test-engine.js';
 
 type Reply = ['SUCCESS', Metadata] | ['RECORD', readonly Value[]] | ['FAILURE', string] | ['IGNORED'];

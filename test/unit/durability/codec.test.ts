@@ -21,7 +21,7 @@ import {
   INT64_MIN,
   MaterializedNode,
   type Value,
-} from '../../../dataplane/values.js';
+} from '../../../dataplane/values/model.js';
 
 function roundTrip(v: Value): Value {
   const w = new ByteWriter(4);

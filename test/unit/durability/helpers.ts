@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { DurabilityConfig } from '../../../dataplane/durability/durability.js';
 import type { InMemoryStorage } from '../../../dataplane/storage/storage.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 const made: string[] = [];
 

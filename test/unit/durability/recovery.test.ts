@@ -12,7 +12,7 @@ import { Codes } from '../../../dataplane/errors.js';
 import { AdminRegistry } from '../../../dataplane/query/admin-registry.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { StorageTransaction, VertexAccessor } from '../../../dataplane/storage/types.js';
-import { CypherDate, CypherDateTime, CypherDuration, CypherPoint, type Value } from '../../../dataplane/values.js';
+import { CypherDate, CypherDateTime, CypherDuration, CypherPoint, type Value } from '../../../dataplane/values/model.js';
 import { canonicalDump, config, memoryLogger, removeTempDirs, tempDir } from './helpers.js';
 
 afterEach(removeTempDirs);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { openDurability } from '../../../dataplane/durability/durability.js';
 import { listWalFiles } from '../../../dataplane/durability/recovery.js';
@@ -164,5 +165,41 @@ describe('the replay seam', () => {
     const t = replica.begin();
     expect([...t.vertices()].map((v) => v.gid)).toEqual([1, 7]);
     t.abort();
+  });
+});
+
+describe('replacing the graph with a MAIN snapshot', () => {
+  test('replaceWithSnapshot loads the snapshot under open readers, sets the old files aside, adopts the epoch, and survives a restart', async () => {
+    const mainDir = tempDir();
+    const main = new InMemoryStorage();
+    const md = await openDurability(config(mainDir), main, quiet);
+    main.createIndex('Person', 'id');
+    await main.takeSchemaCommit();
+    for (let i = 0; i < 50; i++) await commit(main, (tx) => tx.createVertex().addLabel('Person'));
+    const snapshot = await md.createSnapshot();
+
+    const replicaDir = tempDir();
+    const replica = new InMemoryStorage();
+    const rd = await openDurability(config(replicaDir), replica, quiet);
+    await commit(replica, (tx) => tx.createVertex().addLabel('Diverged'));
+    const reader = replica.begin();
+    const meta = await rd.replaceWithSnapshot(snapshot.path);
+    expect(meta.timestamp).toBe(main.lastCommitTimestamp());
+    // The open reader still sees the graph it started on.
+    expect([...reader.verticesByLabel('Diverged')]).toHaveLength(1);
+    reader.abort();
+    expect(graphDigest(replica)).toEqual(graphDigest(main));
+    expect(rd.epoch.epochId).toBe(md.epoch.epochId);
+    expect(fs.readdirSync(path.join(replicaDir, 'wal', '.old')).length).toBeGreaterThan(0);
+    // New commits continue after the snapshot, are logged, and a restart recovers them.
+    expect(await commit(replica, (tx) => tx.createVertex().addLabel('After'))).toBe(meta.timestamp + 1);
+    await rd.close();
+    await md.close();
+    const again = new InMemoryStorage();
+    const d2 = await openDurability(config(replicaDir), again, quiet);
+    expect(d2.recovery?.stop).toBeNull();
+    expect([labelled(again, 'Person'), labelled(again, 'Diverged'), labelled(again, 'After')]).toEqual([50, 0, 1]);
+    expect(again.hasIndex('Person', 'id')).toBe(true);
+    await d2.close();
   });
 });

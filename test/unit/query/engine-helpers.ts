@@ -2,7 +2,7 @@
 import { QueryEngine } from '../../../dataplane/query/engine.js';
 import type { EngineTransaction, QuerySummary, TransactionOptions } from '../../../dataplane/query/engine-types.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
-import { MaterializedNode, type Value } from '../../../dataplane/values.js';
+import { MaterializedNode, type Value } from '../../../dataplane/values/model.js';
 
 export function newEngine(): QueryEngine {
   return new QueryEngine(new InMemoryStorage());

@@ -1,6 +1,6 @@
 // Updating clauses through QueryEngine: CREATE, MERGE, SET, REMOVE, DELETE, FOREACH, stats.
 import { Codes } from '../../../dataplane/errors.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 import { errorOf, newEngine, run, rows } from './engine-helpers.js';
 
 test('CREATE reports stats and the query type', async () => {

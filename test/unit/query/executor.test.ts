@@ -4,7 +4,7 @@ import { planQuery } from '../../../dataplane/query/planner.js';
 import { PAUSE, type ExecContext } from '../../../dataplane/query/executor/types.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { Storage } from '../../../dataplane/storage/types.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 const pos: Pos = { line: 1, column: 1, offset: 0 };
 const lit = (value: Value): Expr => ({ kind: 'Literal', value, pos });

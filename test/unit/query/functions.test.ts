@@ -12,7 +12,7 @@ import {
   PathValue,
   type NodeValue,
   type Value,
-} from '../../../dataplane/values.js';
+} from '../../../dataplane/values/model.js';
 import { codeOf } from './helpers/errors.js';
 
 const a = new MaterializedNode(1, ['A', 'B'], new Map<string, Value>([['name', 'a'], ['n', 1n]]));

@@ -1,7 +1,7 @@
 import { Codes } from '../../../dataplane/errors.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../../../dataplane/query/operators.js';
-import { CypherDate, CypherDuration, CypherLocalTime, INT64_MAX, INT64_MIN, type Value } from '../../../dataplane/values.js';
-import { formatValue } from '../../../dataplane/query/temporal.js';
+import { CypherDate, CypherDuration, CypherLocalTime, INT64_MAX, INT64_MIN, type Value } from '../../../dataplane/values/model.js';
+import { formatValue } from '../../../dataplane/values/temporal.js';
 import { codeOf } from './helpers/errors.js';
 
 describe('arithmetic on numbers', () => {

@@ -1,9 +1,9 @@
 // Temporal values, operators and functions through the real parser, planner and executor.
 
 import { QueryEngine } from '../../../dataplane/query/engine.js';
-import { formatValue } from '../../../dataplane/query/temporal.js';
+import { formatValue } from '../../../dataplane/values/temporal.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 async function rows(query: string): Promise<string[][]> {
   const engine = new QueryEngine(new InMemoryStorage());

@@ -2,8 +2,8 @@
 // library with a tiny evaluator (see helpers/mini-cypher.ts): setup `CREATE (:L {k: e})`
 // becomes a binding, `MATCH (v:L)` binds v to that property map.
 
-import { formatLiteral } from '../../../dataplane/query/temporal.js';
-import type { Value } from '../../../dataplane/values.js';
+import { formatLiteral } from '../../../dataplane/values/temporal.js';
+import type { Value } from '../../../dataplane/values/model.js';
 import { MiniEvaluator, projections } from './helpers/mini-cypher.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 import { tckFeaturesDir } from '../../tck/location.js';

@@ -1,7 +1,7 @@
 import { Codes } from '../../../dataplane/errors.js';
 import { lookupFunction } from '../../../dataplane/query/functions/index.js';
 import { add, subtract } from '../../../dataplane/query/operators.js';
-import { formatLiteral, formatValue, temporalComponent } from '../../../dataplane/query/temporal.js';
+import { formatLiteral, formatValue, temporalComponent } from '../../../dataplane/values/temporal.js';
 import {
   CypherDateTime,
   CypherDuration,
@@ -11,7 +11,7 @@ import {
   MaterializedRelationship,
   PathValue,
   type Value,
-} from '../../../dataplane/values.js';
+} from '../../../dataplane/values/model.js';
 import { codeOf } from './helpers/errors.js';
 
 // 2024-02-29T23:30:00.250Z

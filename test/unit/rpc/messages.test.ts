@@ -1,7 +1,7 @@
 import { ByteWriter } from '../../../dataplane/durability/codec.js';
 import { decodePayload, defineRpc, p, type PayloadCodec } from '../../../dataplane/rpc/messages.js';
 import { RpcCodes, RpcError } from '../../../dataplane/rpc/types.js';
-import { CypherDate, type Value } from '../../../dataplane/values.js';
+import { CypherDate, type Value } from '../../../dataplane/values/model.js';
 
 function encode<T>(codec: PayloadCodec<T>, v: T): Buffer {
   const w = new ByteWriter(16);

@@ -1,6 +1,6 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
-import { CypherDate, CypherDuration } from '../../../dataplane/values.js';
+import { CypherDate, CypherDuration } from '../../../dataplane/values/model.js';
 import { commitNow, dump, makeVertex, recordCommits, write } from './helpers.js';
 
 function recorded(): { store: InMemoryStorage; log: CommittedTransaction[] } {

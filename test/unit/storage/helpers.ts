@@ -1,6 +1,6 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { CommitResult, CommittedTransaction, StorageTransaction, VertexAccessor } from '../../../dataplane/storage/types.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 export function props(entries: Record<string, Value>): Map<string, Value> {
   return new Map(Object.entries(entries));

@@ -1,6 +1,6 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { PropertyFilter } from '../../../dataplane/storage/types.js';
-import { CypherDate, type Value } from '../../../dataplane/values.js';
+import { CypherDate, type Value } from '../../../dataplane/values/model.js';
 import { gids, makeVertex, write } from './helpers.js';
 
 const eq = (value: Value): PropertyFilter => ({ kind: 'equal', value });

@@ -7,7 +7,7 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import type { StorageTransaction } from '../../../dataplane/storage/types.js';
-import type { Value } from '../../../dataplane/values.js';
+import type { Value } from '../../../dataplane/values/model.js';
 
 interface MVertex {
   labels: string[];

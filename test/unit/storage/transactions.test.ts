@@ -1,6 +1,6 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import { Codes, MghaError } from '../../../dataplane/errors.js';
-import { MaterializedNode } from '../../../dataplane/values.js';
+import { MaterializedNode } from '../../../dataplane/values/model.js';
 import { gids, makeVertex, props, recordCommits, write } from './helpers.js';
 
 function codeOf(fn: () => unknown): string | undefined {

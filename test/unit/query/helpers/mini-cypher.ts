@@ -5,9 +5,9 @@
 
 import { lookupFunction } from '../../../../dataplane/query/functions/index.js';
 import { add, divide, multiply, negate, subtract } from '../../../../dataplane/query/operators.js';
-import { temporalComponent } from '../../../../dataplane/query/temporal.js';
-import { compare, equals } from '../../../../dataplane/query/value-ops.js';
-import type { Value } from '../../../../dataplane/values.js';
+import { temporalComponent } from '../../../../dataplane/values/temporal.js';
+import { compare, equals } from '../../../../dataplane/values/ops.js';
+import type { Value } from '../../../../dataplane/values/model.js';
 
 type Token = { t: 'num' | 'str' | 'id' | 'p'; v: string };
 

@@ -1,7 +1,7 @@
 // Temporal values: the entry points other layers use. The implementation lives in
 // ./temporal/ (calendar math, zones, parsing, construction, arithmetic, formatting).
 
-import { isTagged, type Value } from '../values.js';
+import { isTagged, type Value } from './model.js';
 import { temporalComponent as componentOf } from './temporal/components.js';
 
 export { formatLiteral, formatTemporal, formatValue } from './temporal/format.js';

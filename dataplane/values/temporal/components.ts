@@ -2,7 +2,7 @@
 // with Neo4j's names. Keys are case-sensitive like property keys; an unknown key
 // returns undefined so the caller can decide (null or error).
 
-import type { CypherDuration, TemporalValue, Value } from '../../values.js';
+import type { CypherDuration, TemporalValue, Value } from '../model.js';
 import {
   civilFromEpochDay,
   dayOfQuarter,

@@ -3,7 +3,7 @@
 // carried by `seconds`, like java.time / Neo4j. Exact parts use bigint.
 
 import { Codes, MghaError } from '../../errors.js';
-import { CypherDuration } from '../../values.js';
+import { CypherDuration } from '../model.js';
 import { floorDivN, floorModN } from './calendar.js';
 
 /** 365.2425 / 12: the average Gregorian month, used to spill fractional months into days. */

@@ -9,7 +9,7 @@ import {
   CypherLocalDateTime,
   CypherLocalTime,
   CypherTime,
-} from '../../values.js';
+} from '../model.js';
 import { NANOS_PER_DAY_N, floorDivN, floorModN, plusMonths } from './calendar.js';
 import { durationTotalNanos } from './duration.js';
 import { localToZoned, zoneOffsetAt } from './zones.js';

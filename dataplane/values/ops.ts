@@ -6,7 +6,7 @@
 // - orderCompare(): the total order used by ORDER BY, indexes and min/max
 // - groupKey():     equivalence for DISTINCT / grouping (null ≡ null, NaN ≡ NaN, 1 ≡ 1.0)
 
-import { isTagged, type PathValue, type Value } from '../values.js';
+import { isTagged, type PathValue, type Value } from './model.js';
 
 type Tagged = Exclude<Value, null | boolean | bigint | number | string | Value[] | Map<string, Value>>;
 

@@ -16,7 +16,7 @@ import {
   isTagged,
   typeName,
   type Value,
-} from '../../values.js';
+} from '../model.js';
 import {
   civilFromEpochDay,
   dayOfQuarter,

@@ -3,7 +3,7 @@
 // keeps the wall-clock fields (unlike the constructors, which keep the instant).
 
 import { argumentError, typeError } from '../../errors.js';
-import { typeName, type Value } from '../../values.js';
+import { typeName, type Value } from '../model.js';
 import { civilFromEpochDay, dayOfWeek, epochDayFromCivil, epochDayFromWeek, floorDiv, isoWeek, quarterOf } from './calendar.js';
 import {
   build,

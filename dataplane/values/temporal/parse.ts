@@ -7,7 +7,7 @@
 //   durations P1Y2M3W4DT5H6M7.5S (each part optional, signed, fractional) or P2012-02-02T14:37:21.545
 
 import { argumentError } from '../../errors.js';
-import type { CypherDuration } from '../../values.js';
+import type { CypherDuration } from '../model.js';
 import {
   daysInMonth,
   daysInYear,

@@ -21,7 +21,7 @@ import {
   type RelationshipValue,
   type TemporalValue,
   type Value,
-} from '../../values.js';
+} from '../model.js';
 import { civilFromEpochDay, floorDiv } from './calendar.js';
 
 function pad(n: number, width: number): string {

@@ -8,7 +8,7 @@
 //   earlier does not complete the last unit); the rest is the exact instant difference.
 
 import { typeError } from '../../errors.js';
-import { isTagged, typeName, type CypherDuration, type Value } from '../../values.js';
+import { isTagged, typeName, type CypherDuration, type Value } from '../model.js';
 import { civilFromEpochDay, floorDiv, floorMod, plusMonths } from './calendar.js';
 import { durationOf } from './duration.js';
 import { offsetAt, resolveLocal, type Zone } from './zones.js';
