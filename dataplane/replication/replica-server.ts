@@ -156,6 +156,9 @@ export class ReplicaServer {
         throw new RpcError(ReplicationCodes.WalFailed, `record ${r.ts}: ${(e as Error).message}`);
       }
     }
+    // Acknowledged records survive a crash of this process (not of the machine, unless the
+    // flush policy fsyncs every commit): one write() per batch hands them to the OS.
+    if (records.length > 0) durability.flushToOs();
     this.options.onApplied?.(storage.lastCommitTimestamp());
     if (wait !== null) await wait;
     return this.progress();

@@ -85,7 +85,7 @@ test('a registered replica that diverged is reported diverged and left alone', a
   for (let i = 10; i < 15; i++) await insert(r, i);
   live.delete(r);
   await closeDrivers();
-  await r.kill();
+  await r.stop();
   r = await track(startOn(dirR));
   await waitForStatus(main, 'r', 'diverged');
   await insert(main, 3);
