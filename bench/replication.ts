@@ -2,7 +2,9 @@
 // MAIN that is standalone, or has 2 ASYNC, 2 SYNC or 2 STRICT_SYNC replicas; all
 // processes on this machine, trials interleaved (runInterleaved) so the ratios compare
 // setups, not minutes. Also p50/p99 commit latency per setup and, for ASYNC, the largest
-// replica lag (transactions and seconds, from MAIN's /metrics) seen under full load.
+// replica lag (transactions and seconds, from MAIN's /metrics) seen under full load, and
+// the CPU time MAIN and the replicas spend per commit (independent of other load on the
+// machine, which moves the throughput figures).
 // Targets (issue #9): ASYNC ≥ 0.85 × standalone; SYNC ≥ 0.6 × standalone. PostgreSQL with
 // synchronous standbys is not part of this run.
 //
@@ -11,6 +13,7 @@
 import { freePort } from '../test/helpers/ports.js';
 import { startServer, type TestServer } from '../test/helpers/server.js';
 import { argNumber, pairedRatio, report, runInterleaved, type Operation } from './lib/harness.js';
+import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
 
 const clients = argNumber('clients', 8);
@@ -23,6 +26,8 @@ interface Rig {
   op: Operation;
   latencies: number[];
   main: TestServer;
+  /** CPU seconds (MAIN, replicas together) since the load started, for the cost per commit. */
+  cpu(): { main: number; replicas: number };
   close(): Promise<void>;
 }
 
@@ -51,10 +56,13 @@ async function rig(name: string, mode: string | null): Promise<Rig> {
   const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(main.boltPort)));
   const latencies: number[] = [];
   let seq = 0;
+  const replicaCpu = (): number => replicas.reduce((sum, r) => sum + processCpuSeconds(r.pid), 0);
+  const cpu0 = { main: processCpuSeconds(main.pid), replicas: replicaCpu() };
   return {
     name,
     main,
     latencies,
+    cpu: () => ({ main: processCpuSeconds(main.pid) - cpu0.main, replicas: replicaCpu() - cpu0.replicas }),
     op: async (c) => {
       const i = seq++;
       const params = new Map<string, bigint | string>([['id', BigInt(i)], ['name', `m${i}`]]);
@@ -110,6 +118,8 @@ async function main(): Promise<void> {
     const lagSeen = await lag?.stop();
     const standalone = results[0];
     for (const [i, r] of results.entries()) {
+      const cpu = rigs[i].cpu();
+      const commits = rigs[i].latencies.length;
       report({
         bench: 'replication_create',
         side: r.name,
@@ -118,6 +128,8 @@ async function main(): Promise<void> {
         vs_standalone: pairedRatio(r, standalone),
         p50_ms: percentile(rigs[i].latencies, 50),
         p99_ms: percentile(rigs[i].latencies, 99),
+        main_cpu_us_per_commit: (cpu.main / commits) * 1e6,
+        replicas_cpu_us_per_commit: (cpu.replicas / commits) * 1e6,
       });
     }
     if (lagSeen !== undefined) report({ bench: 'replication_async_lag', max_lag_transactions: lagSeen.transactions, max_lag_seconds: lagSeen.seconds });

@@ -23,6 +23,12 @@ export class MainReplication {
   /** Two-phase commits in flight: the replicas that were sent the PREPARE. */
   private readonly prepared = new Map<number, ReplicaClient[]>();
   private active = false;
+  /**
+   * The highest commit timestamp passed to replicas and not aborted. A SYNC replica holds a
+   * commit before MAIN publishes it, so divergence is judged against this, not against
+   * MAIN's last published commit.
+   */
+  lastStaged = 0;
 
   constructor(private readonly log: Logger) {}
 
@@ -48,6 +54,7 @@ export class MainReplication {
   private run(commit: PipelineCommit): void | Promise<CommitNotice[] | void> {
     if (!this.active || this.clients.size === 0) return;
     const ts = commit.commitTimestamp;
+    if (ts > this.lastStaged) this.lastStaged = ts;
     const clients = [...this.clients.values()];
     // A STRICT_SYNC replica that is not live refuses the commit before anything is sent.
     const notLive = clients.filter((c) => c.registration.mode === 'strict_sync' && !isLive(c));
@@ -77,7 +84,10 @@ export class MainReplication {
 
   private settle(commit: PipelineCommit, committed: boolean): void | Promise<void> {
     const ts = commit.commitTimestamp;
-    if (!committed) for (const c of this.clients.values()) c.aborted(ts);
+    if (!committed) {
+      if (this.lastStaged >= ts) this.lastStaged = ts - 1;
+      for (const c of this.clients.values()) c.aborted(ts);
+    }
     if (!commit.twoPhase) return;
     const took = this.prepared.get(ts);
     this.prepared.delete(ts);

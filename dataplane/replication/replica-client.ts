@@ -26,7 +26,10 @@ const CATCH_UP_ROUNDS = 200;
 export interface MainSide {
   mainUuid(): string;
   epoch(): EpochState;
-  /** MAIN's last commit timestamp, counting commits this replica was skipped for. */
+  /**
+   * MAIN's newest commit timestamp: published, or passed to the replicas and not aborted
+   * (a SYNC replica applies a commit before MAIN publishes it), or skipped for this replica.
+   */
   mainTs(skippedUpTo: number): number;
   walDir(): string;
   /** Hands buffered WAL records to the OS, so the files hold every staged commit. */

@@ -249,7 +249,7 @@ export class Replication {
       main: {
         mainUuid: () => this.mainUuid ?? '',
         epoch: () => durability.epoch,
-        mainTs: (skippedUpTo) => Math.max(storage.lastCommitTimestamp(), skippedUpTo),
+        mainTs: (skippedUpTo) => Math.max(storage.lastCommitTimestamp(), this.main.lastStaged, skippedUpTo),
         walDir: () => durability.walDir,
         flushWal: () => durability.flushToOs(),
         retainWalAfter: (ts) => durability.retainWalAfter(ts),

@@ -70,6 +70,32 @@ test.each([['SYNC'], ['ASYNC'], ['STRICT_SYNC']])('%s replica: writes replicate 
   expect(rows[0].ts).toBe(expected.lastCommitTimestamp);
 });
 
+test('SYNC under 8 concurrent writers: no warnings, replicas never leave ready/replicating, digests equal', async () => {
+  const { main, replicas } = await cluster(['SYNC', 'SYNC']);
+  const seen = new Set<string>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      for (const r of await showReplicas(main)) seen.add(r.status);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  })();
+  const warnings: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; i < 150; i++) warnings.push(...(await run(main, 'CREATE (:W {w: $w, i: $i})', { w, i })).notifications);
+    }),
+  );
+  sampling = false;
+  await sampler;
+  expect(warnings).toEqual([]);
+  expect([...seen].filter((s) => s !== 'ready' && s !== 'replicating')).toEqual([]);
+  await waitCaughtUp(main);
+  const expected = await digest(main);
+  expect(expected.vertices).toBe(1200);
+  for (const r of replicas) expect(await digest(r.server)).toEqual(expected);
+});
+
 test('roles, refusals on a replica, and ROUTE on a replica lists it as reader and router only', async () => {
   const { main, replicas } = await cluster(['SYNC']);
   const replica = replicas[0].server;

@@ -111,6 +111,26 @@ test('STRICT_SYNC: PREPARE then FINALIZE_COMMIT to every replica; a failed one a
   expect(storage.lastCommitTimestamp()).toBe(2);
 });
 
+test('what was passed to replicas counts as MAIN\'s newest commit until it aborts (a SYNC replica is ahead of publication)', async () => {
+  const sync = new FakeReplica('s', 'sync');
+  let release: (r: FailureReason | null) => void = () => undefined;
+  sync.finalize = () => new Promise((resolve) => (release = resolve));
+  const one = setup(sync);
+  const pending = commitOne(one.storage);
+  expect(one.main.lastStaged).toBe(1);
+  expect(one.storage.lastCommitTimestamp()).toBe(0);
+  release(null);
+  await pending;
+  expect(one.storage.lastCommitTimestamp()).toBe(1);
+
+  const strict = new FakeReplica('st', 'strict_sync');
+  const two = setup(strict);
+  await commitOne(two.storage);
+  strict.answer = 'rpc';
+  await expect(commitOne(two.storage)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError' });
+  expect(two.main.lastStaged).toBe(1);
+});
+
 test('inactive (a REPLICA) or without replicas: the stage does nothing and never makes commits two-phase', async () => {
   const st = new FakeReplica('st', 'strict_sync');
   const { storage, main } = setup(st);
