@@ -145,8 +145,8 @@ test('MAIN SIGKILLed during inserts: the ASYNC replica holds a consecutive prefi
     const writers = [0, 1, 2, 3].map(async (w) => {
       for (let i = w; i < 100_000; i += 4) {
         try {
-          await insert(main.server, i);
-          acked.push(i);
+          // A write acknowledged with a SyncReplicationFailure warning is not promised to the replica.
+          if ((await insert(main.server, i)).notifications.length === 0) acked.push(i);
         } catch {
           return;
         }
@@ -160,7 +160,7 @@ test('MAIN SIGKILLed during inserts: the ASYNC replica holds a consecutive prefi
     const ids = async (srv: TestServer): Promise<Set<number>> =>
       new Set((await run(srv, 'MATCH (n:N) RETURN n.i AS i')).records.map((r) => neo4j.integer.toNumber(r.get('i'))));
     const onSync = await ids(s.server);
-    for (const i of acked) expect(onSync.has(i)).toBe(true);
+    expect(acked.filter((i) => !onSync.has(i))).toEqual([]);
     expect(acked.length).toBeGreaterThan(0);
     // ASYNC: commits arrive in commit order, so what it has is a prefix of MAIN's commit
     // order: counted by commit timestamp, no holes.
