@@ -49,6 +49,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'metrics-address', kind: 'string', default: '0.0.0.0', group: 'observability', help: 'Address of the HTTP server (/metrics, /livez, /readyz, /v1/instance).' },
   { name: 'metrics-port', kind: 'port', default: '9091', group: 'observability', help: 'Port of the HTTP server.' },
   { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: "Time limit of a transaction (an auto-commit query is one); 0 = none. A client's own timeout wins." },
+  { name: 'test-procedures', kind: 'bool', default: 'false', group: 'query', help: 'Test-only: adds mgha.test.register_procedure() so a test harness (the openCypher TCK runner) can declare table-backed procedures. Never enable in production.' },
   { name: 'storage-gc-cycle-sec', kind: 'seconds', default: '30', group: 'query', help: 'Interval of storage garbage collection.' },
   { name: 'management-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Management RPC port; set on HA data instances and coordinators (0 = unset).' },
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },
@@ -101,6 +102,8 @@ export interface Config {
   /** Seconds; 0 = no limit. */
   queryExecutionTimeoutSec: number;
   storageGcCycleSec: number;
+  /** `--test-procedures`: the TCK runner may register table-backed procedures. */
+  testProcedures: boolean;
   /** 0 = unset. */
   managementPort: number;
   /** 0 = not a coordinator. */
@@ -280,6 +283,7 @@ export function parseConfig(
     metricsPort: num('metrics-port'),
     queryExecutionTimeoutSec: num('query-execution-timeout-sec'),
     storageGcCycleSec: num('storage-gc-cycle-sec'),
+    testProcedures: bool('test-procedures'),
     managementPort: num('management-port'),
     coordinatorId: num('coordinator-id'),
     coordinatorPort: num('coordinator-port'),

@@ -69,9 +69,11 @@ export function argumentError(message: string): MghaError {
 /** Any thrown thing as an MghaError; non-MghaErrors are internal bugs, reported as DatabaseError. */
 export function toMghaError(e: unknown): MghaError {
   if (e instanceof MghaError) return e;
-  if (e instanceof RangeError && /BigInt|Maximum call stack/.test(e.message)) {
-    return new MghaError(Codes.ArithmeticError, e.message);
+  if (e instanceof RangeError && /Maximum call stack/.test(e.message)) {
+    // Deeply nested values or expressions, not arithmetic: say so, as a client error.
+    return new MghaError(Codes.MemgraphClientError, 'The query is nested too deeply to run (the call stack overflowed).');
   }
+  if (e instanceof RangeError && /BigInt/.test(e.message)) return new MghaError(Codes.ArithmeticError, e.message);
   const message = e instanceof Error ? e.message : String(e);
   return new MghaError(Codes.DatabaseError, message);
 }

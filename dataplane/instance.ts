@@ -12,6 +12,7 @@ import { listenHttp, type HttpServer } from './http/server.js';
 import { InMemoryStorage } from './storage/storage.js';
 import { openDurability, type Durability } from './durability/durability.js';
 import { QueryEngine } from './query/engine.js';
+import { testProcedureRegistrar } from './query/procedures/test-procedures.js';
 import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
 import type { RoutingProvider } from './bolt/session.js';
@@ -124,6 +125,10 @@ export async function startInstance(config: Config, version: string, log: Logger
     } catch (e) {
       await d.close({ snapshotOnExit: false }).catch(() => undefined);
       throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
+    }
+    if (config.testProcedures) {
+      const target = engine;
+      for (const p of testProcedureRegistrar(target.procedures, () => target.schemaChanged())) target.procedures.register(p);
     }
   }
 

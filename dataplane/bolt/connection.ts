@@ -11,6 +11,7 @@ import { HANDSHAKE_BYTES, negotiate } from './handshake.js';
 import { decodeRequest, ResponseWriter, type Metadata } from './messages.js';
 import { Packer } from './packstream.js';
 import { BoltSession, type ResponseSink, type SessionDeps } from './session.js';
+import { encodeLargeRecord, isLargeRecord } from './large-record.js';
 import { featuresOf, type ProtocolFeatures, type Request } from './types.js';
 
 /** Flush mid-batch once this much output is pending (large results). */
@@ -71,9 +72,19 @@ export class BoltConnection implements ResponseSink {
     this.maybeFlush();
   }
 
-  record(values: readonly Value[]): void {
-    (this.writer as ResponseWriter).record(values);
-    this.maybeFlush();
+  record(values: readonly Value[]): void | Promise<void> {
+    const writer = this.writer as ResponseWriter;
+    if (!isLargeRecord(values)) {
+      writer.record(values);
+      this.maybeFlush();
+      return;
+    }
+    // What came before goes out first; the session writes nothing more until this settles.
+    this.flush();
+    return encodeLargeRecord(values, writer.out.packer.options).then((parts) => {
+      if (this.socket.destroyed) return;
+      for (const part of parts) this.socket.write(part);
+    });
   }
 
   failure(error: MghaError): void {

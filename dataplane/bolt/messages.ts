@@ -7,7 +7,7 @@ import { UnsupportedValueError, Unpacker } from './packstream.js';
 import { BoltProtocolError, type Dict, type ProtocolFeatures, type Request } from './types.js';
 
 const SUCCESS = 0x70;
-const RECORD = 0x71;
+export const RECORD = 0x71;
 const IGNORED = 0x7e;
 const FAILURE = 0x7f;
 

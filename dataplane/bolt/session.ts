@@ -15,8 +15,12 @@ import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
 
 export interface ResponseSink {
   success(meta: Metadata): void;
-  /** Throws if a value cannot be encoded (nothing is written then). */
-  record(values: readonly Value[]): void;
+  /**
+   * Throws (or rejects) if a value cannot be encoded, nothing written then. A Promise means
+   * the record is still being encoded (a huge value, packed in slices): write nothing else
+   * until it settles.
+   */
+  record(values: readonly Value[]): void | Promise<void>;
   failure(error: MghaError): void;
   ignored(): void;
 }
@@ -332,8 +336,11 @@ export class BoltSession {
     return batch instanceof Promise ? batch.then((b) => this.emit(b)) : this.emit(batch);
   }
 
-  private emit(batch: RecordBatch): boolean {
-    for (const record of batch.records) this.sink.record(record);
+  private emit(batch: RecordBatch, from = 0): boolean | Promise<boolean> {
+    for (let i = from; i < batch.records.length; i++) {
+      const pending = this.sink.record(batch.records[i]);
+      if (pending instanceof Promise) return pending.then(() => this.emit(batch, i + 1));
+    }
     if (batch.hasMore) {
       this.sink.success({ has_more: true });
       return false;

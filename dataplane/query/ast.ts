@@ -140,6 +140,26 @@ export interface VarLength {
   min: number | null;
   /** null = unbounded */
   max: number | null;
+  /** Memgraph's expansions: plain `*` (depth first), `*BFS`, `*WSHORTEST`, `*ALLSHORTEST`. */
+  algorithm: 'dfs' | 'bfs' | 'wshortest' | 'allshortest';
+  /** `(r, n | predicate)`: an expansion is allowed only where it holds. */
+  filter: ExpansionLambda | null;
+  /** `*WSHORTEST (r, n | weight)`: the weight of each expansion (set for the weighted kinds). */
+  weight: ExpansionLambda | null;
+  /** The variable bound to a weighted path's total weight, as written after the weight lambda. */
+  totalWeight: string | null;
+}
+
+/**
+ * Memgraph's lambda over an expansion: the relationship and node expanded to, optionally the
+ * path so far (`p`) and, for weighted kinds, its weight so far (`w`).
+ */
+export interface ExpansionLambda {
+  edge: string;
+  node: string;
+  path: string | null;
+  weight: string | null;
+  body: Expr;
 }
 
 export interface RelationshipPattern {

@@ -19,12 +19,15 @@ import { AdminRegistry } from './admin-registry.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
+import { PROFILE_COLUMNS, profile } from './executor/profile.js';
+import { builtinProcedures } from './procedures/builtin.js';
+import type { ProcedureRegistry } from './procedures/registry.js';
 
 /** Returns the error to report when writes are not allowed right now, or null. */
 export type WriteGuard = () => MghaError | null;
 
 type Prepared =
-  | { kind: 'query'; plan: Plan; explain: boolean }
+  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean }
   | { kind: 'schema'; stmt: SchemaStatement }
   | { kind: 'admin'; stmt: DispatchedStatement; text: string };
 
@@ -56,6 +59,8 @@ export class QueryEngine implements Engine {
   readonly clock: Clock;
   /** Where subsystems register the admin statements they answer (snapshots, replication …). */
   readonly admin = new AdminRegistry();
+  /** What `CALL` can call; later modules register theirs here. */
+  readonly procedures: ProcedureRegistry;
 
   constructor(
     readonly storage: Storage,
@@ -64,6 +69,7 @@ export class QueryEngine implements Engine {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
+    this.procedures = builtinProcedures({ storage, checkWritable: () => this.checkWritesAllowed(), changed: () => this.schemaChanged() });
   }
 
   /** A coordinator holds no graph: only coordinator statements are answered. */
@@ -159,20 +165,21 @@ export class QueryEngine implements Engine {
     analyze(stmt);
     let prepared: Prepared;
     if (stmt.kind === 'Query') {
-      if (stmt.profile) throw new MghaError(Codes.MemgraphClientError, 'PROFILE is not supported yet.');
       const probe = this.storage.begin();
       try {
         const catalog = {
           hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
           estimateCount: (label?: string, property?: string) => probe.estimateCount(label, property),
+          procedures: this.procedures,
         };
-        prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain };
+        prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain, profile: stmt.profile };
       } finally {
         probe.abort();
       }
     } else if (isSchemaStatement(stmt)) prepared = { kind: 'schema', stmt };
     else prepared = { kind: 'admin', stmt, text: query.trim().replace(/;$/, '').trimEnd() };
-    if (prepared.kind === 'query') this.cache.set(query, prepared);
+    // PROFILE instruments its plan's operators, so each run plans afresh.
+    if (prepared.kind === 'query' && !prepared.profile) this.cache.set(query, prepared);
     return prepared;
   }
 
@@ -285,8 +292,9 @@ class Transaction implements EngineTransaction {
     const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
-    const gen = plan.root.run(ctx, arg);
-    return new QueryStream(plan.columns, gen, plan.resultSlots, {
+    const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
+    const [columns, slots] = prepared.profile ? [PROFILE_COLUMNS, PROFILE_COLUMNS.map((_, i) => i)] : [plan.columns, plan.resultSlots];
+    return new QueryStream(columns, gen, slots, {
       clock: this.engine.clock,
       deadline: this.deadline,
       isActive: () => this.tx.isActive(),

@@ -5,20 +5,32 @@
 // The statement has passed `analyze` (semantic.ts), so the planner does not repeat its
 // scoping, binding, aggregation and CREATE/MERGE pattern checks.
 
-import type { Clause, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
+import type { Clause, ExpansionLambda, Expr, NodePattern, PatternPart, Projection as ProjectionAst, QueryBody, RelationshipPattern, ReturnItem, SetItem, SingleQuery, RemoveItem } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
+import { isNode } from '../values/model.js';
 import { equals } from '../values/ops.js';
 import { compileError, compileExpr, propertyOf, type CompileEnv } from './executor/expressions.js';
 import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
 import { callsFunction, exprKey } from './semantic/walk.js';
 import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
-import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, ShortestPath, Unwind, VarExpand, type Direction, type EdgeFilter } from './executor/read-ops.js';
+import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
+import { BfsExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
 import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
+import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
+import { BuildRange, UnwindRange } from './executor/ranges.js';
+import { builtinProcedures } from './procedures/builtin.js';
+import { checkArgumentCount, checkedArgument } from './procedures/registry.js';
+import type { ProcedureLookup } from './procedures/types.js';
 
-/** What the planner may ask storage (index availability and sizes). */
-export type Catalog = IndexCatalog;
+/** What the planner may ask storage (index availability and sizes) and which procedures exist. */
+export interface Catalog extends IndexCatalog {
+  /** Defaults to the built-in procedures. */
+  procedures?: ProcedureLookup;
+}
+
+const BUILTIN_PROCEDURES = builtinProcedures();
 
 export interface Plan {
   root: Operator;
@@ -141,6 +153,14 @@ class Planner {
     }
     let op: Operator = new Once();
     for (let i = 0; i < clauses.length - 1; i++) op = this.planClause(op, vars, clauses[i]);
+    if (last.kind === 'CallProcedure') {
+      const call = this.planCall(op, vars, last, clauses.length === 1 && outer.size === 0);
+      if (forcedSlots === null) return { root: call.op, columns: call.columns, slots: call.slots };
+      if (forcedSlots.length !== call.slots.length) throw compileError('All sub queries in an UNION must have the same column names.');
+      // A later UNION part writes its columns to the first part's slots.
+      const moved = new Projection(call.op, forcedSlots.map((s, i): [number, Eval] => [s, (row) => row[call.slots[i]]]));
+      return { root: moved, columns: call.columns, slots: forcedSlots };
+    }
     if (last.kind === 'Return') {
       const r = this.planProjection(op, vars, last.projection, null, forcedSlots, true);
       return { root: r.op, columns: r.columns, slots: r.slots };
@@ -171,10 +191,12 @@ class Planner {
         return new Optional(op, sub, newSlots);
       }
       case 'Unwind': {
-        const list = compileExpr(c.expression, this.env(vars));
+        const range = rangeCall(c.expression);
+        const env = this.env(vars);
         const slot = this.newSlot();
         vars.set(c.variable, slot);
-        return new Unwind(op, list, slot);
+        if (range !== null) return new UnwindRange(op, range.map((a) => compileExpr(a, env)), slot);
+        return new Unwind(op, compileExpr(c.expression, env), slot);
       }
       case 'With': {
         const r = this.planProjection(op, vars, c.projection, c.where, null, false);
@@ -222,7 +244,7 @@ class Planner {
         return new Foreach(op, list, slot, body);
       }
       case 'CallProcedure':
-        throw new MghaError(Codes.ProcedureNotFound, `There is no procedure named '${c.name}'.`);
+        return this.planCall(op, vars, c, false).op;
       case 'CallSubquery': {
         const sub = this.planBody(c.query, new Map(vars));
         if (sub.columns.length === 0) return new Apply(op, sub.root, 'Apply', true);
@@ -233,6 +255,49 @@ class Planner {
         return new Apply(op, sub.root, 'Apply', false);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- CALL procedure
+
+  /**
+   * `standalone`: the whole query is this CALL, so it may omit YIELD (all columns) and
+   * take its arguments from same-named parameters when written without parentheses.
+   */
+  private planCall(op: Operator, vars: Vars, c: Clause & { kind: 'CallProcedure' }, standalone: boolean): { op: Operator; columns: string[]; slots: number[] } {
+    const registry = this.catalog.procedures ?? BUILTIN_PROCEDURES;
+    const proc = registry.get(c.name);
+    if (proc === undefined) throw new MghaError(Codes.ProcedureNotFound, `There is no procedure named '${c.name}'.`);
+    if (proc.mode === 'write') this.writes = true;
+    else this.reads = true;
+    const env = this.env(vars);
+    const argExprs: Expr[] = c.args ?? proc.args.map((a) => ({ kind: 'Parameter', name: a.name, pos: c.pos }));
+    checkArgumentCount(proc, argExprs.length);
+    // A literal of the wrong type is refused before anything runs (openCypher: InvalidArgumentType).
+    argExprs.forEach((a, i) => {
+      if (a.kind !== 'Literal') return;
+      try {
+        checkedArgument(proc, proc.args[i], a.value);
+      } catch (e) {
+        throw compileError(e instanceof Error ? e.message : String(e));
+      }
+    });
+    const args = argExprs.map((a) => compileExpr(a, env));
+    let fields: { name: string; alias: string }[];
+    if (c.yields === '*' || (c.yields === null && standalone)) fields = proc.results.map((r) => ({ name: r.name, alias: r.name }));
+    else if (c.yields === null) {
+      if (proc.results.length > 0) throw new MghaError(Codes.SemanticError, 'CALL without YIELD may only be used on procedures which do not return any result fields.');
+      fields = [];
+    } else fields = c.yields.map((y) => ({ name: y.name, alias: y.alias ?? y.name }));
+    const yields: YieldBinding[] = fields.map((f) => {
+      const index = proc.results.findIndex((r) => r.name === f.name);
+      if (index < 0) throw new MghaError(Codes.SemanticError, `Procedure '${proc.name}' has no result field named '${f.name}'.`);
+      const slot = this.newSlot();
+      vars.set(f.alias, slot);
+      return { index, slot };
+    });
+    op = new CallProcedure(op, proc, args, yields, registry);
+    if (c.where !== null) op = new Filter(op, compileExpr(c.where, this.env(vars)));
+    return { op, columns: fields.map((f) => f.alias), slots: yields.map((y) => y.slot) };
   }
 
   // ---------------------------------------------------------------- MATCH
@@ -289,7 +354,10 @@ class Planner {
     for (const p of parts) {
       if (p.pathVariable !== null) matchNames.add(p.pathVariable);
       for (const n of p.nodes) matchNames.add(n.variable as string);
-      for (const r of p.relationships) matchNames.add(r.variable as string);
+      for (const r of p.relationships) {
+        matchNames.add(r.variable as string);
+        if (r.varLength?.totalWeight) matchNames.add(r.varLength.totalWeight);
+      }
     }
     for (const name of matchNames) if (vars.has(name)) matchNames.delete(name);
     const pending: Pending[] = conjuncts(where).map((e) => ({ deps: exprVars(e), make: (env) => compileExpr(e, env), expr: e }));
@@ -496,9 +564,20 @@ class Planner {
     const types = r.types.length > 0 ? r.types : null;
     const text = `(${displayName(from.variable as string)})${dir === 'in' ? '<-' : '-'}[${displayName(relName)}${r.types.length > 0 ? `:${r.types.join('|')}` : ''}]${dir === 'out' ? '->' : '-'}(${displayName(toName)})`;
     if (r.varLength !== null) {
-      const min = r.varLength.min ?? 1;
-      const max = r.varLength.max ?? Infinity;
-      op = new VarExpand(op, { fromSlot, relSlot, toSlot, dir, types, min, max, edgeFilter: this.edgeFilter(r, mc.vars) }, toBound, text, reversed);
+      const vl = r.varLength;
+      const hops = { fromSlot, relSlot, toSlot, dir, types, min: vl.min ?? 1, max: vl.max ?? Infinity, edgeFilter: this.edgeFilter(r, mc.vars) };
+      const filter = vl.filter === null ? null : this.lambda(vl.filter, mc.vars);
+      const target = toBound ? null : this.targetCheck(mc, to, toSlot);
+      const spec: ExpansionSpec = { hops, toBound, reversed, filter, target, text };
+      if (vl.algorithm === 'dfs') op = new VarExpand(op, spec);
+      else if (vl.algorithm === 'bfs') op = new BfsExpand(op, spec);
+      else {
+        if (vl.weight === null) throw compileError('A weighted expansion needs a weight lambda.');
+        const totalWeightSlot = this.newSlot();
+        const weight = this.lambda(vl.weight, mc.vars);
+        op = new WeightedShortest(op, { ...spec, weight, totalWeightSlot, all: vl.algorithm === 'allshortest', bounded: vl.max !== null });
+        if (vl.totalWeight !== null) mc.vars.set(vl.totalWeight, totalWeightSlot);
+      }
     } else op = new Expand(op, fromSlot, relSlot, toSlot, dir, types, toBound, text);
     if (relBound !== undefined) {
       // The relationship variable was bound by an earlier clause: the expansion must hit it.
@@ -507,8 +586,39 @@ class Planner {
     this.kinds.set(relSlot, r.varLength === null ? 'rel' : 'rels');
     this.kinds.set(toSlot, this.kinds.get(toSlot) ?? 'node');
     mc.vars.set(toName, toSlot);
-    if (to.labels.length > 0) op = this.labelFilter(op, mc, toName, to.labels);
+    // A variable-length expansion checks the labels of a new end node itself (targetCheck).
+    if (to.labels.length > 0 && (r.varLength === null || toBound)) op = this.labelFilter(op, mc, toName, to.labels);
     return this.placePending(op, mc, false);
+  }
+
+  /** Memgraph's expansion lambda, its parameters in slots of their own. */
+  private lambda(l: ExpansionLambda, vars: Vars): CompiledLambda {
+    const names = [l.edge, l.node, ...(l.path === null ? [] : [l.path]), ...(l.weight === null ? [] : [l.weight])];
+    const { env, slots } = this.env(vars).withLocals(names);
+    return { edgeSlot: slots[0], nodeSlot: slots[1], pathSlot: l.path === null ? null : slots[2], weightSlot: l.weight === null ? null : slots[3], body: compileExpr(l.body, env) };
+  }
+
+  /**
+   * The checks a new end node of a variable-length expansion must pass (its labels and the
+   * WHERE conjuncts that need only it and earlier variables), taken out of the pending
+   * predicates so the expansion applies them before it builds a path.
+   */
+  private targetCheck(mc: MatchCtx, to: NodePattern, toSlot: number): Eval | null {
+    const toName = to.variable as string;
+    mc.vars.set(toName, toSlot);
+    const ready = mc.pending.filter((p) => [...p.deps].every((d) => d !== '*' && (!mc.matchNames.has(d) || mc.vars.has(d))));
+    mc.pending = mc.pending.filter((p) => !ready.includes(p));
+    const env = this.env(mc.vars);
+    const checks = ready.map((p) => p.make(env));
+    if (to.labels.length > 0) {
+      const labels = to.labels;
+      checks.unshift((row) => {
+        const v = row[toSlot];
+        return isNode(v) && labels.every((l) => v.labels().includes(l));
+      });
+    }
+    if (checks.length === 0) return null;
+    return (row, ctx) => checks.every((f) => f(row, ctx) === true);
   }
 
   // ---------------------------------------------------------------- CREATE / MERGE
@@ -595,6 +705,25 @@ class Planner {
 
   // ---------------------------------------------------------------- WITH / RETURN
 
+  /**
+   * A projected `range(…)` item is built by BuildRange, a slice at a time, into a hidden
+   * variable the item then reads (building ten million integers at once would block).
+   */
+  private buildRanges(op: Operator, vars: Vars, proj: ProjectionAst): { op: Operator; items: ProjectionAst } {
+    if (!proj.items.some((it) => rangeCall(it.expression) !== null)) return { op, items: proj };
+    const env = this.env(vars);
+    const items = proj.items.map((it) => {
+      const args = rangeCall(it.expression);
+      if (args === null) return it;
+      const slot = this.newSlot();
+      const name = `  anon_range${slot}`;
+      op = new BuildRange(op, args.map((a) => compileExpr(a, env)), slot);
+      vars.set(name, slot);
+      return { ...it, expression: { kind: 'Variable' as const, name, pos: it.expression.pos } };
+    });
+    return { op, items: { ...proj, items } };
+  }
+
   private planProjection(
     op: Operator,
     vars: Vars,
@@ -604,6 +733,7 @@ class Planner {
     isReturn: boolean,
   ): { op: Operator; vars: Vars; columns: string[]; slots: number[] } {
     const items: ReturnItem[] = [];
+    ({ op, items: proj } = this.buildRanges(op, vars, proj));
     if (proj.star) {
       const names = [...vars.keys()].filter((n) => !isAnonymous(n)).sort();
       for (const name of names) items.push({ expression: { kind: 'Variable', name, pos: { line: 0, column: 0, offset: 0 } }, name, aliased: true });
@@ -688,6 +818,11 @@ class Planner {
     if (where !== null) op = new Filter(op, compileExpr(where, this.env(overlay)));
     return { op, vars: newVars, columns: items.map((it) => it.name), slots };
   }
+}
+
+/** The arguments of a top-level `range(a, b[, step])` call, or null. */
+function rangeCall(e: Expr): Expr[] | null {
+  return e.kind === 'FunctionCall' && e.name === 'range' && !e.distinct && (e.args.length === 2 || e.args.length === 3) ? e.args : null;
 }
 
 /** SKIP/LIMIT literals are checked at compile time. */

@@ -182,6 +182,8 @@ function declarePattern(p: PatternPart, scope: Scope, mode: PatternMode, seenRel
         fail('RequiresDirectedRelationship', 'Only directed relationships can be created', r.pos);
       }
     }
+    // `*WSHORTEST (r, n | w) total` binds the total weight (its lambdas bind only their own parameters).
+    if (r.varLength?.totalWeight) scope.set(r.varLength.totalWeight, 'any');
     if (r.variable === null) continue;
     const existing = scope.get(r.variable);
     if (existing !== undefined) {

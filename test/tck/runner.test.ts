@@ -9,7 +9,7 @@ let server: TestServer;
 let driver: Driver;
 
 beforeAll(async () => {
-  server = await startServer(['--log-level=WARNING']);
+  server = await startServer(['--log-level=WARNING', '--test-procedures']);
   driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''));
 });
 
@@ -71,9 +71,16 @@ test('parameters reach the query with integer and float types intact', async () 
   expect(r).toEqual({ status: 'passed' });
 });
 
-test('scenarios needing test procedures are skipped', () => {
-  const [s] = parseFeature('Feature: F\n  Scenario: s\n    Given an empty graph\n    And there exists a procedure test.doNothing() :: ():\n      | |\n', 'f.feature');
-  expect(skipReason(s)).toBe('needs a test procedure');
+test('a declared test procedure is registered for the scenario and cleared after it', async () => {
+  const feature =
+    'Feature: F\n  Scenario: s\n    Given an empty graph\n' +
+    '    And there exists a procedure test.my.proc(in :: INTEGER?) :: (out :: STRING?):\n      | in | out |\n      | 1  | \'a\' |\n      | 2  | \'b\' |\n' +
+    '    When executing query:\n      """\n      CALL test.my.proc(2)\n      """\n    Then the result should be, in any order:\n      | out |\n      | \'b\' |\n';
+  const [s] = parseFeature(feature, 'f.feature');
+  expect(skipReason(s)).toBeNull();
+  expect(await runScenario({ driver, graphsDir: '' }, s)).toEqual({ status: 'passed' });
+  expect(await clearGraph(driver, false, true)).toBeNull();
+  await expect(driver.executeQuery('CALL test.my.proc(2) YIELD out RETURN out')).rejects.toMatchObject({ message: "There is no procedure named 'test.my.proc'." });
 });
 
 test('clearing between scenarios removes data, indexes and constraints', async () => {

@@ -27,7 +27,6 @@ const SIDE_EFFECT_KEYS = ['nodes', 'relationships', 'properties', 'labels'] as c
 /** Why a scenario cannot run here, or null. */
 export function skipReason(s: TckScenario): string | null {
   if (s.tags.includes('@ignore')) return 'tagged @ignore';
-  if (s.steps.some((st) => st.text.startsWith('there exists a procedure'))) return 'needs a test procedure';
   return null;
 }
 
@@ -137,6 +136,22 @@ export interface ScenarioEnv {
   graphsDir: string;
 }
 
+/** Whether a scenario declares test procedures (the suite clears them before the next one). */
+export function declaresProcedures(s: TckScenario): boolean {
+  return s.steps.some((st) => st.text.startsWith('there exists a procedure'));
+}
+
+/** Declares a table-backed procedure through the server's test-only registrar (--test-procedures). */
+async function registerProcedure(session: Session, signature: string, table: string[][]): Promise<void> {
+  const [header, ...body] = table;
+  const rows = body.map((r) => Object.fromEntries(header.map((h, i) => [h, toDriver(parseTckValue(r[i]))])));
+  try {
+    await session.run('CALL mgha.test.register_procedure($signature, $rows)', { signature, rows });
+  } catch (e) {
+    throw new StepFailure(`could not register ${signature}: ${errorOf(e).message}`);
+  }
+}
+
 export async function runScenario(env: ScenarioEnv, scenario: TckScenario): Promise<Outcome> {
   const session = env.driver.session();
   let params: Record<string, unknown> = {};
@@ -155,6 +170,8 @@ export async function runScenario(env: ScenarioEnv, scenario: TckScenario): Prom
         await mustRun(session, fs.readFileSync(file, 'utf8'), `creating the ${m[1]} graph`);
       } else if (t === 'having executed:') {
         await mustRun(session, step.docString ?? '', 'setup query');
+      } else if ((m = /^there exists a procedure (.+?)\s*:$/.exec(t))) {
+        await registerProcedure(session, m[1], step.table ?? [[]]);
       } else if (t === 'parameters are:') {
         params = { ...params };
         for (const [name, value] of step.table ?? []) params[name] = toDriver(parseTckValue(value));

@@ -7,7 +7,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { repoRoot, startServer, type TestServer } from '../helpers/server.js';
 import { loadScenarios, type TckScenario } from './features.js';
 import { tckFeaturesDir, tckMissingNotice, tckRoot } from './location.js';
-import { runScenario, skipReason, type Outcome } from './scenario.js';
+import { declaresProcedures, runScenario, skipReason, type Outcome } from './scenario.js';
 import { Scoreboard } from './scoreboard.js';
 
 export interface SuiteOptions {
@@ -21,7 +21,7 @@ export interface SuiteOptions {
 export const scoreboardFile = path.join(repoRoot, 'test', 'tck', 'last-scoreboard.txt');
 export const failuresFile = path.join(repoRoot, 'test', 'tck', 'last-failures.txt');
 
-const SERVER_ARGS = ['--log-level=WARNING'];
+const SERVER_ARGS = ['--log-level=WARNING', '--test-procedures'];
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -52,11 +52,12 @@ async function healthy(driver: Driver): Promise<boolean> {
   return result;
 }
 
-/** Deletes all nodes (and, if asked, all indexes and constraints); returns an error message or null. */
-export async function clearGraph(driver: Driver, dropSchema: boolean): Promise<string | null> {
+/** Deletes all nodes (and, if asked, all indexes and constraints and test procedures); returns an error message or null. */
+export async function clearGraph(driver: Driver, dropSchema: boolean, dropProcedures = false): Promise<string | null> {
   const session = driver.session();
   try {
     await session.run('MATCH (n) DETACH DELETE n');
+    if (dropProcedures) await session.run('CALL mgha.test.clear_procedures()');
     if (dropSchema) {
       for (const r of (await session.run('SHOW INDEX INFO')).records) {
         const label = r.get('label') as string;
@@ -108,14 +109,16 @@ export async function runTck(options: SuiteOptions = {}): Promise<Scoreboard | n
 
   try {
     let dirtySchema = false;
+    let dirtyProcedures = false;
     for (const [i, scenario] of scenarios.entries()) {
       const skip = skipReason(scenario);
       if (skip) {
         board.record(scenario, { status: 'skipped', reason: skip });
         continue;
       }
-      const clearError = await withTimeout(clearGraph(driver, dirtySchema), timeoutMs, 'timed out');
+      const clearError = await withTimeout(clearGraph(driver, dirtySchema, dirtyProcedures), timeoutMs, 'timed out');
       dirtySchema = touchesSchema(scenario);
+      dirtyProcedures = declaresProcedures(scenario);
       let outcome: Outcome;
       if (clearError !== null) {
         outcome = { status: 'failed', reason: `could not clear the graph: ${clearError}` };

@@ -31,7 +31,7 @@ function rel(r: RelationshipValue): RelationshipValue {
 
 export function materialize(v: Value): Value {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(materialize);
+  if (Array.isArray(v)) return materializeList(v);
   if (v instanceof Map) {
     const out = new Map<string, Value>();
     for (const [k, x] of v) out.set(k, materialize(x));
@@ -48,4 +48,21 @@ export function materialize(v: Value): Value {
     default:
       return v;
   }
+}
+
+/**
+ * A list of plain values (numbers, strings …) is already detached and is returned as is:
+ * a ten-million-element list is scanned once instead of copied element by element.
+ */
+function materializeList(list: Value[]): Value[] {
+  let i = 0;
+  while (i < list.length) {
+    const x = list[i];
+    if (x !== null && typeof x === 'object') break;
+    i++;
+  }
+  if (i === list.length) return list;
+  const out = list.slice(0, i);
+  for (; i < list.length; i++) out.push(materialize(list[i]));
+  return out;
 }

@@ -120,7 +120,7 @@ export class Filter extends Unary {
 }
 
 /** Relationships of `v` in the direction; use `otherEnd` for the far node. */
-function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
+export function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
   if (dir !== 'in') yield* v.outEdges(types, to);
   if (dir !== 'out') {
     for (const e of v.inEdges(types, to)) {
@@ -131,7 +131,7 @@ function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to:
   }
 }
 
-function otherEnd(e: EdgeAccessor, v: VertexAccessor): VertexAccessor {
+export function otherEnd(e: EdgeAccessor, v: VertexAccessor): VertexAccessor {
   return e.startId === v.id ? e.to() : e.from();
 }
 
@@ -172,135 +172,6 @@ export class Expand extends Unary {
   }
   describe(): string {
     return `Expand ${this.text}`;
-  }
-}
-
-/** Variable-length expansion (`*min..max`): DFS without repeating a relationship. */
-export class VarExpand extends Unary {
-  constructor(
-    input: Operator,
-    private readonly hops: Hops,
-    private readonly toBound: boolean,
-    private readonly text: string,
-    /** Expanding against the pattern's direction: report the relationships in pattern order. */
-    private readonly reversed: boolean,
-  ) {
-    super(input);
-  }
-  *run(ctx: ExecContext, arg: Row): Generator<Step> {
-    const { fromSlot, relSlot, toSlot, dir, types, min, max, edgeFilter } = this.hops;
-    const reversed = this.reversed;
-    for (const step of this.input.run(ctx, arg)) {
-      if (step === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      const row: Row = step;
-      const from = row[fromSlot];
-      if (!isNode(from)) continue;
-      const bound = this.toBound ? row[toSlot] : null;
-      if (this.toBound && !isNode(bound)) continue;
-      const path: EdgeAccessor[] = [];
-      const used = new Set<number>();
-      function* dfs(v: VertexAccessor): Generator<Step> {
-        if (path.length >= min && (bound === null || (bound as NodeValue).id === v.id)) {
-          const out = row.slice();
-          out[relSlot] = reversed ? path.slice().reverse() : path.slice();
-          out[toSlot] = v;
-          yield out;
-        }
-        if (path.length >= max) return;
-        for (const e of edgesOf(v, dir, types, null)) {
-          const other = otherEnd(e, v);
-          if (used.has(e.gid)) continue;
-          if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;
-          if (tick(ctx)) yield PAUSE;
-          used.add(e.gid);
-          path.push(e);
-          yield* dfs(other);
-          path.pop();
-          used.delete(e.gid);
-        }
-      }
-      yield* dfs(from as VertexAccessor);
-    }
-  }
-  describe(): string {
-    return `ExpandVariable ${this.text}`;
-  }
-}
-
-/** BFS shortest path(s) between two bound nodes; binds the relationship list. */
-export class ShortestPath extends Unary {
-  constructor(
-    input: Operator,
-    private readonly hops: Hops,
-    private readonly all: boolean,
-  ) {
-    super(input);
-  }
-  *run(ctx: ExecContext, arg: Row): Generator<Step> {
-    for (const row of this.input.run(ctx, arg)) {
-      if (row === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      const from = row[this.hops.fromSlot];
-      const to = row[this.hops.toSlot];
-      if (!isNode(from) || !isNode(to)) continue;
-      for (const rels of this.search(from as VertexAccessor, to.id, row, ctx)) {
-        const out = row.slice();
-        out[this.hops.relSlot] = rels;
-        yield out;
-      }
-    }
-  }
-  private search(from: VertexAccessor, toId: number, row: Row, ctx: ExecContext): EdgeAccessor[][] {
-    const { dir, types, min, max, edgeFilter } = this.hops;
-    if (from.id === toId && min === 0) return [[]];
-    // Level-by-level BFS keeping every predecessor edge on a shortest route (for allShortest).
-    const preds = new Map<number, { edge: EdgeAccessor; prev: number }[]>();
-    const depth = new Map<number, number>([[from.id, 0]]);
-    let frontier: VertexAccessor[] = [from];
-    let found = false;
-    for (let d = 1; d <= max && frontier.length > 0 && !found; d++) {
-      const next: VertexAccessor[] = [];
-      for (const v of frontier) {
-        for (const e of edgesOf(v, dir, types, null)) {
-          const other = otherEnd(e, v);
-          if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;
-          const seen = depth.get(other.id);
-          if (seen !== undefined && seen < d) continue;
-          if (seen === undefined) {
-            depth.set(other.id, d);
-            next.push(other);
-          }
-          const list = preds.get(other.id) ?? [];
-          list.push({ edge: e, prev: v.id });
-          preds.set(other.id, list);
-          if (other.id === toId) found = true;
-        }
-      }
-      frontier = next;
-    }
-    if (!found) return [];
-    const results: EdgeAccessor[][] = [];
-    const walk = (id: number, suffix: EdgeAccessor[]): void => {
-      if (!this.all && results.length > 0) return;
-      if (id === from.id) {
-        results.push(suffix);
-        return;
-      }
-      for (const p of preds.get(id) ?? []) {
-        if ((depth.get(p.prev) ?? Infinity) !== (depth.get(id) ?? 0) - 1) continue;
-        walk(p.prev, [p.edge, ...suffix]);
-      }
-    };
-    walk(toId, []);
-    return results.filter((r) => r.length >= min);
-  }
-  describe(): string {
-    return this.all ? 'AllShortestPaths' : 'ShortestPath';
   }
 }
 

@@ -16,13 +16,35 @@ function rangeArg(v: Value): bigint {
   return v;
 }
 
-function range(start: bigint, end: bigint, step: bigint): bigint[] {
+/** A validated `range(start, end[, step])`: `count` values from `start` in steps of `step`. */
+export interface RangeSpec {
+  start: bigint;
+  step: bigint;
+  count: bigint;
+}
+
+/** range()'s argument checks; null when an argument is null (range() is then null). */
+export function rangeSpec(args: Value[]): RangeSpec | null {
+  if (args.some((a) => a === null)) return null;
+  const [startArg, endArg, stepArg] = args;
+  const start = rangeArg(startArg);
+  const end = rangeArg(endArg);
+  const step = stepArg === undefined ? 1n : rangeArg(stepArg);
   if (step === 0n) throw argumentError('range() step must not be zero');
-  if ((step > 0n && start > end) || (step < 0n && start < end)) return [];
-  const count = (end - start) / step + 1n;
-  if (count > MAX_RANGE_LENGTH) throw argumentError(`range() would produce ${count} elements`);
+  if ((step > 0n && start > end) || (step < 0n && start < end)) return { start, step, count: 0n };
+  return { start, step, count: (end - start) / step + 1n };
+}
+
+/** Refuses a list that would exhaust the process's memory (UNWIND range(…) streams instead). */
+export function checkRangeLength(spec: RangeSpec): number {
+  if (spec.count > MAX_RANGE_LENGTH) throw argumentError(`range() would produce ${spec.count} elements`);
+  return Number(spec.count);
+}
+
+function range(spec: RangeSpec): bigint[] {
+  const count = checkRangeLength(spec);
   const out: bigint[] = [];
-  for (let i = 0n, v = start; i < count; i++, v += step) out.push(v);
+  for (let i = 0, v = spec.start; i < count; i++, v += spec.step) out.push(v);
   return out;
 }
 
@@ -73,9 +95,8 @@ export const listFunctions: FunctionDef[] = [
     return [...listArg('reverse', v)].reverse();
   }),
   def('range', 2, 3, (args) => {
-    if (args.some((a) => a === null)) return null;
-    const [start, end, step] = args;
-    return range(rangeArg(start), rangeArg(end), step === undefined ? 1n : rangeArg(step));
+    const spec = rangeSpec(args);
+    return spec === null ? null : range(spec);
   }),
   def('coalesce', 1, Infinity, (args) => args.find((a) => a !== null) ?? null),
   unary('toSet', (v) => toSet(listArg('toSet', v))),

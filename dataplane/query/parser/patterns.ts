@@ -1,8 +1,8 @@
 // Pattern grammar: `[p =] [shortestPath(] (a:L {k: v})-[r:T|U *1..3 {k: v}]->(b) [)]`.
 
-import type { Expr, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast.js';
+import type { Expr, ExpansionLambda, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { parseLabels, parseMapLiteral } from './expressions.js';
+import { parseExpression, parseLabels, parseMapLiteral } from './expressions.js';
 
 /**
  * At `(`: does the matching `)` continue with a relationship (`--`, `-[`, `<-`)?
@@ -132,6 +132,7 @@ function parseRelationshipPattern(c: Cursor): RelationshipPattern {
   return { variable, types, direction, properties, varLength, pos };
 }
 
+/** After `*`: `[BFS|WSHORTEST|ALLSHORTEST] [bounds] [lambdas]` (Memgraph's expansion syntax). */
 function parseVarLength(c: Cursor): VarLength {
   const bound = (): number | null => {
     if (c.tok.kind !== 'int') return null;
@@ -140,7 +141,32 @@ function parseVarLength(c: Cursor): VarLength {
     if (t.int > BigInt(Number.MAX_SAFE_INTEGER)) throw c.errorAt(`Path length bound is too large: '${t.text}'`, t);
     return Number(t.int);
   };
+  const algorithm = c.acceptKw('BFS') ? 'bfs' : c.acceptKw('WSHORTEST') ? 'wshortest' : c.acceptKw('ALLSHORTEST') ? 'allshortest' : 'dfs';
+  if (algorithm === 'wshortest' || algorithm === 'allshortest') {
+    // Only an upper bound: `*WSHORTEST 4 (r, n | r.w) total (r, n | filter)`.
+    const max = bound();
+    if (!c.isPunct('(')) throw c.error('a weight lambda such as (r, n | r.weight)');
+    const weight = parseLambda(c, true);
+    const totalWeight = c.isName() && !c.isPunct('(') ? c.expectName() : null;
+    const filter = c.isPunct('(') ? parseLambda(c, true) : null;
+    return { min: null, max, algorithm, filter, weight, totalWeight };
+  }
   const min = bound();
-  if (!c.acceptPunct('..')) return { min, max: min };
-  return { min, max: bound() };
+  const max = c.acceptPunct('..') ? bound() : min;
+  const filter = c.isPunct('(') ? parseLambda(c, false) : null;
+  return { min, max, algorithm, filter, weight: null, totalWeight: null };
+}
+
+/** `(edge, node [, path [, weight]] | expression)`; the weight parameter only on weighted kinds. */
+function parseLambda(c: Cursor, weighted: boolean): ExpansionLambda {
+  c.expectPunct('(');
+  const edge = c.expectVariable();
+  c.expectPunct(',');
+  const node = c.expectVariable();
+  const path = c.acceptPunct(',') ? c.expectVariable() : null;
+  const weight = path !== null && weighted && c.acceptPunct(',') ? c.expectVariable() : null;
+  c.expectPunct('|');
+  const body = parseExpression(c);
+  c.expectPunct(')');
+  return { edge, node, path, weight, body };
 }

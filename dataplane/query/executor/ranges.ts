@@ -1,0 +1,72 @@
+// range() without blocking the event loop: `UNWIND range(…)` streams its values instead
+// of building the list, and a projected `range(…)` is built in slices (PAUSE between
+// them), so a ten-million-element range never holds up other sessions.
+
+import { checkRangeLength, rangeSpec } from '../functions/lists.js';
+import type { Value } from '../../values/model.js';
+import { PAUSE, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
+
+/** The range() arguments (2 or 3) of an `UNWIND range(…) AS x`, streamed into `slot`. */
+export class UnwindRange extends Unary {
+  constructor(
+    input: Operator,
+    private readonly args: Eval[],
+    private readonly slot: number,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const spec = rangeSpec(this.args.map((a) => a(row, ctx)));
+      if (spec === null) continue;
+      for (let i = 0n, v = spec.start; i < spec.count; i++, v += spec.step) {
+        const out = row.slice();
+        out[this.slot] = v;
+        yield out;
+        if (tick(ctx)) yield PAUSE;
+      }
+    }
+  }
+  describe(): string {
+    return 'Unwind';
+  }
+}
+
+/** Builds a projected `range(…)` into `slot` a slice at a time, before the projection reads it. */
+export class BuildRange extends Unary {
+  constructor(
+    input: Operator,
+    private readonly args: Eval[],
+    private readonly slot: number,
+  ) {
+    super(input);
+  }
+  *run(ctx: ExecContext, arg: Row): Generator<Step> {
+    for (const row of this.input.run(ctx, arg)) {
+      if (row === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const spec = rangeSpec(this.args.map((a) => a(row, ctx)));
+      let list: Value = null;
+      if (spec !== null) {
+        const count = checkRangeLength(spec);
+        const values: bigint[] = [];
+        for (let i = 0, v = spec.start; i < count; i++, v += spec.step) {
+          values.push(v);
+          if (tick(ctx)) yield PAUSE;
+        }
+        list = values;
+      }
+      row[this.slot] = list;
+      yield row;
+    }
+  }
+  describe(): string {
+    return 'BuildRange';
+  }
+}
