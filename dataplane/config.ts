@@ -29,7 +29,7 @@ interface FlagSpec {
   kind: FlagKind;
   default: string;
   help: string;
-  group: 'general' | 'bolt' | 'observability' | 'ha' | 'durability' | 'query';
+  group: 'general' | 'bolt' | 'observability' | 'ha' | 'replication' | 'durability' | 'query';
 }
 
 export const DEFAULT_SERVER_NAME = 'Neo4j/v5.11.0 compatible graph database server - mgha';
@@ -55,6 +55,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },
   { name: 'coordinator-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Raft port on coordinators (0 = unset).' },
   { name: 'coordinator-hostname', kind: 'string', default: '', group: 'ha', help: 'Host name other coordinators use to reach this one.' },
+  { name: 'replication-replica-check-frequency-sec', kind: 'seconds', default: '1', group: 'replication', help: 'How often MAIN checks each replica (heartbeat); below 1 disables the checks, and with them automatic recovery.' },
+  { name: 'replication-restore-state-on-startup', kind: 'bool', default: 'true', group: 'replication', help: 'Restore the replication role and registered replicas on startup.' },
   { name: 'management-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the management RPC server listens on (mgha; Memgraph always uses all interfaces).' },
   { name: 'coordinator-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the Raft server listens on (mgha; Memgraph always uses all interfaces).' },
   { name: 'replication-address', kind: 'string', default: '', group: 'ha', help: 'Address a REPLICA\'s replication server listens on (mgha; default: --bolt-address).' },
@@ -113,6 +115,14 @@ export interface Config {
   coordinatorAddress: string;
   replicationAddress: string;
   durability: DurabilityFlags;
+  replication: ReplicationFlags;
+}
+
+/** Memgraph's replication flags. */
+export interface ReplicationFlags {
+  /** Seconds between MAIN's checks of each replica; < 1 disables them. */
+  replicaCheckFrequencySec: number;
+  restoreStateOnStartup: boolean;
 }
 
 export type InstanceKind = 'standalone' | 'data' | 'coordinator';
@@ -295,6 +305,11 @@ export function parseConfig(
           ? bool('storage-recover-on-startup')
           : bool('data-recovery-on-startup'),
     },
+    replication: { replicaCheckFrequencySec: 1, restoreStateOnStartup: true },
+  };
+  config.replication = {
+    replicaCheckFrequencySec: num('replication-replica-check-frequency-sec'),
+    restoreStateOnStartup: bool('replication-restore-state-on-startup'),
   };
   validateRoles(config);
   return config;
@@ -335,6 +350,7 @@ const GROUP_TITLES: Record<FlagSpec['group'], string> = {
   observability: 'Logging and metrics',
   query: 'Queries and storage',
   ha: 'High availability (accepted and validated; used once HA lands)',
+  replication: 'Replication (Memgraph defaults)',
   durability: 'Durability (WAL, snapshots, recovery; Memgraph defaults)',
 };
 

@@ -17,12 +17,16 @@ import type { Engine } from './query/engine-types.js';
 import { startBoltServer, type BoltServer } from './bolt/server.js';
 import type { RoutingProvider } from './bolt/session.js';
 import { systemClock, type Clock } from './clock.js';
+import { graphDigest } from './storage/digest.js';
+import { startReplication, type Replication } from './replication/replication.js';
 
 export interface Instance {
   readonly kind: InstanceKind;
   readonly engine: QueryEngine;
   /** Null on a coordinator. */
   readonly durability: Durability | null;
+  /** Null on a coordinator. */
+  readonly replication: Replication | null;
   readonly metrics: InstanceMetrics;
   readonly bolt: BoltServer;
   readonly http: HttpServer;
@@ -85,6 +89,7 @@ export async function startInstance(config: Config, version: string, log: Logger
   const metrics = createMetrics(storage, role);
   let durability: Durability | null = null;
   let engine: QueryEngine;
+  let replication: Replication | null = null;
   if (kind === 'coordinator') {
     // No graph: the storage stays empty and nothing is written under the data directory.
     engine = new QueryEngine(storage, { clock, coordinator: true });
@@ -99,6 +104,28 @@ export async function startInstance(config: Config, version: string, log: Logger
     const d = durability;
     engine.addWriteGuard(() => d.writeRefusal());
     engine.startMaintenance(config.storageGcCycleSec * 1000);
+    try {
+      replication = await startReplication({
+        config: {
+          dataDirectory: config.dataDirectory,
+          bindAddress: config.replicationAddress,
+          boltPort: config.boltPort,
+          advertisedAddress: config.boltAdvertisedAddress,
+          checkFrequencySec: config.replication.replicaCheckFrequencySec,
+          restoreStateOnStartup: config.replication.restoreStateOnStartup,
+          haDataInstance: kind === 'data',
+        },
+        storage,
+        durability: d,
+        engine,
+        log,
+        registry: metrics.registry,
+        onRoleChange: (r) => metrics.setRole(r),
+      });
+    } catch (e) {
+      await d.close({ snapshotOnExit: false }).catch(() => undefined);
+      throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
+    }
     if (config.testProcedures) {
       const target = engine;
       for (const p of testProcedureRegistrar(target.procedures, () => target.schemaChanged())) target.procedures.register(p);
@@ -107,18 +134,21 @@ export async function startInstance(config: Config, version: string, log: Logger
 
   let ready = false;
   let bolt: BoltServer | null = null;
+  const repl = replication;
   const app = createHttpApp({
     registry: metrics.registry,
+    digest: kind === 'coordinator' ? undefined : () => graphDigest(storage),
     ready: () => ready,
     instance: () => {
       const counts = engine.counts();
       return {
         name: config.instanceName,
-        role,
+        role: repl?.currentRole ?? role,
         version,
         uptimeSeconds: Math.floor((clock.now() - startedAt) / 1000),
         storage: { vertexCount: counts.vertexCount, edgeCount: counts.edgeCount },
         bolt: { address: config.boltAddress, port: bolt?.port ?? config.boltPort, advertisedAddress: config.boltAdvertisedAddress, connections: metrics.connections() },
+        ...(repl === null ? {} : { replication: repl.info() }),
       };
     },
   });
@@ -132,10 +162,11 @@ export async function startInstance(config: Config, version: string, log: Logger
       engine: withDefaultTimeout(engine, config.queryExecutionTimeoutSec),
       serverAgent: config.serverName,
       logger: log,
-      routing: standaloneRouting(config.boltAdvertisedAddress),
+      routing: repl === null ? standaloneRouting(config.boltAdvertisedAddress) : { routingTable: () => repl.routingTable() },
       hooks: metrics.hooks,
     });
   } catch (e) {
+    await repl?.close().catch(() => undefined);
     await durability?.close({ snapshotOnExit: false }).catch(() => undefined);
     throw new InstanceStartError(describeListenError(e, config), 'listen', e);
   }
@@ -146,6 +177,7 @@ export async function startInstance(config: Config, version: string, log: Logger
     kind,
     engine,
     durability,
+    replication: repl,
     metrics,
     bolt: boltServer,
     http,
@@ -154,6 +186,7 @@ export async function startInstance(config: Config, version: string, log: Logger
       metrics.setUp(false);
       engine.stop();
       await boltServer.close();
+      await repl?.close();
       await durability?.close();
       await http.close();
     },

@@ -10,6 +10,8 @@ export interface InstanceInfo {
   uptimeSeconds: number;
   storage: { vertexCount: number; edgeCount: number };
   bolt: { address: string; port: number; advertisedAddress: string; connections: number };
+  /** Replication role, epoch id, the MAIN UUID (own on MAIN, followed on a REPLICA), last commit timestamp. */
+  replication?: { role: string; epoch: string; mainUuid: string | null; lastCommitTimestamp: number };
 }
 
 export interface HttpDeps {
@@ -17,6 +19,8 @@ export interface HttpDeps {
   /** True once Bolt listens and storage is ready, false again while shutting down. */
   ready(): boolean;
   instance(): InstanceInfo;
+  /** The graph's content digest (storage/digest.ts): tests and operators compare a replica with its MAIN. */
+  digest?(): unknown;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -36,6 +40,10 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   app.get('/v1/instance', (_req, res) => {
     res.json(deps.instance());
+  });
+  app.get('/v1/digest', (_req, res) => {
+    if (deps.digest === undefined) res.status(404).json({ error: 'not found' });
+    else res.json(deps.digest());
   });
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -1,0 +1,93 @@
+// Memgraph's user-visible replication texts, verbatim (reference §1.2–§1.4, e2e
+// behaviours): clients and Memgraph's own tests match on them, typos included.
+
+import { Codes, MghaError } from '../errors.js';
+import type { Notification } from '../notifications.js';
+
+export const WRITE_ON_REPLICA =
+  'Write queries are forbidden on the replica instance. Replica instances accept only read queries, while the main ' +
+  'instance accepts read and write queries. Please retry your query on the main instance.';
+
+export const SHOW_REPLICAS_ON_REPLICA = 'Show replicas query should only be run on the main instance.';
+export const REPLICA_CANT_REGISTER = "Replica can't register another replica!";
+export const REPLICA_CANT_UNREGISTER = "Replica can't unregister a replica! Please rerun the query on main in order to unregister a replica from it.";
+export const PORT_INVALID = 'Port number invalid!';
+export const COULDNT_SET_REPLICA = "Couldn't set role to replica!";
+export const COULDNT_SET_MAIN = "Couldn't set replication role to main!";
+export const MIXED_MODES = 'Cluster cannot consists of both STRICT_SYNC and SYNC replicas. The valid cluster consists of either STRICT_SYNC and ASYNC or SYNC and ASYNC replicas.';
+export const INVALID_SOCKET_ADDRESS = 'Invalid socket address. Address should be of form <ip>:<port> or <hostname>:<port>.';
+
+/** Memgraph's RegisterReplicaError enum indices, as `Couldn't register replica <n>. Error: <i>` prints them. */
+export const RegisterError = {
+  NameExists: 1,
+  EndpointExists: 2,
+  ConnectionFailed: 3,
+  CouldNotBePersisted: 4,
+  ErrorAcceptingMain: 5,
+} as const;
+
+export function registerFailed(name: string, error: number): MghaError {
+  return new MghaError(Codes.MemgraphClientError, `Couldn't register replica ${name}. Error: ${error}`);
+}
+
+export function dropFailed(name: string): MghaError {
+  return new MghaError(Codes.MemgraphClientError, `Failed to unregister the replica ${name}.`);
+}
+
+export function clientError(text: string): MghaError {
+  return new MghaError(Codes.MemgraphClientError, text);
+}
+
+/** Why a replica did not confirm a commit, in Memgraph's words. */
+export type FailureReason = 'unreachable' | 'rpc' | 'diverged' | 'timeout';
+
+function reasonText(reason: FailureReason, plural: boolean): string {
+  switch (reason) {
+    case 'unreachable':
+      return plural ? 'replicas are not reachable or not in sync with the main' : 'replica is not reachable or not in sync with the main';
+    case 'rpc':
+      return 'RPC communication error';
+    case 'diverged':
+      return plural ? 'replicas have diverged from main' : 'replica has diverged from main';
+    case 'timeout':
+      return 'RPC timeout while replicating';
+  }
+}
+
+/** `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`. */
+function quotedNames(names: readonly string[]): string {
+  const q = names.map((n) => `'${n}'`);
+  return q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+export interface ReplicaFailure {
+  name: string;
+  reason: FailureReason;
+}
+
+/**
+ * Memgraph's message for failed replicas of one mode (v3.10+ format). With several
+ * failures the reason of the first names them all (Memgraph groups by one reason).
+ */
+export function replicationFailureMessage(mode: 'SYNC' | 'STRICT_SYNC', failures: readonly ReplicaFailure[]): string {
+  const plural = failures.length > 1;
+  const names = quotedNames(failures.map((f) => f.name));
+  const what = `Failed to replicate to ${mode} ${plural ? 'replicas' : 'replica'} ${names}: ${reasonText(failures[0].reason, plural)}.`;
+  const recovered = plural ? 'Replicas will be recovered automatically.' : 'Replica will be recovered automatically.';
+  const outcome = mode === 'SYNC' ? 'Transaction is still committed on the main instance and other alive replicas.' : 'Transaction was aborted on all instances.';
+  return `${what} ${recovered} ${outcome} Check the status of the replicas using 'SHOW REPLICAS' query.`;
+}
+
+/** The one WARNING a SYNC failure adds to a commit that still succeeded (Memgraph master, PR#4601). */
+export function syncFailureNotice(failures: readonly ReplicaFailure[]): Notification {
+  return { severity: 'WARNING', code: 'SyncReplicationFailure', title: replicationFailureMessage('SYNC', failures) };
+}
+
+/** A STRICT_SYNC failure aborts the commit everywhere: Memgraph's ReplicationException. */
+export function strictSyncAbort(failures: readonly ReplicaFailure[]): MghaError {
+  return new MghaError(Codes.MemgraphClientError, `Replication Exception: ${replicationFailureMessage('STRICT_SYNC', failures)}`);
+}
+
+export function info(code: string, title: string): Notification {
+  return { severity: 'INFO', code, title };
+}

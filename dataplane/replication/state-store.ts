@@ -1,0 +1,64 @@
+// Role, main UUID and registrations in `<data-directory>/replication/state.json`
+// (Memgraph keeps `__replication_role` and `__replication_replica:<name>` in a key-value
+// store in the same directory), replaced atomically on every change.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fsyncDirectory } from '../durability/wal-writer.js';
+import type { PersistedReplicationState, ReplicaRegistration } from './types.js';
+
+const FILE_VERSION = 1;
+
+export function stateFile(dataDirectory: string): string {
+  return path.join(dataDirectory, 'replication', 'state.json');
+}
+
+function isRegistration(r: unknown): r is ReplicaRegistration {
+  const x = r as Record<string, unknown>;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.name === 'string' &&
+    (x.mode === 'sync' || x.mode === 'async' || x.mode === 'strict_sync') &&
+    typeof x.address === 'string' &&
+    typeof x.host === 'string' &&
+    Number.isInteger(x.port)
+  );
+}
+
+/** The saved state, or null when there is none; a malformed file is an error. */
+export function loadReplicationState(file: string): PersistedReplicationState | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const d = JSON.parse(text) as Record<string, unknown>;
+  if (d.version !== FILE_VERSION) throw new Error(`${file}: version ${String(d.version)}, this mgha reads version ${FILE_VERSION}`);
+  const ok =
+    (d.role === 'main' || d.role === 'replica') &&
+    (d.port === null || Number.isInteger(d.port)) &&
+    (d.mainUuid === null || typeof d.mainUuid === 'string') &&
+    Array.isArray(d.replicas) &&
+    d.replicas.every(isRegistration);
+  if (!ok) throw new Error(`${file}: malformed replication state`);
+  return { role: d.role, port: d.port, mainUuid: d.mainUuid, replicas: d.replicas } as PersistedReplicationState;
+}
+
+/** Atomic replace: temp file, fsync, rename, fsync the directory. */
+export function saveReplicationState(file: string, state: PersistedReplicationState): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, JSON.stringify({ version: FILE_VERSION, ...state }));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDirectory(dir);
+}
