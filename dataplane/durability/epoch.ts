@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory } from './wal-writer.js';
+import { writeJsonAtomic } from './files.js';
 
 /** Memgraph keeps the last 1000 entries. */
 export const EPOCH_HISTORY_RETENTION = 1000;
@@ -59,16 +59,5 @@ export function loadEpoch(file: string): EpochState | null {
 
 /** Atomic replace: temp file, fsync, rename, fsync the directory. */
 export function saveEpoch(file: string, state: EpochState): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify({ version: FILE_VERSION, ...state }));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDirectory(dir);
+  writeJsonAtomic(file, { version: FILE_VERSION, ...state });
 }

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory } from '../durability/wal-writer.js';
+import { writeJsonAtomic } from '../durability/files.js';
 import type { PersistedReplicationState, ReplicaRegistration } from './types.js';
 
 const FILE_VERSION = 1;
@@ -49,16 +49,5 @@ export function loadReplicationState(file: string): PersistedReplicationState | 
 
 /** Atomic replace: temp file, fsync, rename, fsync the directory. */
 export function saveReplicationState(file: string, state: PersistedReplicationState): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify({ version: FILE_VERSION, ...state }));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDirectory(dir);
+  writeJsonAtomic(file, { version: FILE_VERSION, ...state });
 }
