@@ -12,7 +12,6 @@
 //
 //   node dist/bench/roundtrip.js [--seconds=5] [--trials=3] [--clients=16]
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,52 +21,12 @@ import { argNumber, report, reportCost, runInterleaved } from './lib/harness.js'
 import { connectPg, startPostgres } from './lib/postgres.js';
 import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPull, RawBoltConnection } from './lib/raw-bolt.js';
+import { PingClient, startChild } from './lib/tcp-ping.js';
 
 const clients = argNumber('clients', 16);
 const seconds = argNumber('seconds', 5);
 const trials = argNumber('trials', 3);
 const load = { clients, seconds, trials, warmupSeconds: 1 };
-
-/** Starts the minimal TCP request/response server in a child process; resolves with its port. */
-async function startBaseline(requestSize: number, responseSize: number): Promise<{ port: number; child: ChildProcess }> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'tcp-ceiling-server.js');
-  const child = spawn(process.execPath, [script, String(requestSize), String(responseSize)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res, rej) => {
-    child.stdout?.once('data', (d: Buffer) => res(Number(d.toString().trim())));
-    child.once('exit', (code) => rej(new Error(`baseline server exited with ${code}`)));
-  });
-  return { port, child };
-}
-
-class BaselineClient {
-  private got = 0;
-  private resolve: (() => void) | null = null;
-  constructor(
-    private readonly socket: net.Socket,
-    private readonly request: Buffer,
-    private readonly responseSize: number,
-  ) {
-    socket.setNoDelay(true);
-    socket.on('data', (d) => {
-      this.got += d.length;
-      if (this.got >= this.responseSize) {
-        this.got -= this.responseSize;
-        const r = this.resolve;
-        this.resolve = null;
-        r?.();
-      }
-    });
-  }
-  close(): void {
-    this.socket.destroy();
-  }
-  roundTrip(): Promise<void> {
-    return new Promise((res) => {
-      this.resolve = res;
-      this.socket.write(this.request);
-    });
-  }
-}
 
 async function main(): Promise<void> {
   const server = await startServer([]);
@@ -75,12 +34,12 @@ async function main(): Promise<void> {
   const request = encodeRunPull('RETURN 1');
   const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(server.boltPort)));
   const responseSize = (await conns[0].request(request, 2)).bytes; // SUCCESS fields, RECORD, SUCCESS summary
-  const baselineServer = await startBaseline(request.length, responseSize);
+  const baselineServer = await startChild(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'tcp-ceiling-server.js'), [String(request.length), String(responseSize)]);
   const baseClients = await Promise.all(
     Array.from({ length: clients }, async () => {
       const s = net.connect({ host: '127.0.0.1', port: baselineServer.port });
       await new Promise((res) => s.once('connect', res));
-      return new BaselineClient(s, Buffer.alloc(request.length, 2), responseSize);
+      return new PingClient(s, Buffer.alloc(request.length, 2), responseSize);
     }),
   );
   const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: clients });

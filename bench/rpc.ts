@@ -5,7 +5,6 @@
 //
 //   node dist/bench/rpc.js [--seconds=5] [--trials=3] [--clients=16] [--file-mb=256]
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,53 +15,13 @@ import { encodeFrame } from '../dataplane/rpc/frame.js';
 import { FrameKind } from '../dataplane/rpc/types.js';
 import { Echo, Upload } from '../test/helpers/rpc-fixtures.js';
 import { argNumber, pairedRatio, report, runInterleaved } from './lib/harness.js';
+import { PingClient, startChild } from './lib/tcp-ping.js';
 
 const clients = argNumber('clients', 16);
 const seconds = argNumber('seconds', 5);
 const trials = argNumber('trials', 3);
 const fileMb = argNumber('file-mb', 256);
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Starts a server script in a child process; resolves with the port it prints. */
-async function startChild(script: string, args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res, rej) => {
-    child.stdout?.once('data', (d: Buffer) => res(Number(d.toString().trim())));
-    child.once('exit', (code) => rej(new Error(`${script} exited with ${code}`)));
-  });
-  return { port, child };
-}
-
-/** One raw TCP request/response per round trip: write `request`, wait for `responseSize` bytes. */
-class PingClient {
-  private got = 0;
-  private resolve: (() => void) | null = null;
-  constructor(
-    private readonly socket: net.Socket,
-    private readonly request: Buffer,
-    private readonly responseSize: number,
-  ) {
-    socket.setNoDelay(true);
-    socket.on('data', (d) => {
-      this.got += d.length;
-      if (this.got >= this.responseSize) {
-        this.got -= this.responseSize;
-        const r = this.resolve;
-        this.resolve = null;
-        r?.();
-      }
-    });
-  }
-  roundTrip(): Promise<void> {
-    return new Promise((res) => {
-      this.resolve = res;
-      this.socket.write(this.request);
-    });
-  }
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 async function roundTrips(): Promise<void> {
   const ping = { text: 'ping' };
