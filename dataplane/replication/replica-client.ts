@@ -46,6 +46,8 @@ export interface ReplicaClientOptions {
   log: Logger;
   checkFrequencySec: number;
   onCall?: RpcCallHook;
+  /** Longest wait for an AppendRecords answer (default: the message's 30 s, as Memgraph's progress window). */
+  appendTimeoutMs?: number;
   /** State changes (metrics). */
   onChange?(client: ReplicaClient): void;
 }
@@ -68,10 +70,11 @@ export class ReplicaClient {
   private closed = false;
   /** Highest commit timestamp the commit stage skipped this replica for. */
   skippedUpTo = 0;
-  /** Records waiting for the call in flight to return (see ship()). */
-  private readonly outbox: { records: ShippedRecord[]; done: (reason: FailureReason | null) => void }[] = [];
+  /** Batches waiting for the call in flight to return (see ship()); the last one is open. */
+  private readonly outbox: OutboxBatch[] = [];
   private sending = false;
   private sendTimer: NodeJS.Timeout | null = null;
+  private sendImmediate: NodeJS.Immediate | null = null;
   /** Staged commits not yet acknowledged: (timestamp, when), oldest first (lag in seconds). */
   private readonly unacked: { ts: number; at: number }[] = [];
 
@@ -110,9 +113,11 @@ export class ReplicaClient {
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     if (this.sendTimer !== null) clearTimeout(this.sendTimer);
+    if (this.sendImmediate !== null) clearImmediate(this.sendImmediate);
     this.sendTimer = null;
+    this.sendImmediate = null;
     // Nobody will send what is queued: its waiters hear that the replica is unreachable.
-    for (const b of this.outbox.splice(0)) b.done('unreachable');
+    for (const b of this.outbox.splice(0)) b.settle('unreachable');
     await this.rpc.close();
   }
 
@@ -169,25 +174,44 @@ export class ReplicaClient {
   /**
    * Queues records for the replica. One AppendRecords call is in flight at a time; what
    * queues meanwhile leaves as one batch when it returns (group commit for replication:
-   * under load one round trip carries many commits, and each waiting commit hears the
-   * batch's outcome). Calls go out in queue order on one connection, so the replica sees
-   * records in log order.
+   * under load one round trip carries many commits). Calls go out in queue order on one
+   * connection, so the replica sees records in log order.
+   *
+   * Every commit of a batch hears the batch's outcome, so they share one promise: a
+   * commit adds its records to the open batch and takes its promise (no promise, closure
+   * or queue entry per commit and replica; profiles showed MAIN's per-commit promise
+   * chains beside the socket writes).
    */
   private ship(records: ShippedRecord[]): Promise<FailureReason | null> {
-    return new Promise((done) => {
-      this.outbox.push({ records, done });
-      this.scheduleSend();
-    });
+    let batch = this.outbox[this.outbox.length - 1];
+    if (batch === undefined || batch.bytes >= SHIP_BATCH_BYTES) {
+      batch = new OutboxBatch();
+      this.outbox.push(batch);
+    }
+    batch.add(records);
+    this.scheduleSend();
+    return batch.outcome;
   }
 
   /**
-   * SYNC and STRICT_SYNC send at once (a commit waits). ASYNC waits up to
-   * ASYNC_SHIP_DELAY_MS so that a busy MAIN sends few, larger batches: a socket write per
-   * commit and replica was the largest cost of ASYNC replication in profiles.
+   * When the queued records leave (the call in flight, if any, sends them when it returns):
+   *   SYNC, STRICT_SYNC  at the end of this event-loop turn (setImmediate): the commits of
+   *                      every Bolt request read in the same turn leave in one call instead
+   *                      of the first alone and the rest a round trip later (group shipping:
+   *                      bigger batches, fewer socket writes and wake-ups on both sides).
+   *   ASYNC              up to ASYNC_SHIP_DELAY_MS later, so that a busy MAIN sends few,
+   *                      larger batches: a socket write per commit and replica was the
+   *                      largest cost of ASYNC replication in profiles.
    */
   private scheduleSend(): void {
-    if (this.registration.mode !== 'async') return this.sendOutbox();
-    if (this.sendTimer !== null || this.sending || this.outbox.length === 0) return;
+    if (this.sending || this.outbox.length === 0 || this.sendTimer !== null || this.sendImmediate !== null) return;
+    if (this.registration.mode !== 'async') {
+      this.sendImmediate = setImmediate(() => {
+        this.sendImmediate = null;
+        this.sendOutbox();
+      });
+      return;
+    }
     this.sendTimer = setTimeout(() => {
       this.sendTimer = null;
       this.sendOutbox();
@@ -196,53 +220,50 @@ export class ReplicaClient {
 
   private sendOutbox(): void {
     if (this.sending || this.outbox.length === 0) return;
-    let bytes = 0;
-    let n = 0;
-    while (n < this.outbox.length && (n === 0 || bytes < SHIP_BATCH_BYTES)) {
-      for (const r of this.outbox[n].records) bytes += r.body.length;
-      n++;
-    }
-    const batch = this.outbox.splice(0, n);
-    const records = batch.length === 1 ? batch[0].records : batch.flatMap((b) => b.records);
+    const batch = this.outbox.shift() as OutboxBatch;
     const main = this.options.main;
     this.sending = true;
     this.rpc
-      .call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records })
+      .call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records: batch.records }, { timeoutMs: this.options.appendTimeoutMs })
       .then(
         (progress) => {
           this.acked(progress.ts);
-          for (const b of batch) {
-            this.apply({ kind: 'commitAcked', progress });
-            b.done(null);
-          }
+          this.apply({ kind: 'commitAcked', progress, commits: batch.commits });
+          batch.settle(null);
         },
         (e: unknown) => {
           if (!this.closed) this.options.log.warn({ replica: this.registration.name, err: e }, 'replicating commits failed');
-          const reason = failureReason(e);
-          for (const b of batch) {
-            this.apply({ kind: 'commitFailed' });
-            b.done(reason);
-          }
+          this.apply({ kind: 'commitFailed', commits: batch.commits });
+          batch.settle(failureReason(e));
         },
       )
       .finally(() => {
         this.sending = false;
-        this.scheduleSend();
+        // What queued during the call has waited a round trip already: it leaves now.
+        if (this.outbox.length > 0 && !this.closed) this.sendOutbox();
       });
   }
 
   /**
-   * Remembers when commit `ts` was staged, for the lag in seconds. Bounded while a replica
-   * is down: past the cap every other entry goes (the oldest stays, so the age is exact
-   * and later steps are approximate).
+   * Remembers when commit `ts` was staged, for the lag in seconds. Commits staged in the
+   * same millisecond share one entry (its newest timestamp): the age of the oldest
+   * unacknowledged commit stays exact to the millisecond, with one entry per millisecond
+   * instead of one per commit. Bounded while a replica is down: past the cap every other
+   * entry goes (the oldest stays, so the age is exact and later steps are approximate).
    */
   private noteStaged(ts: number): void {
+    const at = Date.now();
+    const last = this.unacked[this.unacked.length - 1];
+    if (last !== undefined && last.at === at) {
+      if (ts > last.ts) last.ts = ts;
+      return;
+    }
     if (this.unacked.length >= UNACKED_CAP) {
       let w = 1;
       for (let r = 2; r < this.unacked.length; r += 2) this.unacked[w++] = this.unacked[r];
       this.unacked.length = w;
     }
-    this.unacked.push({ ts, at: Date.now() });
+    this.unacked.push({ ts, at });
   }
 
   private acked(ts: number): void {
@@ -334,5 +355,29 @@ export class ReplicaClient {
     } finally {
       release();
     }
+  }
+}
+
+/** Records queued for one AppendRecords call, and the outcome every commit in it hears. */
+class OutboxBatch {
+  readonly records: ShippedRecord[] = [];
+  bytes = 0;
+  /** Commits (and finalisations) in the batch: the state machine counts them in flight. */
+  commits = 0;
+  readonly outcome: Promise<FailureReason | null>;
+  settle!: (reason: FailureReason | null) => void;
+
+  constructor() {
+    this.outcome = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+  }
+
+  add(records: ShippedRecord[]): void {
+    for (const r of records) {
+      this.records.push(r);
+      this.bytes += r.body.length;
+    }
+    this.commits++;
   }
 }
