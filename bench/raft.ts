@@ -16,7 +16,6 @@ const TICK_MS = 10;
 const rounds = argNumber('rounds', 20);
 const puts = argNumber('puts', 300);
 
-
 async function commitBatch(side: Side, n: number, out: number[]): Promise<void> {
   const leader = await waitLeader(side);
   for (let i = 0; i < n; i++) {
