@@ -96,6 +96,22 @@ test('SYNC under 8 concurrent writers: no warnings, replicas never leave ready/r
   for (const r of replicas) expect(await digest(r.server)).toEqual(expected);
 });
 
+test('a transaction of 75 000 deltas reaches a SYNC replica (applied there in slices) and writes around it keep their order', async () => {
+  const { main, replicas } = await cluster(['SYNC']);
+  await run(main, 'CREATE (:Before {i: 0})');
+  // 25 000 vertices with a label and a property: 75 000 deltas, above the replica's slice size.
+  const { notifications } = await run(main, 'UNWIND range(1, 25000) AS i CREATE (:Big {i: i})');
+  expect(notifications).toEqual([]);
+  const after = await Promise.all(Array.from({ length: 8 }, (_, w) => run(main, 'CREATE (:After {w: $w})', { w })));
+  expect(after.flatMap((r) => r.notifications)).toEqual([]);
+  const expected = await digest(main);
+  expect(expected.vertices).toBe(25009);
+  // SYNC: acknowledged means applied on the replica, nothing to wait for.
+  expect(await digest(replicas[0].server)).toEqual(expected);
+  expect(await count(replicas[0].server, 'MATCH (n:Big) WHERE n.i > 24990 RETURN count(n) AS c')).toBe(10);
+  expect((await showReplicas(main)).map((r) => r.status)).toEqual(['ready']);
+});
+
 test('roles, refusals on a replica, and ROUTE on a replica lists it as reader and router only', async () => {
   const { main, replicas } = await cluster(['SYNC']);
   const replica = replicas[0].server;
