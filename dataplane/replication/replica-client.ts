@@ -17,7 +17,13 @@ import { readWalAfter } from './wal-source.js';
 const CATCH_UP_BATCH_BYTES = 4 << 20;
 const HEARTBEAT_TIMEOUTS_TO_FAIL = 3;
 const UNACKED_CAP = 8192;
-const ASYNC_SHIP_DELAY_MS = 1;
+/**
+ * How long ASYNC records collect before they leave. 4 ms: bigger batches, fewer calls and
+ * wake-ups on both sides; 88 → 79 µs of server CPU per commit (MAIN + 2 replicas) and
+ * 0.59 → 0.66 × standalone against 1 ms, in one interleaved run (10 ms: 77 µs, 0.70 ×);
+ * the replica's lag grows by the same few milliseconds.
+ */
+const ASYNC_SHIP_DELAY_MS = 4;
 /** Live batches stop growing past this (a big transaction still goes alone). */
 const SHIP_BATCH_BYTES = 4 << 20;
 /**
