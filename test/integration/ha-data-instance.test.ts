@@ -15,7 +15,7 @@ import { Packer, Unpacker } from '../../dataplane/bolt/packstream.js';
 import type { Value } from '../../dataplane/values/model.js';
 import { closeRpcClients, newMainUuid, startDataInstance, type DataInstance } from '../helpers/ha-data.js';
 import { canConnect } from '../helpers/ports.js';
-import { closeDrivers, count, dataDir, removeDataDirs, run, waitFor } from '../helpers/replication.js';
+import { closeDrivers, count, dataDir, metricsText, removeDataDirs, run, waitFor } from '../helpers/replication.js';
 import { runMgha } from '../helpers/server.js';
 
 const WRITE_FORBIDDEN_ON_MAIN =
@@ -46,6 +46,9 @@ test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a 
   expect(typeof fresh.mainUuid).toBe('string');
   await expect(run(a.server, 'CREATE (:X)')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
   expect(await count(a.server)).toBe(0);
+  const instance = async (): Promise<{ role: string; replication: { writingEnabled: boolean } }> =>
+    (await (await fetch(`http://127.0.0.1:${a.server.metricsPort}/v1/instance`)).json()) as { role: string; replication: { writingEnabled: boolean } };
+  expect(await instance()).toMatchObject({ role: 'main', replication: { writingEnabled: false } });
 
   const uuid = newMainUuid();
   await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
@@ -56,6 +59,8 @@ test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a 
   expect(promoted.history).toEqual([{ epochId: fresh.epochId, lastCommitTs: 0 }]);
   await run(a.server, 'CREATE (:X {i: 1})');
   expect(await count(a.server)).toBe(1);
+  expect((await instance()).replication.writingEnabled).toBe(true);
+  expect(await metricsText(a.server)).toMatch(/mgha_management_rpc_duration_seconds_count\{rpc="PromoteToMain",ok="true"\} 1/);
 
   await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
   const again = await a.state();
