@@ -57,15 +57,17 @@ test('two HA instances: B follows A by main UUID; after B is swapped to a new UU
   expect(await count(b.server)).toBe(1);
 });
 
-test('ForceResync: a diverged replica keeps its old files under .old and converges to the MAIN', async () => {
-  const [a, b] = await Promise.all([data(), data()]);
+test('ForceResync: a diverged replica keeps its old files under .old and converges to the MAIN (snapshot, then WAL)', async () => {
+  // Small WAL files and one snapshot kept: after CREATE SNAPSHOT, A's WAL no longer reaches back to commit 1.
+  const [a, b] = await Promise.all([data(['--storage-wal-file-size-kib=1', '--storage-snapshot-retention-count=1']), data()]);
   // B was a MAIN on its own once: commits A's history does not hold.
   await b.call(PromoteToMain, { mainUuid: newMainUuid(), replicas: [], writingEnabled: true });
   await run(b.server, 'UNWIND range(1, 2) AS i CREATE (:OnlyB {i: i})');
   const uuid = newMainUuid();
   await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
-  await run(a.server, 'UNWIND range(1, 3) AS i CREATE (:FromA {i: i})');
-  await run(a.server, 'CREATE (:FromA {i: 4})');
+  for (let i = 1; i <= 30; i++) await run(a.server, 'CREATE (:FromA {i: $i})', { i });
+  await run(a.server, 'CREATE SNAPSHOT');
+  for (let i = 31; i <= 33; i++) await run(a.server, 'CREATE (:FromA {i: $i})', { i });
 
   await b.call(DemoteToReplica, { mainUuid: uuid, replicationServer: b.replicationServer });
   await a.call(RegisterReplicaOnMain, { mainUuid: uuid, replica: { name: 'b', mode: 'sync', replicationServer: b.replicationServer } });
@@ -84,11 +86,13 @@ test('ForceResync: a diverged replica keeps its old files under .old and converg
   await waitFor('b to converge to A', async () => (await digest(b.server)).sha256 === (await digest(a.server)).sha256);
   await waitFor('b ready on A', async () => (await status()) === 'ready');
   expect(await count(b.server, 'MATCH (n:OnlyB) RETURN count(n)')).toBe(0);
-  expect(await count(b.server)).toBe(4);
+  expect(await count(b.server)).toBe(33);
+  // The catch-up went through A's snapshot (B keeps the copy it loaded).
+  expect(fs.readdirSync(path.join(b.server.dataDirectory, 'snapshots')).filter((n) => !n.startsWith('.')).length).toBe(1);
   expect(hasDiverged(await b.state(), await a.state())).toBe(false);
   // Live SYNC replication goes on.
-  await run(a.server, 'CREATE (:FromA {i: 5})');
-  expect(await count(b.server)).toBe(5);
+  await run(a.server, 'CREATE (:FromA {i: 34})');
+  expect(await count(b.server)).toBe(34);
 
   await a.call(UnregisterReplicaOnMain, { replica: 'b' });
   await a.call(UnregisterReplicaOnMain, { replica: 'b' });
