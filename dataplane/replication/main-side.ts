@@ -8,12 +8,15 @@
 //                pipeline's mayAbort); all STRICT_SYNC replicas must hold it, else the
 //                commit aborts everywhere; settle() sends FINALIZE commit/abort and the
 //                client's acknowledgement waits for the STRICT_SYNC replicas' answers.
+// HA (DESIGN §3 fencing): a SYNC or STRICT_SYNC replica that refuses a commit because it
+// follows another MAIN (or was last heard refusing this one) fails the commit: nothing is
+// visible, so a deposed MAIN acknowledges no write its SYNC replicas lack.
 
 import type { Logger } from 'pino';
 import { RecordKind } from '../durability/wal-format.js';
 import { ByteWriter } from '../durability/codec.js';
 import type { CommitNotice, CommitStage, PipelineCommit } from '../storage/types.js';
-import { strictSyncAbort, syncFailureNotice, type FailureReason, type ReplicaFailure } from './messages.js';
+import { fencedCommit, strictSyncAbort, syncFailureNotice, type FailureReason, type ReplicaFailure } from './messages.js';
 import type { ShippedRecord } from './protocol.js';
 import type { ReplicaClient } from './replica-client.js';
 
@@ -32,7 +35,14 @@ export class MainReplication {
   /** The last commit's wait and verdict, reused by the next commit of the same batches. */
   private lastVerdict: { wait: SyncWait; verdict: Promise<CommitNotice[] | void> } | null = null;
 
-  constructor(private readonly log: Logger) {}
+  /**
+   * `failFenced`: HA mode. Community: a SYNC replica that follows another MAIN is an
+   * ordinary SYNC failure (a warning).
+   */
+  constructor(
+    private readonly log: Logger,
+    private readonly failFenced = false,
+  ) {}
 
   /** Replication runs only while this instance is MAIN. */
   setActive(active: boolean): void {
@@ -73,11 +83,12 @@ export class MainReplication {
       if (c.registration.mode === 'async') continue;
       sync ??= { clients: [], outcomes: [] };
       sync.clients.push(c);
-      sync.outcomes.push(outcome);
+      // A skipped replica last heard refusing this MAIN (HA fencing) counts as fenced.
+      sync.outcomes.push(outcome === 'skipped' && c.fenced ? 'fenced' : outcome);
     }
     if (took !== null) this.prepared.set(ts, took);
     if (sync === null) return;
-    return this.verdict(sync);
+    return this.verdict(sync, ts);
   }
 
   /**
@@ -86,11 +97,16 @@ export class MainReplication {
    * usually wait for the very same promises: they share one verdict too (one Promise.all
    * and one set of closures per batch, not per commit).
    */
-  private verdict(sync: SyncWait): Promise<CommitNotice[] | void> {
+  private verdict(sync: SyncWait, ts: number): Promise<CommitNotice[] | void> {
     const last = this.lastVerdict;
     if (last !== null && sameWait(last.wait, sync)) return last.verdict;
     const { clients, outcomes } = sync;
     const verdict = Promise.all(outcomes.map((o) => (o === 'skipped' ? ('unreachable' as const) : o))).then((reasons) => {
+      const fenced = clients.filter((_, i) => reasons[i] === 'fenced').map((c) => c.registration.name);
+      if (fenced.length > 0 && this.failFenced) {
+        this.log.error({ replicas: fenced, ts }, 'replicas follow another MAIN: the commit fails (fencing)');
+        throw fencedCommit(fenced);
+      }
       const failedSync: ReplicaFailure[] = [];
       const failedStrict: ReplicaFailure[] = [];
       reasons.forEach((reason, i) => {
@@ -137,7 +153,8 @@ export class MainReplication {
 /** The SYNC / STRICT_SYNC replicas a commit waits for, in registration order, and their outcomes. */
 interface SyncWait {
   clients: ReplicaClient[];
-  outcomes: (Promise<FailureReason | null> | 'skipped')[];
+  /** 'skipped': not live (unreachable); 'fenced': not live and last heard following another MAIN. */
+  outcomes: (Promise<FailureReason | null> | 'skipped' | 'fenced')[];
 }
 
 function sameWait(a: SyncWait, b: SyncWait): boolean {
