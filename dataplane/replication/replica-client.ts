@@ -30,8 +30,10 @@ const SHIP_BATCH_BYTES = 4 << 20;
  * AppendRecords calls in flight to one replica. SYNC / STRICT_SYNC: 2 — a commit that
  * arrives while one call is out leaves at once in a second call instead of waiting for
  * the first to return (on a loaded 2-core machine a round trip is mostly scheduling
- * delay; 2 calls: 1.3–1.9× the SYNC commits per second of 1 in interleaved runs, more
- * than 2 was slower). ASYNC: 1 (nobody waits; fewer, bigger calls cost MAIN less).
+ * delay). Interleaved runs, 2 calls against 1: SYNC 1.3–1.9× the commits per second at
+ * load average ~12, 0.75–1.02× at ~6 (within that run's noise; CPU per commit 189 vs 172
+ * and 168 vs 186 µs); STRICT_SYNC 1.3× by median with 285 vs 361 µs per commit; 4 calls
+ * were slower. ASYNC: 1 (nobody waits; fewer, bigger calls cost MAIN less).
  */
 function maxCalls(mode: ReplicationMode): number {
   return mode === 'async' ? 1 : 2;
