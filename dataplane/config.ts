@@ -49,6 +49,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'metrics-address', kind: 'string', default: '0.0.0.0', group: 'observability', help: 'Address of the HTTP server (/metrics, /livez, /readyz, /v1/instance).' },
   { name: 'metrics-port', kind: 'port', default: '9091', group: 'observability', help: 'Port of the HTTP server.' },
   { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: "Time limit of a transaction (an auto-commit query is one); 0 = none. A client's own timeout wins." },
+  { name: 'allow-load-csv', kind: 'bool', default: 'true', group: 'query', help: 'Whether LOAD CSV may run (Memgraph\'s flag).' },
   { name: 'test-procedures', kind: 'bool', default: 'false', group: 'query', help: 'Test-only: adds mgha.test.register_procedure() so a test harness (the openCypher TCK runner) can declare table-backed procedures. Never enable in production.' },
   { name: 'storage-gc-cycle-sec', kind: 'seconds', default: '30', group: 'query', help: 'Interval of storage garbage collection.' },
   { name: 'management-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Management RPC port; set on HA data instances and coordinators (0 = unset).' },
@@ -104,6 +105,7 @@ export interface Config {
   storageGcCycleSec: number;
   /** `--test-procedures`: the TCK runner may register table-backed procedures. */
   testProcedures: boolean;
+  allowLoadCsv: boolean;
   /** 0 = unset. */
   managementPort: number;
   /** 0 = not a coordinator. */
@@ -126,6 +128,26 @@ export interface ReplicationFlags {
 }
 
 export type InstanceKind = 'standalone' | 'data' | 'coordinator';
+
+/** One row of SHOW CONFIG. */
+export interface FlagSetting {
+  /** Memgraph's (gflags) spelling, with underscores. */
+  name: string;
+  defaultValue: string;
+  currentValue: string;
+  description: string;
+}
+
+/** SHOW CONFIG's rows: every flag but help and version (as Memgraph), values as text. Pure. */
+export function flagSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): FlagSetting[] {
+  const fromArgs = scanArgs(argv);
+  return FLAGS.filter((f) => f.name !== 'help' && f.name !== 'version').map((f) => ({
+    name: f.name.replace(/-/g, '_'),
+    defaultValue: f.default,
+    currentValue: fromArgs.get(f.name) ?? env[envName(f.name)] ?? f.default,
+    description: f.help,
+  }));
+}
 
 /** Standalone (community mode), HA data instance (management port) or coordinator. */
 export function instanceKind(config: Config): InstanceKind {
@@ -284,6 +306,7 @@ export function parseConfig(
     queryExecutionTimeoutSec: num('query-execution-timeout-sec'),
     storageGcCycleSec: num('storage-gc-cycle-sec'),
     testProcedures: bool('test-procedures'),
+    allowLoadCsv: bool('allow-load-csv'),
     managementPort: num('management-port'),
     coordinatorId: num('coordinator-id'),
     coordinatorPort: num('coordinator-port'),

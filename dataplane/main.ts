@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { ConfigError, helpText, instanceKind, parseConfig, type Config } from './config.js';
+import { ConfigError, flagSettings, helpText, instanceKind, parseConfig, type Config } from './config.js';
+import { registerServerInfo } from './query/server-info.js';
 import { createLogger } from './log.js';
 import { startInstance, type Instance } from './instance.js';
 
@@ -52,6 +53,9 @@ async function run(config: Config, version: string): Promise<void> {
     process.stderr.write(`mgha: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
+  // Before the first query can arrive (this runs in the same turn as startInstance's end).
+  instance.engine.dialect.allowLoadCsv = config.allowLoadCsv;
+  registerServerInfo(instance.engine.admin, { version, flags: () => flagSettings(process.argv.slice(2), process.env) }, kind === 'coordinator');
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => instance.flushOnExit());
 

@@ -112,7 +112,23 @@ export interface OtherShow {
   what: string;
 }
 
-export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement;
+/** `TERMINATE TRANSACTIONS 'id', $id, …`: ids as written (string literals or parameters). */
+export interface TerminateTransactions {
+  kind: 'TerminateTransactions';
+  ids: ConfigValue[];
+}
+
+/** Introspection of the server and its open transactions. */
+export type InfoStatement =
+  | { kind: 'ShowConfig' }
+  | { kind: 'ShowVersion' }
+  /** `SHOW DATABASE` / `SHOW CURRENT DATABASE` */
+  | { kind: 'ShowDatabase' }
+  | { kind: 'ShowDatabases' }
+  | { kind: 'ShowTransactions' }
+  | TerminateTransactions;
+
+export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement;
 
 /** Everything the admin registry dispatches. */
 export type DispatchedStatement = AdminStatement | OtherShow;
@@ -120,7 +136,9 @@ export type DispatchedStatement = AdminStatement | OtherShow;
 export type AdminKind = DispatchedStatement['kind'];
 
 /** The statements a coordinator answers (Memgraph refuses everything else there). */
-export const COORDINATOR_KINDS: ReadonlySet<AdminKind> = new Set<CoordinatorStatement['kind']>([
+export const COORDINATOR_KINDS: ReadonlySet<AdminKind> = new Set<CoordinatorStatement['kind'] | 'ShowVersion'>([
+  // Memgraph answers SHOW VERSION on coordinators too.
+  'ShowVersion',
   'AddCoordinator',
   'RemoveCoordinator',
   'RegisterInstance',

@@ -251,7 +251,22 @@ export type Clause =
       pos: Pos;
     }
   /** `CALL { … }` */
-  | { kind: 'CallSubquery'; query: QueryBody; pos: Pos };
+  | { kind: 'CallSubquery'; query: QueryBody; pos: Pos }
+  /**
+   * Memgraph's `LOAD CSV FROM file (WITH | NO) HEADER [IGNORE BAD] [DELIMITER d] [QUOTE q]
+   * [NULLIF s] AS row`: the file is a string literal or a parameter; the options are literals.
+   */
+  | {
+      kind: 'LoadCsv';
+      file: Expr;
+      header: boolean;
+      ignoreBad: boolean;
+      delimiter: string | null;
+      quote: string | null;
+      nullif: string | null;
+      variable: string;
+      pos: Pos;
+    };
 
 /** A query without UNION. */
 export interface SingleQuery {

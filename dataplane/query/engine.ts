@@ -16,6 +16,7 @@ import { explainLines, planQuery, type Plan } from './planner.js';
 import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
+import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
@@ -49,6 +50,8 @@ function withNotices(summary: QuerySummary, notices: CommitNotice[]): QuerySumma
 }
 
 const BOOKMARK_WAIT_MS = 5000;
+/** Memgraph numbers transactions from 2^63; SHOW TRANSACTIONS prints the ids as strings. */
+const FIRST_TRANSACTION_ID = 1n << 63n;
 
 export class QueryEngine implements Engine {
   private readonly cache: PlanCache<Prepared>;
@@ -61,6 +64,11 @@ export class QueryEngine implements Engine {
   readonly admin = new AdminRegistry();
   /** What `CALL` can call; later modules register theirs here. */
   readonly procedures: ProcedureRegistry;
+  /** Dialect switches from the flags (main.ts sets them before serving). */
+  readonly dialect = { allowLoadCsv: true };
+  /** Transactions begun and not yet ended, for SHOW / TERMINATE TRANSACTIONS. */
+  private readonly open = new Set<Transaction>();
+  private nextTransactionId = FIRST_TRANSACTION_ID;
 
   constructor(
     readonly storage: Storage,
@@ -70,6 +78,7 @@ export class QueryEngine implements Engine {
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
     this.procedures = builtinProcedures({ storage, checkWritable: () => this.checkWritesAllowed(), changed: () => this.schemaChanged() });
+    if (!this.coordinator) registerTransactionQueue(this.admin, () => [...this.open]);
   }
 
   /** A coordinator holds no graph: only coordinator statements are answered. */
@@ -89,7 +98,14 @@ export class QueryEngine implements Engine {
   /** An explicit transaction's snapshot is taken at BEGIN; an auto-commit one's when first needed. */
   private newTransaction(options: TransactionOptions): Transaction {
     const tx = options.implicit ? new LazyStorageTransaction(this.storage) : this.storage.begin();
-    return new Transaction(this, tx, options);
+    const t = new Transaction(this, tx, options, this.nextTransactionId++);
+    this.open.add(t);
+    return t;
+  }
+
+  /** @internal the transaction committed, rolled back or failed */
+  ended(tx: Transaction): void {
+    this.open.delete(tx);
   }
 
   currentBookmark(): string {
@@ -171,6 +187,7 @@ export class QueryEngine implements Engine {
           hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
           estimateCount: (label?: string, property?: string) => probe.estimateCount(label, property),
           procedures: this.procedures,
+          allowLoadCsv: this.dialect.allowLoadCsv,
         };
         prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain, profile: stmt.profile };
       } finally {
@@ -205,8 +222,11 @@ export class QueryEngine implements Engine {
   }
 }
 
-class Transaction implements EngineTransaction {
+class Transaction implements EngineTransaction, TransactionInfo {
   private failure: MghaError | null = null;
+  /** Every statement run in it, in order (SHOW TRANSACTIONS' `query`). */
+  readonly queries: string[] = [];
+  status: TransactionInfo['status'] = 'running';
   private stream: QueryStream | null = null;
   private readonly deadline: number;
   /** Ran a write or schema statement: the write guards are asked again at commit. */
@@ -216,6 +236,7 @@ class Transaction implements EngineTransaction {
     private readonly engine: QueryEngine,
     private readonly tx: StorageTransaction,
     private readonly options: TransactionOptions,
+    readonly id: bigint,
   ) {
     this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? engine.clock.now() + options.timeoutMs : Infinity;
   }
@@ -228,13 +249,18 @@ class Transaction implements EngineTransaction {
     }
   }
 
-  /** Ends the transaction from outside (a demotion): nothing of it commits. */
+  get metadata(): Map<string, Value> {
+    return this.options.metadata;
+  }
+
+  /** Ends the transaction from outside (a demotion, TERMINATE TRANSACTIONS): nothing of it commits. */
   terminate(error: MghaError): void {
     this.fail(error);
   }
 
   run(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     this.checkUsable();
+    this.queries.push(query);
     // An earlier result may still be open (Bolt qid streams): buffer the rest of it so
     // this statement sees its effects and the client can still pull it.
     if (this.stream !== null && !this.stream.finished) {
@@ -279,7 +305,7 @@ class Transaction implements EngineTransaction {
     }
     if (prepared.kind === 'admin') {
       return this.engine.admin
-        .dispatch(prepared.stmt, { text: prepared.text, params, implicit: this.options.implicit })
+        .dispatch(prepared.stmt, { text: prepared.text, params, implicit: this.options.implicit, firstInTransaction: this.queries.length === 1 })
         .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: (r.notifications ?? []).map(notificationValue) }));
     }
     const { plan, explain } = prepared;
@@ -298,6 +324,7 @@ class Transaction implements EngineTransaction {
       clock: this.engine.clock,
       deadline: this.deadline,
       isActive: () => this.tx.isActive(),
+      abortReason: () => this.failure,
       onError: (e) => this.fail(e),
       summary: () => ({ type: plan.type, stats: statsDiff(before, this.tx.stats), plan: null, notifications: [] }),
     });
@@ -314,6 +341,7 @@ class Transaction implements EngineTransaction {
 
   private commitNow(): MaybePromise<EngineCommit> {
     this.checkUsable();
+    this.status = 'committing';
     try {
       // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
       if (this.wrote) this.engine.checkWritesAllowed();
@@ -321,12 +349,13 @@ class Transaction implements EngineTransaction {
       const committed = this.tx.commit();
       if (committed instanceof Promise) {
         return committed.then(
-          (c) => this.engine.commitOutcome(c),
+          (c) => (this.engine.ended(this), this.engine.commitOutcome(c)),
           (e: unknown) => {
             throw this.fail(e);
           },
         );
       }
+      this.engine.ended(this);
       return this.engine.commitOutcome(committed);
     } catch (e) {
       throw this.fail(e);
@@ -334,6 +363,7 @@ class Transaction implements EngineTransaction {
   }
 
   rollback(): void {
+    this.engine.ended(this);
     this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
   }
@@ -349,6 +379,8 @@ class Transaction implements EngineTransaction {
   private fail(e: unknown): MghaError {
     const err = toMghaError(e);
     if (this.failure === null) this.failure = err;
+    this.status = 'aborting';
+    this.engine.ended(this);
     this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
     return err;
@@ -373,6 +405,8 @@ interface StreamHooks {
   deadline: number;
   /** False once the transaction was rolled back underneath the stream (RESET, shutdown). */
   isActive: () => boolean;
+  /** Why the transaction was ended from outside (TERMINATE TRANSACTIONS), if it was. */
+  abortReason?: () => MghaError | null;
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
 }
@@ -455,7 +489,9 @@ class QueryStream implements ResultStream {
     await yieldToLoop();
     if (paused) {
       try {
-        if (!this.hooks.isActive()) throw new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
+        if (!this.hooks.isActive()) {
+          throw this.hooks.abortReason?.() ?? new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
+        }
         if (this.hooks.clock.now() > this.hooks.deadline) throw timedOut();
       } catch (e) {
         throw this.failWith(e);

@@ -20,6 +20,7 @@ import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setP
 import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
 import { BuildRange, UnwindRange } from './executor/ranges.js';
+import { LoadCsv } from './executor/load-csv.js';
 import { builtinProcedures } from './procedures/builtin.js';
 import { checkArgumentCount, checkedArgument } from './procedures/registry.js';
 import type { ProcedureLookup } from './procedures/types.js';
@@ -28,6 +29,8 @@ import type { ProcedureLookup } from './procedures/types.js';
 export interface Catalog extends IndexCatalog {
   /** Defaults to the built-in procedures. */
   procedures?: ProcedureLookup;
+  /** Memgraph's `--allow-load-csv` (default true). */
+  allowLoadCsv?: boolean;
 }
 
 const BUILTIN_PROCEDURES = builtinProcedures();
@@ -148,8 +151,9 @@ class Planner {
     if (last === undefined) throw compileError('Empty query.');
     const lastKind = last.kind;
     if (openEnd && last.kind !== 'Return') return { root: this.planClauses(new Once(), vars, clauses), columns: [], slots: [] };
-    if (lastKind === 'Match' || lastKind === 'With' || lastKind === 'Unwind') {
-      throw compileError(`Query cannot conclude with ${lastKind.toUpperCase()} (must be RETURN or an update clause).`);
+    if (lastKind === 'Match' || lastKind === 'With' || lastKind === 'Unwind' || lastKind === 'LoadCsv') {
+      const word = lastKind === 'LoadCsv' ? 'LOAD CSV' : lastKind.toUpperCase();
+      throw compileError(`Query cannot conclude with ${word} (must be RETURN or an update clause).`);
     }
     let op: Operator = new Once();
     for (let i = 0; i < clauses.length - 1; i++) op = this.planClause(op, vars, clauses[i]);
@@ -206,6 +210,17 @@ class Planner {
       }
       case 'Return':
         throw compileError('RETURN can only be used at the end of the query.');
+      case 'LoadCsv': {
+        if (this.catalog.allowLoadCsv === false) {
+          throw new MghaError(Codes.MemgraphClientError, 'Load CSV not allowed on this instance because it was disabled by a config.');
+        }
+        this.reads = true;
+        const file = compileExpr(c.file, this.env(vars));
+        const slot = this.newSlot();
+        vars.set(c.variable, slot);
+        const spec = { header: c.header, ignoreBad: c.ignoreBad, delimiter: c.delimiter ?? ',', quote: c.quote ?? '"', nullif: c.nullif };
+        return new LoadCsv(op, file, spec, slot);
+      }
       case 'Create': {
         this.writes = true;
         const before = new Set(vars.keys());
@@ -236,7 +251,7 @@ class Planner {
         const slot = this.newSlot();
         inner.set(c.variable, slot);
         for (const cl of c.clauses) {
-          if (cl.kind === 'Match' || cl.kind === 'With' || cl.kind === 'Return' || cl.kind === 'Unwind' || cl.kind === 'CallSubquery') {
+          if (cl.kind === 'Match' || cl.kind === 'With' || cl.kind === 'Return' || cl.kind === 'Unwind' || cl.kind === 'CallSubquery' || cl.kind === 'LoadCsv') {
             throw compileError('FOREACH can only contain updating clauses.');
           }
         }

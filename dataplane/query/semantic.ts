@@ -68,6 +68,11 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
       if (scope.has(c.variable)) fail('VariableAlreadyBound', `Variable \`${c.variable}\` already declared`, c.pos);
       scope.set(c.variable, 'any');
       return null;
+    case 'LoadCsv':
+      checkExpr(c.file, scope, NO_AGGREGATES);
+      if (scope.has(c.variable)) fail('VariableAlreadyBound', `Variable \`${c.variable}\` already declared`, c.pos);
+      scope.set(c.variable, 'any');
+      return null;
     case 'With': {
       const next = analyzeProjection(c.projection, scope, true, c.pos);
       // WITH … WHERE may still read the variables the WITH did not project (TCK WithWhere1/7).

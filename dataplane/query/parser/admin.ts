@@ -20,6 +20,7 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (keywords(c, 'SET', 'REPLICATION', 'ROLE')) return parseSetReplicationRole(c);
   if (keywords(c, 'REGISTER', 'REPLICA')) return parseRegisterReplica(c);
   if (keywords(c, 'DROP', 'REPLICA')) return { kind: 'DropReplica', name: c.expectName('a replica name') };
+  if (keywords(c, 'TERMINATE', 'TRANSACTIONS')) return parseTerminateTransactions(c);
   return parseCoordinatorStatement(c);
 }
 
@@ -88,6 +89,12 @@ const SHOWS = new Map<string, Statement>([
   ['ROUTING TABLE', { kind: 'ShowRoutingTable' }],
   ['REPLICATION LAG', { kind: 'ShowReplicationLag' }],
   ['COORDINATOR SETTINGS', { kind: 'ShowCoordinatorSettings' }],
+  ['CONFIG', { kind: 'ShowConfig' }],
+  ['VERSION', { kind: 'ShowVersion' }],
+  ['DATABASE', { kind: 'ShowDatabase' }],
+  ['CURRENT DATABASE', { kind: 'ShowDatabase' }],
+  ['DATABASES', { kind: 'ShowDatabases' }],
+  ['TRANSACTIONS', { kind: 'ShowTransactions' }],
 ]);
 
 function parseShow(c: Cursor): Statement {
@@ -189,6 +196,14 @@ function parseRegisterInstance(c: Cursor): Statement {
   c.expectKw('WITH');
   c.expectKw('CONFIG');
   return { kind: 'RegisterInstance', name, mode, config: parseConfigMap(c) };
+}
+
+/** After `TERMINATE TRANSACTIONS`: one or more ids, string literals or parameters. */
+function parseTerminateTransactions(c: Cursor): Statement {
+  const ids: ConfigValue[] = [];
+  do ids.push(configValue(c));
+  while (c.acceptPunct(','));
+  return { kind: 'TerminateTransactions', ids };
 }
 
 function coordinatorId(c: Cursor): number {

@@ -13,12 +13,13 @@ import type {
   YieldItem,
 } from '../ast.js';
 import type { Cursor } from './cursor.js';
+import { semanticError } from '../../errors.js';
 import { parseExpression, parseLabels, parsePostfix } from './expressions.js';
 import { parsePatternList, parsePatternPart } from './patterns.js';
 
 const CLAUSE_WORDS = new Set([
   'MATCH', 'OPTIONAL', 'UNWIND', 'WITH', 'RETURN', 'CREATE', 'MERGE', 'SET', 'REMOVE', 'DELETE',
-  'DETACH', 'FOREACH', 'CALL',
+  'DETACH', 'FOREACH', 'CALL', 'LOAD',
 ]);
 
 export function isClauseStart(c: Cursor): boolean {
@@ -84,6 +85,8 @@ function parseClause(c: Cursor): Clause {
       return { kind: 'Delete', detach: false, expressions: parseExpressionList(c), pos };
     case 'FOREACH':
       return parseForeach(c, pos);
+    case 'LOAD':
+      return parseLoadCsv(c, pos);
     default:
       return parseCall(c, pos);
   }
@@ -172,6 +175,40 @@ function parseForeach(c: Cursor, pos: Clause['pos']): Clause {
   if (clauses.length === 0) throw c.error('an updating clause (CREATE, SET, …)');
   c.expectPunct(')');
   return { kind: 'Foreach', variable, list, clauses, pos };
+}
+
+/** After LOAD: Memgraph's grammar, with its semantic errors for non-literal options. */
+function parseLoadCsv(c: Cursor, pos: Clause['pos']): Clause {
+  c.expectKw('CSV');
+  c.expectKw('FROM');
+  const t = c.tok;
+  let file: Expr;
+  if (t.kind === 'string') file = { kind: 'Literal', value: t.text, pos: c.pos() };
+  else if (t.kind === 'param') file = { kind: 'Parameter', name: t.text, pos: c.pos() };
+  else throw semanticError('CSV file path should be a string literal');
+  c.i++;
+  let header: boolean;
+  if (c.acceptKw('WITH')) header = true;
+  else if (c.acceptKw('NO')) header = false;
+  else throw c.error('WITH HEADER or NO HEADER');
+  c.expectKw('HEADER');
+  let ignoreBad = false;
+  if (c.acceptKw('IGNORE')) {
+    c.expectKw('BAD');
+    ignoreBad = true;
+  }
+  const option = (word: string, what: string): string | null => {
+    if (!c.acceptKw(word)) return null;
+    const v = c.tok;
+    if (v.kind !== 'string') throw semanticError(`${what} should be a string literal`);
+    c.i++;
+    return v.text;
+  };
+  const delimiter = option('DELIMITER', 'Delimiter');
+  const quote = option('QUOTE', 'Quote');
+  const nullif = option('NULLIF', 'Nullif');
+  c.expectKw('AS');
+  return { kind: 'LoadCsv', file, header, ignoreBad, delimiter, quote, nullif, variable: c.expectVariable(), pos };
 }
 
 function parseCall(c: Cursor, pos: Clause['pos']): Clause {
