@@ -1,4 +1,7 @@
 // Memgraph's dialect end to end: neo4j-driver against a real mgha process on loopback.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -89,4 +92,136 @@ test('PROFILE answers with Memgraph\'s columns', async () => {
   const res = await driver.executeQuery('PROFILE MATCH (n) RETURN n');
   expect(res.keys).toEqual(['OPERATOR', 'ACTUAL HITS', 'RELATIVE TIME', 'ABSOLUTE TIME']);
   expect(res.records.map((r) => r.get('OPERATOR') as string)).toEqual([' * Produce {n}', ' * ScanAll (n)', ' * Once']);
+});
+
+describe('LOAD CSV', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-csv-'));
+    fs.writeFileSync(path.join(dir, 'people.csv'), 'name,age,city\nAda,36,London\n"Lovelace, A",,\nGrace,85,NA\n');
+    fs.writeFileSync(path.join(dir, 'semi.csv'), "1;'a;b'\n2;'c'\n");
+    fs.writeFileSync(path.join(dir, 'bad.csv'), 'a,b\n1,2\n3\n4,5\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('WITH HEADER binds a map per row and drives CREATE', async () => {
+    const file = path.join(dir, 'people.csv');
+    const res = await driver.executeQuery(`LOAD CSV FROM '${file}' WITH HEADER AS row CREATE (p:Person {name: row.name, age: toInteger(row.age)}) RETURN p.name AS name, p.age AS age`);
+    expect(res.records.map((r) => [r.get('name'), r.get('age')?.toNumber() ?? null])).toEqual([['Ada', 36], ['Lovelace, A', null], ['Grace', 85]]);
+    const rows = await driver.executeQuery(`LOAD CSV FROM $file WITH HEADER NULLIF 'NA' AS row RETURN row`, { file });
+    expect(rows.records.map((r) => r.get('row') as unknown)).toEqual([
+      { name: 'Ada', age: '36', city: 'London' },
+      { name: 'Lovelace, A', age: '', city: '' },
+      { name: 'Grace', age: '85', city: null },
+    ]);
+  });
+
+  test('NO HEADER with DELIMITER and QUOTE binds a list of strings', async () => {
+    const res = await driver.executeQuery(`LOAD CSV FROM '${path.join(dir, 'semi.csv')}' NO HEADER DELIMITER ';' QUOTE "'" AS row RETURN row`);
+    expect(res.records.map((r) => r.get('row') as unknown)).toEqual([['1', 'a;b'], ['2', 'c']]);
+  });
+
+  test('bad rows fail with Memgraph\'s text, or are skipped with IGNORE BAD', async () => {
+    const file = path.join(dir, 'bad.csv');
+    await expect(driver.executeQuery(`LOAD CSV FROM '${file}' WITH HEADER AS row RETURN row`)).rejects.toMatchObject({
+      code: 'Memgraph.ClientError.MemgraphError.MemgraphError',
+      message: 'CSV Reader: Bad row at line 3: Expected 2 columns in row 3, but got 1',
+    });
+    const res = await driver.executeQuery(`LOAD CSV FROM '${file}' WITH HEADER IGNORE BAD AS row RETURN row.a AS a`);
+    expect(res.records.map((r) => r.get('a') as string)).toEqual(['1', '4']);
+  });
+
+  test('file access: a missing file, and a non-literal path, answer Memgraph\'s errors', async () => {
+    const missing = path.join(dir, 'missing.csv');
+    await expect(driver.executeQuery(`LOAD CSV FROM '${missing}' NO HEADER AS row RETURN row`)).rejects.toMatchObject({ message: `CSV file not found: ${missing}` });
+    await expect(driver.executeQuery('LOAD CSV FROM 1 NO HEADER AS row RETURN row')).rejects.toMatchObject({ message: 'CSV file path should be a string literal' });
+    await expect(driver.executeQuery(`LOAD CSV FROM '${missing}' NO HEADER DELIMITER 1 AS row RETURN row`)).rejects.toMatchObject({ message: 'Delimiter should be a string literal' });
+  });
+
+  test('a large file is streamed: 1,000,000 rows counted without materialising them', async () => {
+    const file = path.join(dir, 'big.csv');
+    const fd = fs.openSync(file, 'w');
+    const chunk = Array.from({ length: 10000 }, (_, i) => `${i},name-${i},${i * 2}`).join('\n') + '\n';
+    for (let i = 0; i < 100; i++) fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+    const started = Date.now();
+    const res = await driver.executeQuery(`LOAD CSV FROM '${file}' NO HEADER AS row RETURN count(row) AS n, sum(toInteger(row[2])) AS total`);
+    console.log(`LOAD CSV: 1,000,000 rows (${(fs.statSync(file).size / 1e6).toFixed(1)} MB) counted in ${Date.now() - started} ms`);
+    expect(res.records[0].get('n').toNumber()).toBe(1_000_000);
+    expect(res.records[0].get('total').toNumber()).toBe(100 * 9999 * 10000);
+  });
+
+  test('--allow-load-csv=false refuses it with Memgraph\'s text', async () => {
+    const other = await startServer(['--allow-load-csv=false']);
+    const d = neo4j.driver(other.boltUrl, neo4j.auth.basic('', ''));
+    try {
+      await expect(d.executeQuery(`LOAD CSV FROM '${path.join(dir, 'semi.csv')}' NO HEADER AS row RETURN row`)).rejects.toMatchObject({
+        message: 'Load CSV not allowed on this instance because it was disabled by a config.',
+      });
+    } finally {
+      await d.close();
+      expect(await other.stop()).toBe(0);
+    }
+  });
+});
+
+describe('server introspection', () => {
+  test('SHOW VERSION, SHOW DATABASE(S) and SHOW CONFIG with Memgraph\'s columns', async () => {
+    const version = await driver.executeQuery('SHOW VERSION');
+    expect(version.keys).toEqual(['version']);
+    expect(version.records[0].get('version')).toMatch(/^\d+\.\d+\.\d+/);
+    expect((await driver.executeQuery('SHOW DATABASE')).records.map((r) => r.toObject())).toEqual([{ Current: 'memgraph' }]);
+    expect((await driver.executeQuery('SHOW DATABASES')).records.map((r) => r.toObject())).toEqual([{ Name: 'memgraph' }]);
+    const config = await driver.executeQuery('SHOW CONFIG');
+    expect(config.keys).toEqual(['name', 'default_value', 'current_value', 'description']);
+    const port = config.records.find((r) => r.get('name') === 'bolt_port');
+    expect([port?.get('default_value'), port?.get('current_value')]).toEqual(['7687', String(server.boltPort)]);
+  });
+
+  test('SHOW VERSION after another statement of an explicit transaction: Memgraph\'s refusal', async () => {
+    const session = driver.session();
+    const tx = await session.beginTransaction();
+    try {
+      await tx.run('RETURN 1');
+      await expect(tx.run('SHOW VERSION')).rejects.toMatchObject({ message: 'Version info query not allowed in multicommand transactions.' });
+    } finally {
+      await tx.close();
+      await session.close();
+    }
+  });
+});
+
+describe('SHOW TRANSACTIONS / TERMINATE TRANSACTIONS', () => {
+  test('lists open transactions with their queries and metadata; terminating one aborts it with Memgraph\'s text', async () => {
+    const busy = driver.session();
+    const tx = await busy.beginTransaction({ metadata: { app: 'etl' } });
+    await tx.run('CREATE (:Pending)');
+    const running = tx.run('UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(x)');
+    const failed = running.summary().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    try {
+      const show = await driver.executeQuery('SHOW TRANSACTIONS');
+      expect(show.keys).toEqual(['username', 'transaction_id', 'query', 'status', 'metadata']);
+      const mine = show.records.find((r) => (r.get('query') as string[]).includes('CREATE (:Pending)'));
+      expect(mine?.toObject()).toMatchObject({ username: '', status: 'running', metadata: { app: 'etl' } });
+      expect(mine?.get('query')).toEqual(['CREATE (:Pending)', 'UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(x)']);
+      const id = mine?.get('transaction_id') as string;
+      expect(id).toMatch(/^\d+$/);
+      const killed = await driver.executeQuery('TERMINATE TRANSACTIONS $id, "1"', { id });
+      expect(killed.keys).toEqual(['transaction_id', 'killed']);
+      expect(killed.records.map((r) => r.toObject())).toEqual([
+        { transaction_id: '1', killed: false },
+        { transaction_id: id, killed: true },
+      ]);
+      expect(await failed).toMatchObject({ message: 'Transaction was asked to abort by another user.' });
+      const after = await driver.executeQuery('SHOW TRANSACTIONS');
+      expect(after.records.map((r) => r.get('transaction_id') as string)).not.toContain(id);
+    } finally {
+      await tx.close().catch(() => undefined);
+      await busy.close();
+    }
+    expect((await driver.executeQuery('MATCH (n:Pending) RETURN count(n) AS n')).records[0].get('n').toNumber()).toBe(0);
+  });
 });
