@@ -4,6 +4,7 @@
 // close HTTP → exit 0). A second signal exits at once.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, flagSettings, helpText, instanceKind, parseConfig, type Config } from './config.js';
 import { registerServerInfo } from './query/server-info.js';
@@ -56,6 +57,8 @@ async function run(config: Config, version: string): Promise<void> {
   // Before the first query can arrive (this runs in the same turn as startInstance's end).
   instance.engine.dialect.allowLoadCsv = config.allowLoadCsv;
   registerServerInfo(instance.engine.admin, { version, flags: () => flagSettings(process.argv.slice(2), process.env) }, kind === 'coordinator');
+  if (kind !== 'coordinator') instance.engine.triggers.persistTo(path.join(config.dataDirectory, 'triggers.json'));
+  instance.engine.onTriggerError = (trigger, err) => log.warn({ trigger, err: err.message }, 'AFTER COMMIT trigger failed');
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => instance.flushOnExit());
 

@@ -118,6 +118,31 @@ export interface TerminateTransactions {
   ids: ConfigValue[];
 }
 
+/** Memgraph's trigger event types, as SHOW TRIGGERS prints them. */
+export type TriggerEventType =
+  | 'ANY'
+  | 'CREATE'
+  | '() CREATE'
+  | '--> CREATE'
+  | 'DELETE'
+  | '() DELETE'
+  | '--> DELETE'
+  | 'UPDATE'
+  | '() UPDATE'
+  | '--> UPDATE';
+
+/** `CREATE TRIGGER name [ON [() | -->] CREATE | UPDATE | DELETE] BEFORE | AFTER COMMIT EXECUTE statement` */
+export interface CreateTrigger {
+  kind: 'CreateTrigger';
+  name: string;
+  event: TriggerEventType;
+  phase: 'BEFORE COMMIT' | 'AFTER COMMIT';
+  /** The Cypher text after EXECUTE, as written. */
+  statement: string;
+}
+
+export type TriggerStatement = CreateTrigger | { kind: 'DropTrigger'; name: string } | { kind: 'ShowTriggers' };
+
 /** Introspection of the server and its open transactions. */
 export type InfoStatement =
   | { kind: 'ShowConfig' }
@@ -128,7 +153,7 @@ export type InfoStatement =
   | { kind: 'ShowTransactions' }
   | TerminateTransactions;
 
-export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement;
+export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement;
 
 /** Everything the admin registry dispatches. */
 export type DispatchedStatement = AdminStatement | OtherShow;

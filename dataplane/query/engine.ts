@@ -9,10 +9,13 @@ import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransac
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
-import { analyze } from './semantic.js';
+import { analyze, analyzeBody } from './semantic.js';
 import { LazyStorageTransaction } from './lazy-transaction.js';
 import { PlanCache } from './plan-cache.js';
-import { explainLines, planQuery, type Plan } from './planner.js';
+import { explainLines, planQuery, planWithInputs, type Catalog, type Plan } from './planner.js';
+import { Triggers, type Trigger } from './triggers/triggers.js';
+import { collectEvents, variableValues, variablesFor, type TriggerEvents } from './triggers/events.js';
+import type { TriggerEventType } from './admin-ast.js';
 import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
@@ -69,6 +72,10 @@ export class QueryEngine implements Engine {
   /** Transactions begun and not yet ended, for SHOW / TERMINATE TRANSACTIONS. */
   private readonly open = new Set<Transaction>();
   private nextTransactionId = FIRST_TRANSACTION_ID;
+  /** CREATE TRIGGER's triggers (none on a coordinator). */
+  readonly triggers: Triggers;
+  /** Where an AFTER COMMIT trigger's failure is reported (main.ts logs it). */
+  onTriggerError: (trigger: string, error: MghaError) => void = () => undefined;
 
   constructor(
     readonly storage: Storage,
@@ -78,7 +85,64 @@ export class QueryEngine implements Engine {
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
     this.procedures = builtinProcedures({ storage, checkWritable: () => this.checkWritesAllowed(), changed: () => this.schemaChanged() });
-    if (!this.coordinator) registerTransactionQueue(this.admin, () => [...this.open]);
+    this.triggers = new Triggers((statement, event) => this.validateTrigger(statement, event));
+    if (!this.coordinator) {
+      registerTransactionQueue(this.admin, () => [...this.open]);
+      this.triggers.register(this.admin);
+    }
+  }
+
+  private catalogFor(tx: StorageTransaction): Catalog {
+    return {
+      hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
+      estimateCount: (label?: string, property?: string) => tx.estimateCount(label, property),
+      procedures: this.procedures,
+      allowLoadCsv: this.dialect.allowLoadCsv,
+    };
+  }
+
+  private planTrigger(statement: string, event: TriggerEventType, tx: StorageTransaction): Plan & { inputSlots: number[]; names: string[] } {
+    const stmt = parse(statement);
+    if (stmt.kind !== 'Query' || stmt.explain || stmt.profile) throw new MghaError(Codes.MemgraphClientError, 'Trigger statement must be a Cypher query.');
+    const names = variablesFor(event);
+    analyzeBody(stmt.body, new Map(names.map((n) => [n, 'any'])), true);
+    return { ...planWithInputs(stmt.body, this.catalogFor(tx), names), names };
+  }
+
+  private validateTrigger(statement: string, event: TriggerEventType): void {
+    const probe = this.storage.begin();
+    try {
+      this.planTrigger(statement, event, probe);
+    } finally {
+      probe.abort();
+    }
+  }
+
+  /** @internal runs a trigger's statement to its end inside `tx`. */
+  runTrigger(t: Trigger, tx: StorageTransaction, vars: Map<string, Value>): void {
+    const plan = this.planTrigger(t.statement, t.event, tx);
+    const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
+    plan.names.forEach((n, i) => (arg[plan.inputSlots[i]] = vars.get(n) ?? null));
+    const ctx: ExecContext = { tx, params: new Map(), statementTime: this.clock.now(), work: 0, slotCount: plan.slotCount };
+    for (const step of plan.root.run(ctx, arg)) if (step === PAUSE) continue;
+  }
+
+  /** @internal AFTER COMMIT triggers: each in its own transaction, after the client got its answer. */
+  runAfterCommit(events: TriggerEvents, triggers: Trigger[]): void {
+    const run = async (): Promise<void> => {
+      for (const t of triggers) {
+        const tx = this.storage.begin();
+        try {
+          this.runTrigger(t, tx, variableValues(events, tx));
+          if (tx.pendingDeltas().length > 0) this.checkWritesAllowed();
+          await tx.commit();
+        } catch (e) {
+          if (tx.isActive()) tx.abort();
+          this.onTriggerError(t.name, toMghaError(e));
+        }
+      }
+    };
+    setImmediate(() => void run());
   }
 
   /** A coordinator holds no graph: only coordinator statements are answered. */
@@ -97,8 +161,10 @@ export class QueryEngine implements Engine {
 
   /** An explicit transaction's snapshot is taken at BEGIN; an auto-commit one's when first needed. */
   private newTransaction(options: TransactionOptions): Transaction {
-    const tx = options.implicit ? new LazyStorageTransaction(this.storage) : this.storage.begin();
-    const t = new Transaction(this, tx, options, this.nextTransactionId++);
+    // With triggers, a snapshot from the start gives their old values and deleted objects.
+    const triggered = this.triggers.size > 0;
+    const tx = options.implicit && !triggered ? new LazyStorageTransaction(this.storage) : this.storage.begin();
+    const t = new Transaction(this, tx, options, this.nextTransactionId++, triggered ? this.storage.begin() : null);
     this.open.add(t);
     return t;
   }
@@ -183,13 +249,7 @@ export class QueryEngine implements Engine {
     if (stmt.kind === 'Query') {
       const probe = this.storage.begin();
       try {
-        const catalog = {
-          hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
-          estimateCount: (label?: string, property?: string) => probe.estimateCount(label, property),
-          procedures: this.procedures,
-          allowLoadCsv: this.dialect.allowLoadCsv,
-        };
-        prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain, profile: stmt.profile };
+        prepared = { kind: 'query', plan: planQuery(stmt.body, this.catalogFor(probe)), explain: stmt.explain, profile: stmt.profile };
       } finally {
         probe.abort();
       }
@@ -237,6 +297,8 @@ class Transaction implements EngineTransaction, TransactionInfo {
     private readonly tx: StorageTransaction,
     private readonly options: TransactionOptions,
     readonly id: bigint,
+    /** A snapshot from the start, kept while triggers may need old values. */
+    private snapshot: StorageTransaction | null,
   ) {
     this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? engine.clock.now() + options.timeoutMs : Infinity;
   }
@@ -345,24 +407,57 @@ class Transaction implements EngineTransaction, TransactionInfo {
     try {
       // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
       if (this.wrote) this.engine.checkWritesAllowed();
+      const after = this.runBeforeCommitTriggers();
       this.engine.trackWriter(this, false);
       const committed = this.tx.commit();
+      const done = (c: CommitResult): EngineCommit => {
+        this.engine.ended(this);
+        if (after !== null) this.engine.runAfterCommit(after.events, after.triggers);
+        return this.engine.commitOutcome(c);
+      };
       if (committed instanceof Promise) {
         return committed.then(
-          (c) => (this.engine.ended(this), this.engine.commitOutcome(c)),
+          done,
           (e: unknown) => {
             throw this.fail(e);
           },
         );
       }
-      this.engine.ended(this);
-      return this.engine.commitOutcome(committed);
+      return done(committed);
     } catch (e) {
       throw this.fail(e);
     }
   }
 
+  /**
+   * Runs the BEFORE COMMIT triggers this transaction's changes fire, inside it, and returns
+   * what the AFTER COMMIT ones need; closes the start snapshot.
+   */
+  private runBeforeCommitTriggers(): { events: TriggerEvents; triggers: Trigger[] } | null {
+    const snapshot = this.snapshot;
+    if (snapshot === null) return null;
+    try {
+      const deltas = this.tx.pendingDeltas();
+      if (deltas.length === 0) return null;
+      const events = collectEvents(deltas, snapshot);
+      const { before, after } = this.engine.triggers.firing(events);
+      if (before.length > 0) {
+        const vars = variableValues(events, this.tx);
+        for (const t of before) this.engine.runTrigger(t, this.tx, vars);
+      }
+      return after.length > 0 ? { events, triggers: after } : null;
+    } finally {
+      this.closeSnapshot();
+    }
+  }
+
+  private closeSnapshot(): void {
+    if (this.snapshot !== null && this.snapshot.isActive()) this.snapshot.abort();
+    this.snapshot = null;
+  }
+
   rollback(): void {
+    this.closeSnapshot();
     this.engine.ended(this);
     this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
@@ -380,6 +475,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
     const err = toMghaError(e);
     if (this.failure === null) this.failure = err;
     this.status = 'aborting';
+    this.closeSnapshot();
     this.engine.ended(this);
     this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();

@@ -52,6 +52,23 @@ export function planQuery(body: QueryBody, catalog: Catalog): Plan {
   return { root, columns, resultSlots: slots, slotCount: planner.slotCount, type };
 }
 
+/**
+ * A plan whose body reads variables bound from outside (a trigger's predefined variables):
+ * the caller puts their values in `inputSlots` of the argument row.
+ */
+export function planWithInputs(body: QueryBody, catalog: Catalog, inputs: readonly string[]): Plan & { inputSlots: number[] } {
+  const planner = new Planner(catalog);
+  const outer: Vars = new Map();
+  const inputSlots = inputs.map((name) => {
+    const slot = planner.newSlot();
+    outer.set(name, slot);
+    return slot;
+  });
+  const { root, columns, slots } = planner.planBody(body, outer);
+  const type = planner.writes ? (planner.reads ? 'rw' : 'w') : 'r';
+  return { root, columns, resultSlots: slots, slotCount: planner.slotCount, type, inputSlots };
+}
+
 /** EXPLAIN text, Memgraph style: ` * Operator` lines, branches shown with `|\`. */
 export function explainLines(op: Operator, prefix = ''): string[] {
   const lines = [`${prefix} * ${op.describe()}`];

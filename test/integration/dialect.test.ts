@@ -225,3 +225,67 @@ describe('SHOW TRANSACTIONS / TERMINATE TRANSACTIONS', () => {
     expect((await driver.executeQuery('MATCH (n:Pending) RETURN count(n) AS n')).records[0].get('n').toNumber()).toBe(0);
   });
 });
+
+describe('triggers', () => {
+  const waitFor = async <T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const v = await read();
+      if (ok(v) || Date.now() > deadline) return v;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const count = async (q: string): Promise<number> => (await driver.executeQuery(q)).records[0].get(0).toNumber() as number;
+
+  test('CREATE / SHOW / DROP TRIGGER with Memgraph\'s columns, notifications and texts; BEFORE and AFTER COMMIT see the predefined variables', async () => {
+    const created = await driver.executeQuery('CREATE TRIGGER stamp ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS n SET n.stamped = true');
+    expect(created.summary.notifications.map((n) => [n.code, n.title])).toEqual([['CreateTrigger', 'Created trigger stamp.']]);
+    try {
+      await driver.executeQuery('CREATE TRIGGER audit ON () UPDATE AFTER COMMIT EXECUTE UNWIND setVertexProperties AS e CREATE (:Audit {key: e.key, old: e.old, new: e.new})');
+      await driver.executeQuery('CREATE TRIGGER gone ON DELETE AFTER COMMIT EXECUTE UNWIND deletedVertices AS v CREATE (:Gone {name: v.name})');
+      await expect(driver.executeQuery('CREATE TRIGGER stamp AFTER COMMIT EXECUTE RETURN 1')).rejects.toMatchObject({ message: 'Trigger with the same name already exists.' });
+      await expect(driver.executeQuery('CREATE TRIGGER bad ON () CREATE BEFORE COMMIT EXECUTE UNWIND deletedVertices AS n RETURN n')).rejects.toMatchObject({
+        message: expect.stringContaining('Variable `deletedVertices` not defined') as unknown,
+      });
+      const show = await driver.executeQuery('SHOW TRIGGERS');
+      expect(show.keys).toEqual(['trigger name', 'statement', 'event type', 'phase', 'owner']);
+      expect(show.records.map((r) => [r.get('trigger name'), r.get('event type'), r.get('phase')])).toEqual([
+        ['stamp', '() CREATE', 'BEFORE COMMIT'],
+        ['audit', '() UPDATE', 'AFTER COMMIT'],
+        ['gone', 'DELETE', 'AFTER COMMIT'],
+      ]);
+
+      await driver.executeQuery("CREATE (:Person {name: 'Ada'})");
+      // BEFORE COMMIT ran inside the creating transaction: its change committed with it.
+      expect(await count('MATCH (p:Person {stamped: true}) RETURN count(p)')).toBe(1);
+      await driver.executeQuery("MATCH (p:Person) SET p.name = 'Grace'");
+      const audit = await waitFor(
+        async () => (await driver.executeQuery('MATCH (a:Audit) RETURN a.key AS key, a.old AS old, a.new AS new')).records.map((r) => r.toObject()),
+        (rows) => rows.length > 0,
+      );
+      expect(audit).toEqual([{ key: 'name', old: 'Ada', new: 'Grace' }]);
+      await driver.executeQuery('MATCH (p:Person) DETACH DELETE p');
+      const gone = await waitFor(
+        async () => (await driver.executeQuery('MATCH (g:Gone) RETURN g.name AS name')).records.map((r) => r.get('name') as string),
+        (names) => names.length > 0,
+      );
+      expect(gone).toEqual(['Grace']);
+    } finally {
+      for (const name of ['stamp', 'audit', 'gone']) await driver.executeQuery(`DROP TRIGGER ${name}`).catch(() => undefined);
+    }
+    expect((await driver.executeQuery('SHOW TRIGGERS')).records).toHaveLength(0);
+    await expect(driver.executeQuery('DROP TRIGGER stamp')).rejects.toMatchObject({ message: "Trigger with name 'stamp' doesn't exist" });
+  });
+
+  test('trigger statements are refused after other statements of an explicit transaction', async () => {
+    const session = driver.session();
+    const tx = await session.beginTransaction();
+    try {
+      await tx.run('RETURN 1');
+      await expect(tx.run('SHOW TRIGGERS')).rejects.toMatchObject({ message: 'Trigger queries not allowed in multicommand transactions.' });
+    } finally {
+      await tx.close();
+      await session.close();
+    }
+  });
+});

@@ -4,7 +4,7 @@
 // keywords cannot start a Cypher query (`SET INSTANCE x TO`, not `SET instance.x = 1`).
 
 import { Codes, MghaError, semanticError } from '../../errors.js';
-import type { ConfigMap, ConfigValue, ReplicationMode } from '../admin-ast.js';
+import type { ConfigMap, ConfigValue, ReplicationMode, TriggerEventType } from '../admin-ast.js';
 import type { Statement } from '../ast.js';
 import type { Cursor } from './cursor.js';
 
@@ -21,6 +21,8 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (keywords(c, 'REGISTER', 'REPLICA')) return parseRegisterReplica(c);
   if (keywords(c, 'DROP', 'REPLICA')) return { kind: 'DropReplica', name: c.expectName('a replica name') };
   if (keywords(c, 'TERMINATE', 'TRANSACTIONS')) return parseTerminateTransactions(c);
+  if (keywords(c, 'CREATE', 'TRIGGER')) return parseCreateTrigger(c);
+  if (keywords(c, 'DROP', 'TRIGGER')) return { kind: 'DropTrigger', name: c.expectName('a trigger name') };
   return parseCoordinatorStatement(c);
 }
 
@@ -95,6 +97,7 @@ const SHOWS = new Map<string, Statement>([
   ['CURRENT DATABASE', { kind: 'ShowDatabase' }],
   ['DATABASES', { kind: 'ShowDatabases' }],
   ['TRANSACTIONS', { kind: 'ShowTransactions' }],
+  ['TRIGGERS', { kind: 'ShowTriggers' }],
 ]);
 
 function parseShow(c: Cursor): Statement {
@@ -196,6 +199,35 @@ function parseRegisterInstance(c: Cursor): Statement {
   c.expectKw('WITH');
   c.expectKw('CONFIG');
   return { kind: 'RegisterInstance', name, mode, config: parseConfigMap(c) };
+}
+
+/** After `CREATE TRIGGER`: Memgraph's grammar; the statement is the rest of the text. */
+function parseCreateTrigger(c: Cursor): Statement {
+  const name = c.expectName('a trigger name');
+  let event: TriggerEventType = 'ANY';
+  if (c.acceptKw('ON')) {
+    let object = '';
+    if (c.isPunct('(') && c.isPunct(')', 1)) {
+      c.i += 2;
+      object = '() ';
+    } else if (c.isPunct('-') && c.isPunct('-', 1) && c.isPunct('>', 2)) {
+      c.i += 3;
+      object = '--> ';
+    }
+    const what = ['CREATE', 'UPDATE', 'DELETE'].find((w) => c.acceptKw(w));
+    if (what === undefined) throw c.error('CREATE, UPDATE or DELETE');
+    event = (object === '' ? what : `${object}${what}`) as TriggerEventType;
+  }
+  let phase: 'BEFORE COMMIT' | 'AFTER COMMIT';
+  if (c.acceptKw('BEFORE')) phase = 'BEFORE COMMIT';
+  else if (c.acceptKw('AFTER')) phase = 'AFTER COMMIT';
+  else throw c.error('BEFORE COMMIT or AFTER COMMIT');
+  c.expectKw('COMMIT');
+  c.expectKw('EXECUTE');
+  if (c.tok.kind === 'eof') throw c.error('a trigger statement');
+  const statement = c.text.slice(c.tok.offset).trim().replace(/;$/, '').trimEnd();
+  c.i = c.tokens.length - 1;
+  return { kind: 'CreateTrigger', name, event, phase, statement };
 }
 
 /** After `TERMINATE TRANSACTIONS`: one or more ids, string literals or parameters. */
