@@ -130,6 +130,8 @@ export type SubqueryBody =
 export interface NodePattern {
   variable: string | null;
   labels: string[];
+  /** Memgraph's label alternatives `(n:A|B)`: the node has at least one of them (MATCH only). */
+  anyLabel?: string[];
   /** A Map literal or a Parameter, or null. */
   properties: Expr | null;
   pos: Pos;
@@ -218,6 +220,8 @@ export type SetItem =
   | { kind: 'ReplaceProperties'; variable: string; value: Expr; pos: Pos }
   /** `n += {map}` */
   | { kind: 'MergeProperties'; variable: string; value: Expr; pos: Pos }
+  /** Memgraph's `n.a += {map}` / `n.a.b += {map}`: merges into a map-valued property. */
+  | { kind: 'MergeProperty'; target: Expr & { kind: 'Property' }; value: Expr; pos: Pos }
   /** `n:A:B` */
   | { kind: 'SetLabels'; variable: string; labels: string[]; pos: Pos };
 

@@ -16,7 +16,7 @@ import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './ex
 import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
 import { BfsExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
-import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
+import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setNestedProperty, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
 import { BuildRange, UnwindRange } from './executor/ranges.js';
@@ -82,6 +82,37 @@ export function explainLines(op: Operator, prefix = ''): string[] {
 }
 
 type Vars = Map<string, number>;
+
+/** The pending MATCH predicate of `(n:A|B)`: n has at least one of the labels. */
+function anyLabelPredicate(name: string, labels: string[]): Pending {
+  return {
+    deps: new Set([name]),
+    expr: null,
+    make: (env) => {
+      const subject = compileExpr({ kind: 'Variable', name, pos: { line: 1, column: 1, offset: 0 } }, env);
+      return (row, ctx) => {
+        const v = subject(row, ctx);
+        if (!isNode(v)) return false;
+        const have = v.labels();
+        return labels.some((l) => have.includes(l));
+      };
+    },
+  };
+}
+
+/**
+ * `n.a.b.c` → root `n` and keys [a, b, c] when the root is a variable; otherwise (e.g.
+ * `(m).a`, `list[0].a`) the last key on its object, as openCypher reads it.
+ */
+function propertyPath(target: Expr & { kind: 'Property' }): { root: Expr; keys: string[] } {
+  const keys = [target.key];
+  let object = target.object;
+  while (object.kind === 'Property') {
+    keys.unshift(object.key);
+    object = object.object;
+  }
+  return object.kind === 'Variable' ? { root: object, keys } : { root: target.object, keys: [target.key] };
+}
 
 /** What a variable is known to hold at plan time (for VariableTypeConflict checks). */
 type Kind = 'node' | 'rel' | 'rels' | 'path' | 'list' | 'value' | 'any';
@@ -394,7 +425,10 @@ class Planner {
     for (const name of matchNames) if (vars.has(name)) matchNames.delete(name);
     const pending: Pending[] = conjuncts(where).map((e) => ({ deps: exprVars(e), make: (env) => compileExpr(e, env), expr: e }));
     for (const p of parts) {
-      for (const n of p.nodes) this.addPropertyPredicates(n.variable as string, n.properties, pending);
+      for (const n of p.nodes) {
+        this.addPropertyPredicates(n.variable as string, n.properties, pending);
+        if (n.anyLabel !== undefined) pending.push(anyLabelPredicate(n.variable as string, n.anyLabel));
+      }
       for (const r of p.relationships) if (r.varLength === null) this.addPropertyPredicates(r.variable as string, r.properties, pending);
     }
     const relSlots: number[] = [];
@@ -656,6 +690,7 @@ class Planner {
   // ---------------------------------------------------------------- CREATE / MERGE
 
   private createSpec(p: PatternPart, vars: Vars, before: Set<string>): CreatePartSpec {
+    if (p.nodes.some((n) => n.anyLabel !== undefined)) throw compileError('Label alternatives (:A|B) can only be used in MATCH.');
     const created = new Set<string>();
     const nodes = p.nodes.map((n) => {
       const name = n.variable as string;
@@ -719,8 +754,15 @@ class Planner {
   private setItem(it: SetItem, vars: Vars): Mutation {
     const env = this.env(vars);
     switch (it.kind) {
-      case 'SetProperty':
-        return setProperty(compileExpr(it.target.object, env), it.target.key, compileExpr(it.value, env));
+      case 'SetProperty': {
+        const { root, keys } = propertyPath(it.target);
+        if (keys.length === 1) return setProperty(compileExpr(root, env), keys[0], compileExpr(it.value, env));
+        return setNestedProperty(compileExpr(root, env), keys, compileExpr(it.value, env), 'set', 'SET');
+      }
+      case 'MergeProperty': {
+        const { root, keys } = propertyPath(it.target);
+        return setNestedProperty(compileExpr(root, env), keys, compileExpr(it.value, env), 'merge', 'SET');
+      }
       case 'ReplaceProperties':
         return setProperties(this.variable(it.variable, vars, it.pos), compileExpr(it.value, env), true);
       case 'MergeProperties':
@@ -731,7 +773,11 @@ class Planner {
   }
 
   private removeItem(it: RemoveItem, vars: Vars): Mutation {
-    if (it.kind === 'RemoveProperty') return removeProperty(compileExpr(it.target.object, this.env(vars)), it.target.key);
+    if (it.kind === 'RemoveProperty') {
+      const { root, keys } = propertyPath(it.target);
+      const target = compileExpr(root, this.env(vars));
+      return keys.length === 1 ? removeProperty(target, keys[0]) : setNestedProperty(target, keys, () => null, 'set', 'REMOVE');
+    }
     return setLabels(this.variable(it.variable, vars, it.pos), it.labels, false);
   }
 

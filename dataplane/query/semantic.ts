@@ -133,7 +133,7 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
 }
 
 function checkSetItem(item: SetItem, scope: Scope): void {
-  if (item.kind === 'SetProperty') checkExpr(item.target, scope, NO_AGGREGATES);
+  if (item.kind === 'SetProperty' || item.kind === 'MergeProperty') checkExpr(item.target, scope, NO_AGGREGATES);
   else requireVariable(item.variable, scope, item.pos);
   if (item.kind !== 'SetLabels') checkExpr(item.value, scope, NO_AGGREGATES);
 }

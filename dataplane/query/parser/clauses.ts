@@ -142,6 +142,7 @@ function parseSetItem(c: Cursor): SetItem {
     }
   }
   const target = parsePropertyTarget(c);
+  if (c.acceptPunct('+=')) return { kind: 'MergeProperty', target, value: parseExpression(c), pos };
   c.expectPunct('=');
   return { kind: 'SetProperty', target, value: parseExpression(c), pos };
 }

@@ -90,6 +90,17 @@ function parseNodePattern(c: Cursor): NodePattern {
   c.expectPunct('(');
   const variable = c.isName() ? c.expectName() : null;
   const labels = c.isPunct(':') ? parseLabels(c) : [];
+  // `(n:A|B)`: the last label and the ones joined to it by `|` are alternatives.
+  if (labels.length > 0 && c.isPunct('|')) {
+    const anyLabel = [labels.pop() as string];
+    while (c.acceptPunct('|')) {
+      c.acceptPunct(':');
+      anyLabel.push(c.expectName('a label name'));
+    }
+    const properties = parseProperties(c);
+    c.expectPunct(')');
+    return { variable, labels, anyLabel, properties, pos };
+  }
   const properties = parseProperties(c);
   c.expectPunct(')');
   return { variable, labels, properties, pos };
