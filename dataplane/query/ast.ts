@@ -132,6 +132,8 @@ export interface NodePattern {
   labels: string[];
   /** Memgraph's label alternatives `(n:A|B)`: the node has at least one of them (MATCH only). */
   anyLabel?: string[];
+  /** Memgraph's dynamic labels `(n:$label)`, `(n:$(expr))`: a string or a list of strings each. */
+  dynamicLabels?: Expr[];
   /** A Map literal or a Parameter, or null. */
   properties: Expr | null;
   pos: Pos;
@@ -222,12 +224,12 @@ export type SetItem =
   | { kind: 'MergeProperties'; variable: string; value: Expr; pos: Pos }
   /** Memgraph's `n.a += {map}` / `n.a.b += {map}`: merges into a map-valued property. */
   | { kind: 'MergeProperty'; target: Expr & { kind: 'Property' }; value: Expr; pos: Pos }
-  /** `n:A:B` */
-  | { kind: 'SetLabels'; variable: string; labels: string[]; pos: Pos };
+  /** `n:A:B`; Memgraph's `n:$label` / `n:$(expr)` in `dynamic` */
+  | { kind: 'SetLabels'; variable: string; labels: string[]; dynamic?: Expr[]; pos: Pos };
 
 export type RemoveItem =
   | { kind: 'RemoveProperty'; target: Expr & { kind: 'Property' }; pos: Pos }
-  | { kind: 'RemoveLabels'; variable: string; labels: string[]; pos: Pos };
+  | { kind: 'RemoveLabels'; variable: string; labels: string[]; dynamic?: Expr[]; pos: Pos };
 
 export interface YieldItem {
   name: string;

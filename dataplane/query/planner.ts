@@ -16,7 +16,7 @@ import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './ex
 import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
 import { BfsExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
-import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setNestedProperty, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
+import { Create, Delete, Foreach, Merge, Mutate, labelsOf, removeProperty, setLabels, setNestedProperty, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
 import { BuildRange, UnwindRange } from './executor/ranges.js';
@@ -95,6 +95,26 @@ function anyLabelPredicate(name: string, labels: string[]): Pending {
         if (!isNode(v)) return false;
         const have = v.labels();
         return labels.some((l) => have.includes(l));
+      };
+    },
+  };
+}
+
+/** The pending MATCH predicate of `(n:$label)`: n has every label the expressions name. */
+function dynamicLabelPredicate(name: string, exprs: Expr[]): Pending {
+  const deps = new Set([name]);
+  for (const e of exprs) for (const d of exprVars(e)) deps.add(d);
+  return {
+    deps,
+    expr: null,
+    make: (env) => {
+      const subject = compileExpr({ kind: 'Variable', name, pos: exprs[0].pos }, env);
+      const evals = exprs.map((e) => compileExpr(e, env));
+      return (row, ctx) => {
+        const v = subject(row, ctx);
+        if (!isNode(v)) return false;
+        const have = v.labels();
+        return evals.every((f) => labelsOf(f(row, ctx)).every((l) => have.includes(l)));
       };
     },
   };
@@ -428,6 +448,7 @@ class Planner {
       for (const n of p.nodes) {
         this.addPropertyPredicates(n.variable as string, n.properties, pending);
         if (n.anyLabel !== undefined) pending.push(anyLabelPredicate(n.variable as string, n.anyLabel));
+        if (n.dynamicLabels !== undefined) pending.push(dynamicLabelPredicate(n.variable as string, n.dynamicLabels));
       }
       for (const r of p.relationships) if (r.varLength === null) this.addPropertyPredicates(r.variable as string, r.properties, pending);
     }
@@ -705,7 +726,8 @@ class Planner {
       }
       if (!declared) this.kinds.set(slot, 'node');
       created.add(name);
-      return { slot, bound, labels: n.labels, props: n.properties === null ? null : compileExpr(n.properties, this.env(vars)) };
+      const dynamicLabels = n.dynamicLabels?.map((d) => compileExpr(d, this.env(vars)));
+      return { slot, bound, labels: n.labels, ...(dynamicLabels ? { dynamicLabels } : {}), props: n.properties === null ? null : compileExpr(n.properties, this.env(vars)) };
     });
     const rels = p.relationships.map((r, i) => {
       const name = r.variable as string;
@@ -768,7 +790,7 @@ class Planner {
       case 'MergeProperties':
         return setProperties(this.variable(it.variable, vars, it.pos), compileExpr(it.value, env), false);
       case 'SetLabels':
-        return setLabels(this.variable(it.variable, vars, it.pos), it.labels, true);
+        return setLabels(this.variable(it.variable, vars, it.pos), it.labels, true, (it.dynamic ?? []).map((d) => compileExpr(d, env)));
     }
   }
 
@@ -778,7 +800,8 @@ class Planner {
       const target = compileExpr(root, this.env(vars));
       return keys.length === 1 ? removeProperty(target, keys[0]) : setNestedProperty(target, keys, () => null, 'set', 'REMOVE');
     }
-    return setLabels(this.variable(it.variable, vars, it.pos), it.labels, false);
+    const env = this.env(vars);
+    return setLabels(this.variable(it.variable, vars, it.pos), it.labels, false, (it.dynamic ?? []).map((d) => compileExpr(d, env)));
   }
 
   // ---------------------------------------------------------------- WITH / RETURN

@@ -96,7 +96,10 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
     case 'Remove':
       for (const item of c.items) {
         if (item.kind === 'RemoveProperty') checkExpr(item.target, scope, NO_AGGREGATES);
-        else requireVariable(item.variable, scope, item.pos);
+        else {
+          requireVariable(item.variable, scope, item.pos);
+          for (const d of item.dynamic ?? []) checkExpr(d, scope, NO_AGGREGATES);
+        }
       }
       return null;
     case 'Delete':
@@ -136,6 +139,7 @@ function checkSetItem(item: SetItem, scope: Scope): void {
   if (item.kind === 'SetProperty' || item.kind === 'MergeProperty') checkExpr(item.target, scope, NO_AGGREGATES);
   else requireVariable(item.variable, scope, item.pos);
   if (item.kind !== 'SetLabels') checkExpr(item.value, scope, NO_AGGREGATES);
+  else for (const d of item.dynamic ?? []) checkExpr(d, scope, NO_AGGREGATES);
 }
 
 function checkDeleteTarget(e: Expr, scope: Scope): void {

@@ -35,6 +35,8 @@ export interface CreateNodeSpec {
   /** Already bound: reuse the row's node. */
   bound: boolean;
   labels: string[];
+  /** Memgraph's dynamic labels, evaluated per row. */
+  dynamicLabels?: Eval[];
   props: Eval | null;
 }
 
@@ -88,6 +90,7 @@ export function createParts(parts: CreatePartSpec[], row: Row, ctx: ExecContext,
       const props = n.props === null ? null : checked(propertyMap(n.props(row, ctx), 'CREATE'));
       const v = ctx.tx.createVertex();
       for (const l of n.labels) v.addLabel(l);
+      for (const d of n.dynamicLabels ?? []) for (const l of labelsOf(d(row, ctx))) v.addLabel(l);
       if (props !== null) setAll(v, props);
       row[n.slot] = v;
     }
@@ -244,11 +247,20 @@ export function setProperties(target: Eval, value: Eval, replace: boolean): Muta
   };
 }
 
-export function setLabels(target: Eval, labels: string[], add: boolean): Mutation {
+/** A dynamic label's value: a string or a list of strings (null: none). */
+export function labelsOf(v: Value): string[] {
+  if (v === null) return [];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) return v;
+  throw typeError(`A dynamic label must be a STRING or a LIST of STRINGs, got ${typeName(v)}.`);
+}
+
+export function setLabels(target: Eval, fixed: string[], add: boolean, dynamic: Eval[] = []): Mutation {
   return (row, ctx) => {
     const v = target(row, ctx);
     if (v === null) return;
     const n = liveNode(v, add ? 'SET' : 'REMOVE');
+    const labels = dynamic.length === 0 ? fixed : [...fixed, ...dynamic.flatMap((d) => labelsOf(d(row, ctx)))];
     for (const l of labels) {
       if (add) n.addLabel(l);
       else n.removeLabel(l);

@@ -14,7 +14,7 @@ import type {
 } from '../ast.js';
 import type { Cursor } from './cursor.js';
 import { semanticError } from '../../errors.js';
-import { parseExpression, parseLabels, parsePostfix } from './expressions.js';
+import { parseExpression, parseLabelList, parsePostfix } from './expressions.js';
 import { parsePatternList, parsePatternPart } from './patterns.js';
 
 const CLAUSE_WORDS = new Set([
@@ -131,7 +131,8 @@ function parseSetItem(c: Cursor): SetItem {
   if (c.isVariable()) {
     if (c.isPunct(':', 1)) {
       const variable = c.expectVariable();
-      return { kind: 'SetLabels', variable, labels: parseLabels(c), pos };
+      const { labels, dynamic } = parseLabelList(c);
+      return dynamic.length > 0 ? { kind: 'SetLabels', variable, labels, dynamic, pos } : { kind: 'SetLabels', variable, labels, pos };
     }
     if (c.isPunct('=', 1) || c.isPunct('+=', 1)) {
       const variable = c.expectVariable();
@@ -151,7 +152,8 @@ function parseRemoveItem(c: Cursor): RemoveItem {
   const pos = c.pos();
   if (c.isVariable() && c.isPunct(':', 1)) {
     const variable = c.expectVariable();
-    return { kind: 'RemoveLabels', variable, labels: parseLabels(c), pos };
+    const { labels, dynamic } = parseLabelList(c);
+    return dynamic.length > 0 ? { kind: 'RemoveLabels', variable, labels, dynamic, pos } : { kind: 'RemoveLabels', variable, labels, pos };
   }
   return { kind: 'RemoveProperty', target: parsePropertyTarget(c), pos };
 }

@@ -194,6 +194,24 @@ export function parsePostfix(c: Cursor): Expr {
 }
 
 /** `:A:B` (at least one). */
+/** `:A:$label:$(expr)`: names, and Memgraph's dynamic labels (a parameter or `$(expression)`). */
+export function parseLabelList(c: Cursor): { labels: string[]; dynamic: Expr[] } {
+  const labels: string[] = [];
+  const dynamic: Expr[] = [];
+  while (c.acceptPunct(':')) {
+    const t = c.tok;
+    if (t.kind === 'param') {
+      dynamic.push({ kind: 'Parameter', name: t.text, pos: c.pos() });
+      c.i++;
+    } else if (c.isPunct('$') && c.isPunct('(', 1)) {
+      c.i += 2;
+      dynamic.push(parseExpression(c));
+      c.expectPunct(')');
+    } else labels.push(c.expectName('a label name'));
+  }
+  return { labels, dynamic };
+}
+
 export function parseLabels(c: Cursor): string[] {
   const labels: string[] = [];
   while (c.acceptPunct(':')) labels.push(c.expectName('a label name'));

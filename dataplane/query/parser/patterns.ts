@@ -2,7 +2,7 @@
 
 import type { Expr, ExpansionLambda, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { parseExpression, parseLabels, parseMapLiteral } from './expressions.js';
+import { parseExpression, parseLabelList, parseMapLiteral } from './expressions.js';
 
 /**
  * At `(`: does the matching `)` continue with a relationship (`--`, `-[`, `<-`)?
@@ -89,7 +89,12 @@ function parseNodePattern(c: Cursor): NodePattern {
   const pos = c.pos();
   c.expectPunct('(');
   const variable = c.isName() ? c.expectName() : null;
-  const labels = c.isPunct(':') ? parseLabels(c) : [];
+  const { labels, dynamic } = c.isPunct(':') ? parseLabelList(c) : { labels: [], dynamic: [] };
+  if (dynamic.length > 0) {
+    const properties = parseProperties(c);
+    c.expectPunct(')');
+    return { variable, labels, dynamicLabels: dynamic, properties, pos };
+  }
   // `(n:A|B)`: the last label and the ones joined to it by `|` are alternatives.
   if (labels.length > 0 && c.isPunct('|')) {
     const anyLabel = [labels.pop() as string];
