@@ -289,3 +289,33 @@ describe('triggers', () => {
     }
   });
 });
+
+describe('nested and dynamic updates, label alternatives', () => {
+  test('SET n.a.b = v, SET n.a += {…} and REMOVE n.a.b update map properties in place', async () => {
+    await driver.executeQuery("CREATE (:Cfg {details: {ip: '10.0.0.1', keep: 'k'}})");
+    const set = await driver.executeQuery("MATCH (n:Cfg) SET n.details.ip = '127.0.0.1', n.details.tls.enabled = true, n.extra.x = 1 RETURN n.details AS d, n.extra AS e");
+    expect(set.records[0].toObject()).toEqual({ d: { ip: '127.0.0.1', keep: 'k', tls: { enabled: true } }, e: { x: neo4j.int(1) } });
+    const merged = await driver.executeQuery('MATCH (n:Cfg) SET n.details += {keep: null, port: 7687} RETURN n.details AS d');
+    expect(merged.records[0].get('d')).toEqual({ ip: '127.0.0.1', tls: { enabled: true }, port: neo4j.int(7687) });
+    const removed = await driver.executeQuery('MATCH (n:Cfg) REMOVE n.details.tls.enabled RETURN n.details.tls AS t');
+    expect(removed.records[0].get('t')).toEqual({});
+    await expect(driver.executeQuery("MATCH (n:Cfg) SET n.details.ip.v4 = 'x'")).rejects.toMatchObject({
+      message: "Nested property update expects property 'ip' to be a map, got STRING.",
+    });
+  });
+
+  test('dynamic labels from parameters and expressions in CREATE, MATCH, SET and REMOVE', async () => {
+    const created = await driver.executeQuery('CREATE (n:$label:Fixed {k: 1}) RETURN labels(n) AS l', { label: ['Dyn', 'Two'] });
+    expect(created.records[0].get('l')).toEqual(['Fixed', 'Dyn', 'Two']);
+    const set = await driver.executeQuery("MATCH (n:$label) SET n:$('Three') REMOVE n:$(['Two']) RETURN labels(n) AS l", { label: 'Dyn' });
+    expect(set.records[0].get('l')).toEqual(['Fixed', 'Dyn', 'Three']);
+    await expect(driver.executeQuery('MATCH (n:$(1)) RETURN n')).rejects.toMatchObject({ message: 'A dynamic label must be a STRING or a LIST of STRINGs, got INTEGER.' });
+  });
+
+  test('(n:A|B) matches nodes with either label; CREATE refuses it', async () => {
+    await driver.executeQuery('CREATE (:A {x: 1}), (:B {x: 2}), (:C {x: 3}), (:A:B {x: 4})');
+    const res = await driver.executeQuery('MATCH (n:A|B) RETURN n.x AS x ORDER BY x');
+    expect(res.records.map((r) => r.get('x').toNumber())).toEqual([1, 2, 4]);
+    await expect(driver.executeQuery('CREATE (n:A|B)')).rejects.toMatchObject({ message: 'Label alternatives (:A|B) can only be used in MATCH.' });
+  });
+});
