@@ -256,8 +256,8 @@ export type Clause =
       where: Expr | null;
       pos: Pos;
     }
-  /** `CALL { … }` */
-  | { kind: 'CallSubquery'; query: QueryBody; pos: Pos }
+  /** `CALL { … }`; Memgraph's scoped `CALL (a, b) { … }` / `CALL (*) { … }` sees only `scope` */
+  | { kind: 'CallSubquery'; query: QueryBody; scope?: string[] | '*'; pos: Pos }
   /**
    * Memgraph's `LOAD CSV FROM file (WITH | NO) HEADER [IGNORE BAD] [DELIMITER d] [QUOTE q]
    * [NULLIF s] AS row`: the file is a string literal or a parameter; the options are literals.

@@ -18,6 +18,7 @@ import type { Statement } from './ast.js';
 import { parseAdminStatement } from './parser/admin.js';
 import { parseQueryBody } from './parser/clauses.js';
 import { Cursor } from './parser/cursor.js';
+import { notSupportedYet } from './parser/expressions.js';
 
 /** Parses one statement; throws MghaError (SyntaxError with line/column) on invalid input. */
 export function parse(text: string): Statement {
@@ -37,6 +38,7 @@ function parseStatement(c: Cursor): Statement {
   else if (c.acceptKw('PROFILE')) profile = true;
   const admin = explain || profile ? null : parseAdminStatement(c);
   const statement: Statement = admin ?? { kind: 'Query', body: parseQueryBody(c), explain, profile };
+  if (c.isKw('QUERY') && c.isKw('MEMORY', 1)) throw notSupportedYet('QUERY MEMORY LIMIT');
   c.acceptPunct(';');
   if (c.tok.kind !== 'eof') throw c.error(statement.kind === 'Query' ? 'a clause or end of input' : 'end of input');
   return statement;

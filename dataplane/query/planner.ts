@@ -329,7 +329,8 @@ class Planner {
       case 'CallProcedure':
         return this.planCall(op, vars, c, false).op;
       case 'CallSubquery': {
-        const sub = this.planBody(c.query, new Map(vars));
+        const visible = Array.isArray(c.scope) ? new Map(c.scope.map((n): [string, number] => [n, vars.get(n) as number])) : new Map(vars);
+        const sub = this.planBody(c.query, visible);
         if (sub.columns.length === 0) return new Apply(op, sub.root, 'Apply', true);
         sub.columns.forEach((col, i) => {
           if (vars.has(col)) throw compileError(`Variable \`${col}\` already declared in outer scope.`);

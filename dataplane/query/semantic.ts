@@ -129,9 +129,17 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
       }
       if (c.where) checkWhere(c.where, scope);
       return null;
-    case 'CallSubquery':
-      for (const name of analyzeBody(c.query, new Map(scope), false)) scope.set(name, 'any');
+    case 'CallSubquery': {
+      const visible: Scope = c.scope === undefined || c.scope === '*' ? new Map(scope) : new Map();
+      if (Array.isArray(c.scope)) {
+        for (const name of c.scope) {
+          requireVariable(name, scope, c.pos);
+          visible.set(name, scope.get(name) ?? 'any');
+        }
+      }
+      for (const name of analyzeBody(c.query, visible, false)) scope.set(name, 'any');
       return null;
+    }
   }
 }
 

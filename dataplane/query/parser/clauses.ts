@@ -14,7 +14,7 @@ import type {
 } from '../ast.js';
 import type { Cursor } from './cursor.js';
 import { semanticError } from '../../errors.js';
-import { parseExpression, parseLabelList, parsePostfix } from './expressions.js';
+import { notSupportedYet, parseExpression, parseLabelList, parsePostfix } from './expressions.js';
 import { parsePatternList, parsePatternPart } from './patterns.js';
 
 const CLAUSE_WORDS = new Set([
@@ -182,6 +182,7 @@ function parseForeach(c: Cursor, pos: Clause['pos']): Clause {
 
 /** After LOAD: Memgraph's grammar, with its semantic errors for non-literal options. */
 function parseLoadCsv(c: Cursor, pos: Clause['pos']): Clause {
+  if (c.isKw('PARQUET') || c.isKw('JSONL')) throw notSupportedYet(`LOAD ${c.tok.text.toUpperCase()}`);
   c.expectKw('CSV');
   c.expectKw('FROM');
   const t = c.tok;
@@ -215,9 +216,26 @@ function parseLoadCsv(c: Cursor, pos: Clause['pos']): Clause {
 }
 
 function parseCall(c: Cursor, pos: Clause['pos']): Clause {
+  if (c.isPunct('(')) {
+    // `CALL (a, b) { … }` / `CALL () { … }` / `CALL (*) { … }`: a scoped subquery.
+    c.i++;
+    let scope: string[] | '*' = [];
+    if (c.acceptPunct('*')) scope = '*';
+    else if (!c.isPunct(')')) {
+      do scope.push(c.expectVariable());
+      while (c.acceptPunct(','));
+    }
+    c.expectPunct(')');
+    c.expectPunct('{');
+    const query = c.nested(() => parseQueryBody(c));
+    c.expectPunct('}');
+    if (c.isKw('IN') && c.isKw('TRANSACTIONS', 1)) throw notSupportedYet('CALL { … } IN TRANSACTIONS');
+    return { kind: 'CallSubquery', query, scope, pos };
+  }
   if (c.acceptPunct('{')) {
     const query = c.nested(() => parseQueryBody(c));
     c.expectPunct('}');
+    if (c.isKw('IN') && c.isKw('TRANSACTIONS', 1)) throw notSupportedYet('CALL { … } IN TRANSACTIONS');
     return { kind: 'CallSubquery', query, pos };
   }
   const parts = [c.expectName('a procedure name')];

@@ -8,6 +8,7 @@
 
 import type { CaseWhen, Expr, MapEntry, MapProjectionItem, PatternPart, Pos, SubqueryBody } from '../ast.js';
 import type { Cursor } from './cursor.js';
+import { Codes, MghaError } from '../../errors.js';
 import { parsePatternList, parsePatternPart, speculatePattern } from './patterns.js';
 import { isClauseStart, parseQueryBody } from './clauses.js';
 
@@ -212,6 +213,11 @@ export function parseLabelList(c: Cursor): { labels: string[]; dynamic: Expr[] }
   return { labels, dynamic };
 }
 
+/** Memgraph syntax mgha does not implement yet: its own refusal, not a syntax error. */
+export function notSupportedYet(what: string): MghaError {
+  return new MghaError(Codes.MemgraphClientError, `${what} is not supported yet.`);
+}
+
 export function parseLabels(c: Cursor): string[] {
   const labels: string[] = [];
   while (c.acceptPunct(':')) labels.push(c.expectName('a label name'));
@@ -253,6 +259,8 @@ function parseAtom(c: Cursor): Expr {
 function parseWordAtom(c: Cursor): Expr {
   const t = c.tok;
   const pos = c.pos();
+  // Memgraph's enum values `Status::Good`.
+  if (c.isPunct(':', 1) && c.isPunct(':', 2) && c.peek(1).end === c.peek(2).offset) throw notSupportedYet('Enum value syntax (Type::Value)');
   const word = t.text.toUpperCase();
   const call = c.isPunct('(', 1);
   switch (word) {

@@ -2,7 +2,7 @@
 
 import type { Expr, ExpansionLambda, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { parseExpression, parseLabelList, parseMapLiteral } from './expressions.js';
+import { notSupportedYet, parseExpression, parseLabelList, parseMapLiteral } from './expressions.js';
 
 /**
  * At `(`: does the matching `)` continue with a relationship (`--`, `-[`, `<-`)?
@@ -157,6 +157,7 @@ function parseVarLength(c: Cursor): VarLength {
     if (t.int > BigInt(Number.MAX_SAFE_INTEGER)) throw c.errorAt(`Path length bound is too large: '${t.text}'`, t);
     return Number(t.int);
   };
+  if (c.isKw('KSHORTEST')) throw notSupportedYet('*KSHORTEST');
   const algorithm = c.acceptKw('BFS') ? 'bfs' : c.acceptKw('WSHORTEST') ? 'wshortest' : c.acceptKw('ALLSHORTEST') ? 'allshortest' : 'dfs';
   if (algorithm === 'wshortest' || algorithm === 'allshortest') {
     // Only an upper bound: `*WSHORTEST 4 (r, n | r.w) total (r, n | filter)`.
