@@ -319,3 +319,26 @@ describe('nested and dynamic updates, label alternatives', () => {
     await expect(driver.executeQuery('CREATE (n:A|B)')).rejects.toMatchObject({ message: 'Label alternatives (:A|B) can only be used in MATCH.' });
   });
 });
+
+test('scoped CALL (x) { … } sees only the variables it imports', async () => {
+  const res = await driver.executeQuery('UNWIND [1, 2] AS x UNWIND [10] AS y CALL (x) { RETURN x * 2 AS d } RETURN x, d');
+  expect(res.records.map((r) => [r.get('x').toNumber(), r.get('d').toNumber()])).toEqual([[1, 2], [2, 4]]);
+  await expect(driver.executeQuery('UNWIND [1] AS x UNWIND [10] AS y CALL (x) { RETURN y AS d } RETURN d')).rejects.toMatchObject({
+    message: expect.stringContaining('Variable `y` not defined') as unknown,
+  });
+});
+
+test.each([
+  ['CALL { CREATE (:X) } IN TRANSACTIONS OF 10 ROWS', 'CALL { … } IN TRANSACTIONS is not supported yet.'],
+  ['USING PERIODIC COMMIT 10 CREATE (:X)', 'USING PERIODIC COMMIT is not supported yet.'],
+  ['CREATE ENUM Status VALUES { Good, Bad }', 'CREATE ENUM is not supported yet.'],
+  ['RETURN Status::Good', 'Enum value syntax (Type::Value) is not supported yet.'],
+  ['CREATE INDEX ON :L(a, b)', 'Composite indexes (:L(a, b)) are not supported yet.'],
+  ['CREATE EDGE INDEX ON :T(p)', 'CREATE EDGE INDEX is not supported yet.'],
+  ['MATCH (n) RETURN n QUERY MEMORY LIMIT 10 MB', 'QUERY MEMORY LIMIT is not supported yet.'],
+  ['MATCH p = (a)-[*KSHORTEST]->(b) RETURN p', '*KSHORTEST is not supported yet.'],
+  ['STORAGE MODE IN_MEMORY_ANALYTICAL', 'STORAGE MODE is not supported yet.'],
+  ['SHOW ENUMS', 'SHOW ENUMS is not supported yet.'],
+])('%s answers Memgraph-style "not supported yet", not a syntax error', async (query, message) => {
+  await expect(driver.executeQuery(query)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message });
+});
