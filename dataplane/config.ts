@@ -43,6 +43,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'bolt-port', kind: 'port', default: '7687', group: 'bolt', help: 'Bolt port.' },
   { name: 'bolt-advertised-address', kind: 'string', default: '', group: 'bolt', help: 'host:port clients are routed to (default: bolt-address:bolt-port, 0.0.0.0 replaced by the host name).' },
   { name: 'bolt-server-name-for-init', kind: 'string', default: DEFAULT_SERVER_NAME, group: 'bolt', help: 'Server agent sent in the Bolt HELLO reply.' },
+  { name: 'bolt-session-inactivity-timeout', kind: 'seconds', default: '1800', group: 'bolt', help: "Close a session idle this long between requests (its open transaction rolls back); 0 = never (Memgraph's flag)." },
+  { name: 'bolt-handshake-timeout-sec', kind: 'seconds', default: '20', group: 'bolt', help: 'Close a connection that has not completed the Bolt handshake this long after connecting; 0 = never (mgha).' },
   { name: 'bolt-num-workers', kind: 'int', default: '0', group: 'bolt', help: 'Accepted for compatibility and ignored: one event loop serves all sessions.' },
   { name: 'log-level', kind: 'logLevel', default: 'INFO', group: 'observability', help: 'TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL (Memgraph defaults to WARNING).' },
   { name: 'also-log-to-stderr', kind: 'bool', default: 'false', group: 'observability', help: 'Copy log lines to stderr as well as stdout.' },
@@ -96,6 +98,10 @@ export interface Config {
   boltAdvertisedAddress: string;
   serverName: string;
   boltNumWorkers: number;
+  /** Seconds; 0 = never. */
+  boltSessionInactivityTimeoutSec: number;
+  /** Seconds; 0 = never. */
+  boltHandshakeTimeoutSec: number;
   logLevel: PinoLevel;
   alsoLogToStderr: boolean;
   metricsAddress: string;
@@ -299,6 +305,8 @@ export function parseConfig(
       str('bolt-advertised-address') || advertisedAddress(str('bolt-address'), num('bolt-port'), hostname || '127.0.0.1'),
     serverName: str('bolt-server-name-for-init'),
     boltNumWorkers: num('bolt-num-workers'),
+    boltSessionInactivityTimeoutSec: num('bolt-session-inactivity-timeout'),
+    boltHandshakeTimeoutSec: num('bolt-handshake-timeout-sec'),
     logLevel: values.get('log-level') as PinoLevel,
     alsoLogToStderr: bool('also-log-to-stderr'),
     metricsAddress: str('metrics-address'),

@@ -58,6 +58,7 @@ async function run(config: Config, version: string): Promise<void> {
   instance.engine.dialect.allowLoadCsv = config.allowLoadCsv;
   registerServerInfo(instance.engine.admin, { version, flags: () => flagSettings(process.argv.slice(2), process.env) }, kind === 'coordinator');
   if (kind !== 'coordinator') instance.engine.triggers.persistTo(path.join(config.dataDirectory, 'triggers.json'));
+  instance.bolt.setTimeouts({ idleMs: config.boltSessionInactivityTimeoutSec * 1000, handshakeMs: config.boltHandshakeTimeoutSec * 1000 });
   instance.engine.onTriggerError = (trigger, err) => log.warn({ trigger, err: err.message }, 'AFTER COMMIT trigger failed');
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => instance.flushOnExit());
