@@ -51,6 +51,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'metrics-address', kind: 'string', default: '0.0.0.0', group: 'observability', help: 'Address of the HTTP server (/metrics, /livez, /readyz, /v1/instance).' },
   { name: 'metrics-port', kind: 'port', default: '9091', group: 'observability', help: 'Port of the HTTP server.' },
   { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: "Time limit of a transaction (an auto-commit query is one); 0 = none. A client's own timeout wins." },
+  { name: 'memory-limit', kind: 'int', default: '0', group: 'query', help: "Memory limit of the process in MiB; a query running past it fails with Memgraph's out-of-memory error; 0 = none (Memgraph's flag; there 0 means 90% of RAM)." },
   { name: 'allow-load-csv', kind: 'bool', default: 'true', group: 'query', help: 'Whether LOAD CSV may run (Memgraph\'s flag).' },
   { name: 'test-procedures', kind: 'bool', default: 'false', group: 'query', help: 'Test-only: adds mgha.test.register_procedure() so a test harness (the openCypher TCK runner) can declare table-backed procedures. Never enable in production.' },
   { name: 'storage-gc-cycle-sec', kind: 'seconds', default: '30', group: 'query', help: 'Interval of storage garbage collection.' },
@@ -112,6 +113,8 @@ export interface Config {
   /** `--test-procedures`: the TCK runner may register table-backed procedures. */
   testProcedures: boolean;
   allowLoadCsv: boolean;
+  /** MiB; 0 = none. */
+  memoryLimitMib: number;
   /** 0 = unset. */
   managementPort: number;
   /** 0 = not a coordinator. */
@@ -315,6 +318,7 @@ export function parseConfig(
     storageGcCycleSec: num('storage-gc-cycle-sec'),
     testProcedures: bool('test-procedures'),
     allowLoadCsv: bool('allow-load-csv'),
+    memoryLimitMib: num('memory-limit'),
     managementPort: num('management-port'),
     coordinatorId: num('coordinator-id'),
     coordinatorPort: num('coordinator-port'),

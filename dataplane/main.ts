@@ -56,6 +56,7 @@ async function run(config: Config, version: string): Promise<void> {
   }
   // Before the first query can arrive (this runs in the same turn as startInstance's end).
   instance.engine.dialect.allowLoadCsv = config.allowLoadCsv;
+  instance.engine.dialect.memoryLimitBytes = config.memoryLimitMib * 1024 * 1024;
   registerServerInfo(instance.engine.admin, { version, flags: () => flagSettings(process.argv.slice(2), process.env) }, kind === 'coordinator');
   if (kind !== 'coordinator') instance.engine.triggers.persistTo(path.join(config.dataDirectory, 'triggers.json'));
   instance.bolt.setTimeouts({ idleMs: config.boltSessionInactivityTimeoutSec * 1000, handshakeMs: config.boltHandshakeTimeoutSec * 1000 });

@@ -289,7 +289,8 @@ export interface QueryBody {
 // Statements
 
 export type Statement =
-  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean }
+  /** `memoryLimit`: Memgraph's `QUERY MEMORY LIMIT n KB|MB` in bytes, null for `QUERY MEMORY UNLIMITED`. */
+  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null }
   /** `CREATE INDEX ON :L` (property null) / `CREATE INDEX ON :L(p)` */
   | { kind: 'CreateIndex'; label: string; property: string | null }
   | { kind: 'DropIndex'; label: string; property: string | null }

@@ -20,6 +20,7 @@ import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type 
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
 import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
+import { memoryCheck } from './memory-limit.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
@@ -31,7 +32,7 @@ import type { ProcedureRegistry } from './procedures/registry.js';
 export type WriteGuard = () => MghaError | null;
 
 type Prepared =
-  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean }
+  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean; memoryLimit: number | null }
   | { kind: 'schema'; stmt: SchemaStatement }
   | { kind: 'admin'; stmt: DispatchedStatement; text: string };
 
@@ -68,7 +69,7 @@ export class QueryEngine implements Engine {
   /** What `CALL` can call; later modules register theirs here. */
   readonly procedures: ProcedureRegistry;
   /** Dialect switches from the flags (main.ts sets them before serving). */
-  readonly dialect = { allowLoadCsv: true };
+  readonly dialect = { allowLoadCsv: true, memoryLimitBytes: 0 };
   /** Transactions begun and not yet ended, for SHOW / TERMINATE TRANSACTIONS. */
   private readonly open = new Set<Transaction>();
   private nextTransactionId = FIRST_TRANSACTION_ID;
@@ -249,7 +250,8 @@ export class QueryEngine implements Engine {
     if (stmt.kind === 'Query') {
       const probe = this.storage.begin();
       try {
-        prepared = { kind: 'query', plan: planQuery(stmt.body, this.catalogFor(probe)), explain: stmt.explain, profile: stmt.profile };
+        const plan = planQuery(stmt.body, this.catalogFor(probe));
+        prepared = { kind: 'query', plan, explain: stmt.explain, profile: stmt.profile, memoryLimit: stmt.memoryLimit ?? null };
       } finally {
         probe.abort();
       }
@@ -387,6 +389,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       deadline: this.deadline,
       isActive: () => this.tx.isActive(),
       abortReason: () => this.failure,
+      memory: memoryCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
       onError: (e) => this.fail(e),
       summary: () => ({ type: plan.type, stats: statsDiff(before, this.tx.stats), plan: null, notifications: [] }),
     });
@@ -503,6 +506,8 @@ interface StreamHooks {
   isActive: () => boolean;
   /** Why the transaction was ended from outside (TERMINATE TRANSACTIONS), if it was. */
   abortReason?: () => MghaError | null;
+  /** The memory limits' check (memory-limit.ts), asked at every yield; null = no limit. */
+  memory?: (() => MghaError | null) | null;
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
 }
@@ -589,6 +594,8 @@ class QueryStream implements ResultStream {
           throw this.hooks.abortReason?.() ?? new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
         }
         if (this.hooks.clock.now() > this.hooks.deadline) throw timedOut();
+        const oom = this.hooks.memory?.() ?? null;
+        if (oom !== null) throw oom;
       } catch (e) {
         throw this.failWith(e);
       }

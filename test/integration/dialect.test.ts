@@ -335,7 +335,6 @@ test.each([
   ['RETURN Status::Good', 'Enum value syntax (Type::Value) is not supported yet.'],
   ['CREATE INDEX ON :L(a, b)', 'Composite indexes (:L(a, b)) are not supported yet.'],
   ['CREATE EDGE INDEX ON :T(p)', 'CREATE EDGE INDEX is not supported yet.'],
-  ['MATCH (n) RETURN n QUERY MEMORY LIMIT 10 MB', 'QUERY MEMORY LIMIT is not supported yet.'],
   ['MATCH p = (a)-[*KSHORTEST]->(b) RETURN p', '*KSHORTEST is not supported yet.'],
   ['STORAGE MODE IN_MEMORY_ANALYTICAL', 'STORAGE MODE is not supported yet.'],
   ['SHOW ENUMS', 'SHOW ENUMS is not supported yet.'],
