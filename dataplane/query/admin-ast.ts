@@ -151,7 +151,11 @@ export type InfoStatement =
   | { kind: 'ShowDatabase' }
   | { kind: 'ShowDatabases' }
   | { kind: 'ShowTransactions' }
-  | TerminateTransactions;
+  | TerminateTransactions
+  /** `FREE MEMORY`: storage garbage collection now. */
+  | { kind: 'FreeMemory' }
+  /** `STORAGE MODE IN_MEMORY_TRANSACTIONAL | IN_MEMORY_ANALYTICAL | ON_DISK_TRANSACTIONAL` */
+  | { kind: 'StorageMode'; mode: string };
 
 export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement;
 

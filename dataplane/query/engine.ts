@@ -21,6 +21,7 @@ import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
 import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
 import { memoryCheck } from './memory-limit.js';
+import { registerStorageStatements } from './storage-statements.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
@@ -90,6 +91,7 @@ export class QueryEngine implements Engine {
     if (!this.coordinator) {
       registerTransactionQueue(this.admin, () => [...this.open]);
       this.triggers.register(this.admin);
+      registerStorageStatements(this.admin, storage);
     }
   }
 

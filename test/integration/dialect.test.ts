@@ -320,6 +320,11 @@ describe('nested and dynamic updates, label alternatives', () => {
   });
 });
 
+test('FREE MEMORY and STORAGE MODE IN_MEMORY_TRANSACTIONAL are accepted', async () => {
+  expect((await driver.executeQuery('FREE MEMORY')).records).toEqual([]);
+  expect((await driver.executeQuery('STORAGE MODE IN_MEMORY_TRANSACTIONAL')).records).toEqual([]);
+});
+
 test('scoped CALL (x) { … } sees only the variables it imports', async () => {
   const res = await driver.executeQuery('UNWIND [1, 2] AS x UNWIND [10] AS y CALL (x) { RETURN x * 2 AS d } RETURN x, d');
   expect(res.records.map((r) => [r.get('x').toNumber(), r.get('d').toNumber()])).toEqual([[1, 2], [2, 4]]);
@@ -336,7 +341,8 @@ test.each([
   ['CREATE INDEX ON :L(a, b)', 'Composite indexes (:L(a, b)) are not supported yet.'],
   ['CREATE EDGE INDEX ON :T(p)', 'CREATE EDGE INDEX is not supported yet.'],
   ['MATCH p = (a)-[*KSHORTEST]->(b) RETURN p', '*KSHORTEST is not supported yet.'],
-  ['STORAGE MODE IN_MEMORY_ANALYTICAL', 'STORAGE MODE is not supported yet.'],
+  ['STORAGE MODE IN_MEMORY_ANALYTICAL', 'STORAGE MODE IN_MEMORY_ANALYTICAL is not supported yet.'],
+  ['ANALYZE GRAPH', 'ANALYZE GRAPH is not supported yet.'],
   ['SHOW ENUMS', 'SHOW ENUMS is not supported yet.'],
 ])('%s answers Memgraph-style "not supported yet", not a syntax error', async (query, message) => {
   await expect(driver.executeQuery(query)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message });

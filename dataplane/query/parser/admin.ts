@@ -17,7 +17,7 @@ const NOT_YET: readonly string[][] = [
   ['CREATE', 'EDGE', 'INDEX'], ['DROP', 'EDGE', 'INDEX'], ['CREATE', 'GLOBAL', 'EDGE', 'INDEX'], ['DROP', 'GLOBAL', 'EDGE', 'INDEX'],
   ['CREATE', 'POINT', 'INDEX'], ['DROP', 'POINT', 'INDEX'], ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
   ['CREATE', 'VECTOR', 'INDEX'], ['CREATE', 'VECTOR', 'EDGE', 'INDEX'], ['DROP', 'VECTOR', 'INDEX'],
-  ['FREE', 'MEMORY'], ['STORAGE', 'MODE'], ['ANALYZE', 'GRAPH'],
+  ['ANALYZE', 'GRAPH'],
   ['SET', 'DESCRIPTION', 'ON'], ['DELETE', 'DESCRIPTION', 'ON'], ['SET', 'GLOBAL', 'PARAMETER'], ['UNSET', 'GLOBAL', 'PARAMETER'],
   ['SET', 'DATABASE', 'SETTING'], ['CREATE', 'DATABASE'], ['DROP', 'DATABASE'], ['USE', 'DATABASE'],
   ['CREATE', 'USER'], ['DROP', 'USER'], ['CREATE', 'ROLE'], ['DROP', 'ROLE'], ['SET', 'PASSWORD'], ['SET', 'ROLE'], ['CLEAR', 'ROLE'],
@@ -55,6 +55,15 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (keywords(c, 'REGISTER', 'REPLICA')) return parseRegisterReplica(c);
   if (keywords(c, 'DROP', 'REPLICA')) return { kind: 'DropReplica', name: c.expectName('a replica name') };
   if (keywords(c, 'TERMINATE', 'TRANSACTIONS')) return parseTerminateTransactions(c);
+  if (keywords(c, 'FREE', 'MEMORY')) return { kind: 'FreeMemory' };
+  if (keywords(c, 'STORAGE', 'MODE')) {
+    const mode = c.tok.text.toUpperCase();
+    if (!['IN_MEMORY_TRANSACTIONAL', 'IN_MEMORY_ANALYTICAL', 'ON_DISK_TRANSACTIONAL'].includes(mode) || c.tok.kind !== 'ident') {
+      throw c.error('IN_MEMORY_TRANSACTIONAL, IN_MEMORY_ANALYTICAL or ON_DISK_TRANSACTIONAL');
+    }
+    c.i++;
+    return { kind: 'StorageMode', mode };
+  }
   if (keywords(c, 'CREATE', 'TRIGGER')) return parseCreateTrigger(c);
   if (keywords(c, 'DROP', 'TRIGGER')) return { kind: 'DropTrigger', name: c.expectName('a trigger name') };
   return parseCoordinatorStatement(c);
