@@ -290,7 +290,7 @@ export interface QueryBody {
 
 export type Statement =
   /** `memoryLimit`: Memgraph's `QUERY MEMORY LIMIT n KB|MB` in bytes, null for `QUERY MEMORY UNLIMITED`. */
-  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null }
+  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null; hopsLimit?: number }
   /** `CREATE INDEX ON :L` (property null) / `CREATE INDEX ON :L(p)` */
   | { kind: 'CreateIndex'; label: string; property: string | null }
   | { kind: 'DropIndex'; label: string; property: string | null }

@@ -33,7 +33,7 @@ import type { ProcedureRegistry } from './procedures/registry.js';
 export type WriteGuard = () => MghaError | null;
 
 type Prepared =
-  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean; memoryLimit: number | null }
+  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean; memoryLimit: number | null; hopsLimit: number | null }
   | { kind: 'schema'; stmt: SchemaStatement }
   | { kind: 'admin'; stmt: DispatchedStatement; text: string };
 
@@ -253,7 +253,7 @@ export class QueryEngine implements Engine {
       const probe = this.storage.begin();
       try {
         const plan = planQuery(stmt.body, this.catalogFor(probe));
-        prepared = { kind: 'query', plan, explain: stmt.explain, profile: stmt.profile, memoryLimit: stmt.memoryLimit ?? null };
+        prepared = { kind: 'query', plan, explain: stmt.explain, profile: stmt.profile, memoryLimit: stmt.memoryLimit ?? null, hopsLimit: stmt.hopsLimit ?? null };
       } finally {
         probe.abort();
       }
@@ -381,7 +381,8 @@ class Transaction implements EngineTransaction, TransactionInfo {
       const lines = explainLines(plan.root);
       return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: null, notifications: [] });
     }
-    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount };
+    const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
+    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
@@ -393,7 +394,13 @@ class Transaction implements EngineTransaction, TransactionInfo {
       abortReason: () => this.failure,
       memory: memoryCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
       onError: (e) => this.fail(e),
-      summary: () => ({ type: plan.type, stats: statsDiff(before, this.tx.stats), plan: null, notifications: [] }),
+      summary: () => ({
+        type: plan.type,
+        stats: statsDiff(before, this.tx.stats),
+        plan: null,
+        notifications: [],
+        ...(prepared.hopsLimit !== null ? { extra: { number_of_hops: BigInt(hops.count) } } : {}),
+      }),
     });
   }
 

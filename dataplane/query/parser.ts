@@ -49,8 +49,17 @@ function parseStatement(c: Cursor): Statement {
   let profile = false;
   if (c.acceptKw('EXPLAIN')) explain = true;
   else if (c.acceptKw('PROFILE')) profile = true;
-  const admin = explain || profile ? null : parseAdminStatement(c);
-  let statement: Statement = admin ?? { kind: 'Query', body: parseQueryBody(c), explain, profile };
+  // Memgraph's pre-query directive `USING HOPS LIMIT n`.
+  let hopsLimit: number | undefined;
+  if (c.isKw('USING') && c.isKw('HOPS', 1) && c.isKw('LIMIT', 2)) {
+    c.i += 3;
+    const t = c.tok;
+    if (t.kind !== 'int') throw c.error('an integer hops limit');
+    c.i++;
+    hopsLimit = Number(t.int);
+  }
+  const admin = explain || profile || hopsLimit !== undefined ? null : parseAdminStatement(c);
+  let statement: Statement = admin ?? { kind: 'Query', body: parseQueryBody(c), explain, profile, ...(hopsLimit !== undefined ? { hopsLimit } : {}) };
   if (statement.kind === 'Query' && c.isKw('QUERY') && c.isKw('MEMORY', 1)) statement = { ...statement, memoryLimit: parseQueryMemoryLimit(c) };
   c.acceptPunct(';');
   if (c.tok.kind !== 'eof') throw c.error(statement.kind === 'Query' ? 'a clause or end of input' : 'end of input');

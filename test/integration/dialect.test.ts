@@ -347,3 +347,11 @@ test.each([
 ])('%s answers Memgraph-style "not supported yet", not a syntax error', async (query, message) => {
   await expect(driver.executeQuery(query)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message });
 });
+
+test('USING HOPS LIMIT returns partial results; getHopsCounter() reports the expansions', async () => {
+  await driver.executeQuery('CREATE (a:Hub) WITH a UNWIND range(1, 10) AS i CREATE (a)-[:T]->(:Leaf {i: i})');
+  const limited = await driver.executeQuery('USING HOPS LIMIT 4 MATCH (:Hub)-[:T]->(l) WITH count(l) AS n RETURN n, getHopsCounter() AS hops');
+  expect([limited.records[0].get('n').toNumber(), limited.records[0].get('hops').toNumber()]).toEqual([4, 4]);
+  const all = await driver.executeQuery('MATCH (:Hub)-[:T]->(l) WITH count(l) AS n RETURN n, getHopsCounter() AS hops');
+  expect([all.records[0].get('n').toNumber(), all.records[0].get('hops').toNumber()]).toEqual([10, 10]);
+});
