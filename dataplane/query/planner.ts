@@ -83,6 +83,17 @@ export function explainLines(op: Operator, prefix = ''): string[] {
 
 type Vars = Map<string, number>;
 
+/** Arguments an aggregate takes; Memgraph's `collect(key, value)` builds a map. */
+const AGGREGATE_ARITY: Readonly<Record<string, [number, number]>> = { collect: [1, 2], percentilecont: [2, 2], percentiledisc: [2, 2] };
+
+function checkAggregateArity(name: string, count: number): void {
+  const [min, max] = AGGREGATE_ARITY[name] ?? [1, 1];
+  if (count < min || count > max) {
+    const wanted = min === max ? `${min}` : `${min} or ${max}`;
+    throw compileError(`${name}() takes ${wanted} argument${max === 1 ? '' : 's'}, got ${count}.`);
+  }
+}
+
 /** The pending MATCH predicate of `(n:A|B)`: n has at least one of the labels. */
 function anyLabelPredicate(name: string, labels: string[]): Pending {
   return {
@@ -884,6 +895,7 @@ class Planner {
         if (e.kind === 'CountStar') aggs.push({ slot, name: null, distinct: false, args: [] });
         else if (e.kind === 'FunctionCall') {
           if (e.args.some((a) => callsFunction(a, 'rand'))) throw compileError('Aggregating a non-deterministic expression (rand()) is not allowed.');
+          checkAggregateArity(e.name, e.args.length);
           aggs.push({ slot, name: e.name, distinct: e.distinct, args: e.args.map((a) => compileExpr(a, argEnv)) });
         }
         return slot;
