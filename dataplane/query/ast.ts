@@ -144,8 +144,10 @@ export interface VarLength {
   min: number | null;
   /** null = unbounded */
   max: number | null;
-  /** Memgraph's expansions: plain `*` (depth first), `*BFS`, `*WSHORTEST`, `*ALLSHORTEST`. */
-  algorithm: 'dfs' | 'bfs' | 'wshortest' | 'allshortest';
+  /** Memgraph's expansions: plain `*` (depth first), `*BFS`, `*WSHORTEST`, `*ALLSHORTEST`, `*KSHORTEST`. */
+  algorithm: 'dfs' | 'bfs' | 'wshortest' | 'allshortest' | 'kshortest';
+  /** `*KSHORTEST | k`: at most k paths per input row (evaluated per row); null = all. */
+  limit?: Expr | null;
   /** `(r, n | predicate)`: an expansion is allowed only where it holds. */
   filter: ExpansionLambda | null;
   /** `*WSHORTEST (r, n | weight)`: the weight of each expansion (set for the weighted kinds). */

@@ -14,7 +14,7 @@ import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, pro
 import { callsFunction, exprKey } from './semantic/walk.js';
 import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
 import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
-import { BfsExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
+import { BfsExpand, KShortestExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
 import { Create, Delete, Foreach, Merge, Mutate, labelsOf, removeProperty, setLabels, setNestedProperty, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
@@ -670,7 +670,13 @@ class Planner {
       const spec: ExpansionSpec = { hops, toBound, reversed, filter, target, text };
       if (vl.algorithm === 'dfs') op = new VarExpand(op, spec);
       else if (vl.algorithm === 'bfs') op = new BfsExpand(op, spec);
-      else {
+      else if (vl.algorithm === 'kshortest') {
+        if (!toBound) {
+          throw new MghaError(Codes.MemgraphClientError, 'KSHORTEST expansion requires matched nodes. Try capturing the pair of nodes using a WITH clause.');
+        }
+        const limit = vl.limit === undefined || vl.limit === null ? null : compileExpr(vl.limit, this.env(mc.vars));
+        op = new KShortestExpand(op, { ...spec, limit });
+      } else {
         if (vl.weight === null) throw compileError('A weighted expansion needs a weight lambda.');
         const totalWeightSlot = this.newSlot();
         const weight = this.lambda(vl.weight, mc.vars);

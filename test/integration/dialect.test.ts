@@ -86,6 +86,40 @@ describe('path expansions', () => {
     const all = await driver.executeQuery("MATCH (a {name: 'A'})-[*ALLSHORTEST (r, n | 1) total]->(e {name: 'E'}) RETURN total");
     expect(all.records.map((r) => r.get('total').toNumber())).toEqual([2, 2]);
   });
+
+  const pair = "MATCH (a {name: 'A'}), (e {name: 'E'}) WITH a, e ";
+  const walks = async (expansion: string, prefix = pair): Promise<string[]> => {
+    const res = await driver.executeQuery(`${prefix}MATCH p = (a)-[${expansion}]->(e) RETURN [x IN nodes(p) | x.name] AS walk`);
+    return res.records.map((r) => (r.get('walk') as string[]).join(''));
+  };
+
+  test('*KSHORTEST between two matched nodes: loopless paths by hop count, bounds, | k per row, a filter lambda', async () => {
+    const all = await walks('*KSHORTEST');
+    expect(all).toHaveLength(3);
+    expect(new Set(all.slice(0, 2))).toEqual(new Set(['ABE', 'ACE']));
+    expect(all[2]).toBe('ADBE');
+    expect(await walks('*KSHORTEST | 1')).toHaveLength(1);
+    expect(await walks('*KSHORTEST|5')).toHaveLength(3);
+    expect(await walks('*KSHORTEST 3..4')).toEqual(['ADBE']);
+    expect(await walks('*KSHORTEST 4..3')).toEqual([]);
+    expect(await walks("r:T *KSHORTEST (rel, n | n.name <> 'B')")).toEqual(['ACE']);
+    // The limit is evaluated per input row, and 0 asks for nothing.
+    const perRow = await driver.executeQuery(
+      "UNWIND [2, 0, 1] AS k MATCH (a {name: 'A'}), (e {name: 'E'}) WITH k, a, e MATCH (a)-[r *KSHORTEST | k]->(e) RETURN k, size(r) AS hops",
+    );
+    expect(perRow.records.map((r) => [r.get('k').toNumber(), r.get('hops').toNumber()])).toEqual([[2, 2], [2, 2], [1, 2]]);
+  });
+
+  test.each([
+    ["MATCH p = (a {name: 'A'})-[*KSHORTEST]->(e {name: 'E'}) RETURN p", 'KSHORTEST expansion requires matched nodes. Try capturing the pair of nodes using a WITH clause.'],
+    [`${pair}MATCH p = (a)-[*KSHORTEST | (0 - 1)]->(e) RETURN p`, 'Limit in KSHORTEST path expansion must not be negative.'],
+    [`${pair}MATCH p = (a)-[*KSHORTEST 1..0]->(e) RETURN p`, 'Maximum depth in KSHORTEST path expansion must be at least 1.'],
+    [`${pair}MATCH p = (a)-[*KSHORTEST | 2 (r, n, q | true)]->(e) RETURN p`, 'KSHORTEST expansion does not support the accumulated path in a filter lambda.'],
+    [`${pair}MATCH p = (a)-[*KSHORTEST | 2 (r, n | 1) (r, n | true)]->(e) RETURN p`, 'Only one filter lambda can be supplied.'],
+    [`${pair}MATCH p = (a)-[*BFS | 2]->(e) RETURN p`, 'Limit parameter is only supported with KSHORTEST path expansion.'],
+  ])('%s is refused with Memgraph\'s text', async (query, message) => {
+    await expect(driver.executeQuery(query)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message });
+  });
 });
 
 test('PROFILE answers with Memgraph\'s columns', async () => {
@@ -340,7 +374,6 @@ test.each([
   ['RETURN Status::Good', 'Enum value syntax (Type::Value) is not supported yet.'],
   ['CREATE INDEX ON :L(a, b)', 'Composite indexes (:L(a, b)) are not supported yet.'],
   ['CREATE EDGE INDEX ON :T(p)', 'CREATE EDGE INDEX is not supported yet.'],
-  ['MATCH p = (a)-[*KSHORTEST]->(b) RETURN p', '*KSHORTEST is not supported yet.'],
   ['STORAGE MODE IN_MEMORY_ANALYTICAL', 'STORAGE MODE IN_MEMORY_ANALYTICAL is not supported yet.'],
   ['ANALYZE GRAPH', 'ANALYZE GRAPH is not supported yet.'],
   ['SHOW ENUMS', 'SHOW ENUMS is not supported yet.'],

@@ -6,7 +6,7 @@
 import type { EdgeAccessor, VertexAccessor } from '../../storage/types.js';
 import { Codes, MghaError } from '../../errors.js';
 import { PathValue, isNode, typeName, type NodeValue, type Value } from '../../values/model.js';
-import { edgesOf, otherEnd, type Hops } from './read-ops.js';
+import { edgesOf, otherEnd, type Direction, type Hops } from './read-ops.js';
 import { PAUSE, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
 
 /** A Memgraph expansion lambda compiled against slots the planner reserved for its parameters. */
@@ -193,6 +193,115 @@ export class BfsExpand extends Expansion {
   }
   describe(): string {
     return `BFSExpand ${this.spec.text}`;
+  }
+}
+
+export interface KShortestSpec extends ExpansionSpec {
+  /** `| k`, evaluated per input row; null = every path. */
+  limit: Eval | null;
+}
+
+const REVERSE: Record<Direction, Direction> = { out: 'in', in: 'out', both: 'both' };
+
+/**
+ * `*KSHORTEST [min..max] [| k]` between two bound nodes: loopless paths in order of hop
+ * count, at most k of them per input row. Memgraph runs a lazy Yen's algorithm; this runs
+ * one iterative depth-first pass per path length L, pruned by each node's hop distance to
+ * the end (a breadth-first pass backwards from it, filters ignored, so it is a lower bound):
+ * a pass only enters nodes from which the end is still reachable within L. The next L is
+ * the shortest length a pruned branch could still reach; with none pruned, all paths are
+ * out. Same paths and order by length as Memgraph; within one length, storage order.
+ */
+export class KShortestExpand extends Expansion {
+  constructor(
+    input: Operator,
+    private readonly kspec: KShortestSpec,
+  ) {
+    super(input, kspec);
+  }
+
+  private limitOf(row: Row, ctx: ExecContext): number {
+    if (this.kspec.limit === null) return Infinity;
+    const k = this.kspec.limit(row, ctx);
+    if (typeof k !== 'bigint') throw new MghaError(Codes.MemgraphClientError, 'Limit in KSHORTEST path expansion must be an int');
+    if (k < 0n) throw new MghaError(Codes.MemgraphClientError, 'Limit in KSHORTEST path expansion must not be negative.');
+    return Number(k);
+  }
+
+  /** Hops from each vertex to `end` along the pattern's direction (a backwards BFS). */
+  private *distancesTo(end: VertexAccessor, ctx: ExecContext): Generator<typeof PAUSE, Map<number, number>> {
+    const { dir, types } = this.spec.hops;
+    const dist = new Map<number, number>([[end.id, 0]]);
+    let frontier: VertexAccessor[] = [end];
+    for (let d = 1; frontier.length > 0; d++) {
+      const next: VertexAccessor[] = [];
+      for (const v of frontier) {
+        for (const e of edgesOf(v, REVERSE[dir], types, null)) {
+          if (tick(ctx)) yield PAUSE;
+          const other = otherEnd(e, v);
+          if (dist.has(other.id)) continue;
+          dist.set(other.id, d);
+          next.push(other);
+        }
+      }
+      frontier = next;
+    }
+    return dist;
+  }
+
+  protected *expand(row: Row, start: VertexAccessor, bound: NodeValue | null, ctx: ExecContext): Generator<Step> {
+    const { dir, types, min, max, edgeFilter } = this.spec.hops;
+    let left = this.limitOf(row, ctx);
+    if (bound === null || left === 0 || bound.id === start.id) return;
+    const dist = yield* this.distancesTo(bound as VertexAccessor, ctx);
+    const first = dist.get(start.id);
+    if (first === undefined) return;
+    for (let depth = Math.max(min, 1, first); depth <= max && Number.isFinite(depth); ) {
+      const edges: EdgeAccessor[] = [];
+      const nodes: VertexAccessor[] = [start];
+      const onPath = new Set<number>([start.id]);
+      const stack: Iterator<EdgeAccessor>[] = [edgesOf(start, dir, types, null, ctx.hops)[Symbol.iterator]()];
+      let nextDepth = Infinity;
+      while (stack.length > 0) {
+        const next = stack[stack.length - 1].next();
+        if (next.done === true) {
+          stack.pop();
+          edges.pop();
+          const v = nodes.pop();
+          if (v !== undefined && nodes.length > 0) onPath.delete(v.id);
+          continue;
+        }
+        const e = next.value;
+        const v = nodes[nodes.length - 1];
+        const other = otherEnd(e, v);
+        const toEnd = dist.get(other.id);
+        if (toEnd === undefined || onPath.has(other.id)) continue;
+        const length = edges.length + 1;
+        // A loopless path reaches the end node only once, as its last step.
+        const shortest = other.id === bound.id ? length : length + Math.max(toEnd, 1);
+        if (shortest !== depth && (other.id === bound.id || shortest > depth)) {
+          if (shortest > depth) nextDepth = Math.min(nextDepth, shortest);
+          continue;
+        }
+        if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;
+        if (!this.allowed(row, ctx, e, other, () => null)) continue;
+        if (tick(ctx)) yield PAUSE;
+        if (other.id === bound.id) {
+          yield this.output(row, [...edges, e], other);
+          if (--left === 0) return;
+          continue;
+        }
+        edges.push(e);
+        nodes.push(other);
+        onPath.add(other.id);
+        stack.push(edgesOf(other, dir, types, null, ctx.hops)[Symbol.iterator]());
+      }
+      depth = nextDepth;
+    }
+  }
+
+  describe(): string {
+    return `KShortest ${this.spec.text}`;
   }
 }
 

@@ -2,7 +2,8 @@
 
 import type { Expr, ExpansionLambda, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { notSupportedYet, parseExpression, parseLabelList, parseMapLiteral } from './expressions.js';
+import { Codes, MghaError } from '../../errors.js';
+import { parseExpression, parseLabelList, parseMapLiteral } from './expressions.js';
 
 /**
  * At `(`: does the matching `)` continue with a relationship (`--`, `-[`, `<-`)?
@@ -157,7 +158,7 @@ function parseVarLength(c: Cursor): VarLength {
     if (t.int > BigInt(Number.MAX_SAFE_INTEGER)) throw c.errorAt(`Path length bound is too large: '${t.text}'`, t);
     return Number(t.int);
   };
-  if (c.isKw('KSHORTEST')) throw notSupportedYet('*KSHORTEST');
+  if (c.acceptKw('KSHORTEST')) return parseKShortest(c, bound);
   const algorithm = c.acceptKw('BFS') ? 'bfs' : c.acceptKw('WSHORTEST') ? 'wshortest' : c.acceptKw('ALLSHORTEST') ? 'allshortest' : 'dfs';
   if (algorithm === 'wshortest' || algorithm === 'allshortest') {
     // Only an upper bound: `*WSHORTEST 4 (r, n | r.w) total (r, n | filter)`.
@@ -170,8 +171,23 @@ function parseVarLength(c: Cursor): VarLength {
   }
   const min = bound();
   const max = c.acceptPunct('..') ? bound() : min;
+  if (c.isPunct('|')) throw new MghaError(Codes.MemgraphClientError, 'Limit parameter is only supported with KSHORTEST path expansion.');
   const filter = c.isPunct('(') ? parseLambda(c, false) : null;
   return { min, max, algorithm, filter, weight: null, totalWeight: null };
+}
+
+/** After `*KSHORTEST`: `[min..max] [| limit] [(r, n | filter)]`, Memgraph's texts for what it refuses. */
+function parseKShortest(c: Cursor, bound: () => number | null): VarLength {
+  const min = bound();
+  const max = c.acceptPunct('..') ? bound() : min;
+  if (max !== null && max < 1) throw new MghaError(Codes.MemgraphClientError, 'Maximum depth in KSHORTEST path expansion must be at least 1.');
+  const limit = c.acceptPunct('|') ? parseExpression(c) : null;
+  const filter = c.isPunct('(') ? parseLambda(c, false) : null;
+  if (filter?.path !== null && filter?.path !== undefined) {
+    throw new MghaError(Codes.MemgraphClientError, 'KSHORTEST expansion does not support the accumulated path in a filter lambda.');
+  }
+  if (c.isPunct('(')) throw new MghaError(Codes.MemgraphClientError, 'Only one filter lambda can be supplied.');
+  return { min, max, algorithm: 'kshortest', filter, weight: null, totalWeight: null, limit };
 }
 
 /** `(edge, node [, path [, weight]] | expression)`; the weight parameter only on weighted kinds. */

@@ -109,6 +109,34 @@ describe('*WSHORTEST and *ALLSHORTEST', () => {
   });
 });
 
+describe('*KSHORTEST', () => {
+  const pair = "MATCH (n {name: 'A'}), (m {name: 'E'}) WITH n, m ";
+
+  test('loopless paths between two matched nodes, fewest hops first', async () => {
+    const got = await rows(await docsGraph(), `${pair}MATCH p = (n)-[*KSHORTEST]->(m) RETURN ${names} AS walk`);
+    expect(got).toEqual([[['A', 'C', 'E']], [['A', 'B', 'C', 'E']], [['A', 'B', 'D', 'C', 'E']]]);
+  });
+
+  test('undirected over cycles: each loopless path once', async () => {
+    const got = await rows(await docsGraph(), `${pair}MATCH p = (n)-[*KSHORTEST]-(m) RETURN ${names} AS walk`);
+    expect(got.map(([w]) => (w as string[]).join(''))).toEqual(['ACE', 'ABCE', 'ABDCE']);
+  });
+
+  test('| k, bounds and a filter lambda', async () => {
+    const e = await docsGraph();
+    expect(await rows(e, `${pair}MATCH p = (n)-[*KSHORTEST | 2]->(m) RETURN ${names}`)).toEqual([[['A', 'C', 'E']], [['A', 'B', 'C', 'E']]]);
+    expect(await rows(e, `${pair}MATCH p = (n)-[*KSHORTEST 3..]->(m) RETURN ${names}`)).toEqual([[['A', 'B', 'C', 'E']], [['A', 'B', 'D', 'C', 'E']]]);
+    expect(await rows(e, `${pair}MATCH p = (n)-[*KSHORTEST ..3 (r, x | x.name <> 'C' OR r.nope IS NULL)]->(m) RETURN size(relationships(p))`)).toEqual([[2], [3]]);
+    expect(await rows(e, `${pair}MATCH p = (n)-[*KSHORTEST (r, x | x.name <> 'B')]->(m) RETURN ${names}`)).toEqual([[['A', 'C', 'E']]]);
+    expect(await rows(e, "MATCH (n {name: 'E'}), (m {name: 'A'}) WITH n, m MATCH p = (n)-[*KSHORTEST]->(m) RETURN p")).toEqual([]);
+  });
+
+  test('the end node must be matched before', async () => {
+    const err = await errorOf(await docsGraph(), "MATCH p = (n {name: 'A'})-[*KSHORTEST]->(m {name: 'E'}) RETURN p");
+    expect(err.message).toBe('KSHORTEST expansion requires matched nodes. Try capturing the pair of nodes using a WITH clause.');
+  });
+});
+
 describe('long walks iterate', () => {
   const CHAIN = 100_000;
   const e = newEngine();
@@ -124,6 +152,7 @@ describe('long walks iterate', () => {
     ['*BFS', 'MATCH (a:First)-[r *BFS]->(b:Last) RETURN size(r)'],
     ['*WSHORTEST', 'MATCH (a:First)-[r *WSHORTEST (e, n | 1) total]->(b:Last) RETURN size(r)'],
     ['shortestPath', 'MATCH (a:First), (b:Last) MATCH p = shortestPath((a)-[*]->(b)) RETURN length(p)'],
+    ['*KSHORTEST', 'MATCH (a:First), (b:Last) WITH a, b MATCH (a)-[r *KSHORTEST]->(b) RETURN size(r)'],
   ])('%s walks a 100,000-hop chain to its end', async (_kind, query) => {
     expect(await rows(e, query)).toEqual([[CHAIN]]);
   });
