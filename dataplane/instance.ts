@@ -21,6 +21,8 @@ import { graphDigest } from './storage/digest.js';
 import { startReplication, type Replication } from './replication/replication.js';
 import { Coordinator } from './coordination/coordinator.js';
 import { raftTiming } from './coordination/raft-host.js';
+import { createManagementServer } from './replication/management-server.js';
+import type { RpcServer } from './rpc/server.js';
 
 export interface Instance {
   readonly kind: InstanceKind;
@@ -76,7 +78,7 @@ function describeListenError(e: unknown, config: Config): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') {
     const addr = err.message.match(/ (\S+:\d+)$/)?.[1] ?? '';
-    return `cannot listen${addr ? ` on ${addr}` : ''}: ${err.code} (check --bolt-address/--bolt-port and --metrics-address/--metrics-port; bolt ${config.boltAddress}:${config.boltPort}, http ${config.metricsAddress}:${config.metricsPort})`;
+    return `cannot listen${addr ? ` on ${addr}` : ''}: ${err.code} (check --bolt-address/--bolt-port, --metrics-address/--metrics-port and --management-address/--management-port; bolt ${config.boltAddress}:${config.boltPort}, http ${config.metricsAddress}:${config.metricsPort}${config.managementPort > 0 ? `, management ${config.managementAddress}:${config.managementPort}` : ''})`;
   }
   return err instanceof Error ? err.message : String(e);
 }
@@ -84,9 +86,7 @@ function describeListenError(e: unknown, config: Config): string {
 /** Opens and starts the instance the flags describe. Throws InstanceStartError. */
 export async function startInstance(config: Config, version: string, log: Logger, clock: Clock = systemClock): Promise<Instance> {
   const kind = instanceKind(config);
-  // Until HA lands, a data instance in HA mode serves as its own MAIN (coordinators are not there to promote it).
   const role = kind === 'coordinator' ? 'coordinator' : 'main';
-  if (kind === 'data') log.warn({ kind }, 'HA data instance: coordinators are not implemented yet; serving as MAIN');
   const startedAt = clock.now();
 
   const storage = new InMemoryStorage();
@@ -157,6 +157,7 @@ export async function startInstance(config: Config, version: string, log: Logger
 
   let ready = false;
   let bolt: BoltServer | null = null;
+  let management: RpcServer | null = null;
   const repl = replication;
   const coord = coordinator;
   const app = createHttpApp({
@@ -183,6 +184,11 @@ export async function startInstance(config: Config, version: string, log: Logger
   let http: HttpServer;
   try {
     http = await listenHttp(app, config.metricsAddress, config.metricsPort);
+    // HA data instance: the coordinators' state checks and role changes (DESIGN §2).
+    if (kind === 'data' && repl !== null) {
+      management = createManagementServer({ host: config.managementAddress, port: config.managementPort, replication: repl, log, registry: metrics.registry });
+      await management.listen();
+    }
     bolt = await startBoltServer({
       host: config.boltAddress,
       port: config.boltPort,
@@ -194,6 +200,7 @@ export async function startInstance(config: Config, version: string, log: Logger
     });
   } catch (e) {
     await coord?.stop().catch(() => undefined);
+    await management?.close().catch(() => undefined);
     await repl?.close().catch(() => undefined);
     await durability?.close({ snapshotOnExit: false }).catch(() => undefined);
     throw new InstanceStartError(describeListenError(e, config), 'listen', e);
@@ -205,6 +212,7 @@ export async function startInstance(config: Config, version: string, log: Logger
     void coord.runInitQueries(file).catch((e: unknown) => log.error({ err: e, file }, 'cluster init queries failed'));
   }
   const boltServer = bolt;
+  const managementServer = management;
   return {
     kind,
     engine,
@@ -218,6 +226,8 @@ export async function startInstance(config: Config, version: string, log: Logger
       ready = false;
       metrics.setUp(false);
       engine.stop();
+      // Coordinators see this instance go down before it stops serving.
+      await managementServer?.close();
       await boltServer.close();
       await coord?.stop();
       await repl?.close();

@@ -32,6 +32,7 @@ describe('defaults', () => {
       snapshotOnExit: true,
       snapshotRetentionCount: 3,
       recoveryOnStartup: true,
+      enableBackupDir: true,
     });
     expect(c.help).toBe(false);
     expect(c.version).toBe(false);
