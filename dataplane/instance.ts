@@ -21,6 +21,7 @@ import { graphDigest } from './storage/digest.js';
 import { startReplication, type Replication } from './replication/replication.js';
 import { Coordinator } from './coordination/coordinator.js';
 import { raftTiming } from './coordination/raft-host.js';
+import { registerCoordinatorOnlyRefusals } from './coordination/coordinator-only.js';
 import { createManagementServer } from './replication/management-server.js';
 import type { RpcServer } from './rpc/server.js';
 
@@ -123,6 +124,7 @@ export async function startInstance(config: Config, version: string, log: Logger
       throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
     }
     engine = new QueryEngine(storage, { clock });
+    registerCoordinatorOnlyRefusals(engine.admin);
     durability.registerAdminStatements(engine.admin);
     const d = durability;
     engine.addWriteGuard(() => d.writeRefusal());
