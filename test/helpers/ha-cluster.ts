@@ -80,6 +80,18 @@ function plain(v: unknown): unknown {
 }
 
 const live = new Set<ChildProcess>();
+const handedOut = new Set<number>();
+
+/** A free port never handed out before in this process (freePort alone may repeat one). */
+async function uniquePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
 process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
@@ -101,11 +113,11 @@ export class HaCluster {
       kind,
       name,
       id,
-      boltPort: await freePort(),
-      metricsPort: await freePort(),
-      managementPort: await freePort(),
-      coordinatorPort: kind === 'coordinator' ? await freePort() : 0,
-      replicationPort: kind === 'data' ? await freePort() : 0,
+      boltPort: await uniquePort(),
+      metricsPort: await uniquePort(),
+      managementPort: await uniquePort(),
+      coordinatorPort: kind === 'coordinator' ? await uniquePort() : 0,
+      replicationPort: kind === 'data' ? await uniquePort() : 0,
       dir: path.join(root, name),
       child: undefined,
       log: '',
