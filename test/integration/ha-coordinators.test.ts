@@ -36,15 +36,15 @@ test('SHOW INSTANCES: 7 columns, coordinators first, then data instances with th
   expect(names((await c.showInstances('coordinator_3')).rows)).toEqual(expected);
   const i2 = c.node('instance_2');
   expect(leaderView.rows[4]).toMatchObject({
-    bolt_server: `127.0.0.1:${i2.boltPort}`,
+    bolt_server: `127.0.0.1:${i2.ports.bolt}`,
     coordinator_server: '',
-    management_server: `127.0.0.1:${i2.managementPort}`,
+    management_server: `127.0.0.1:${i2.ports.management}`,
   });
   const c2 = c.node('coordinator_2');
   expect(leaderView.rows[1]).toMatchObject({
-    bolt_server: `127.0.0.1:${c2.boltPort}`,
-    coordinator_server: `127.0.0.1:${c2.coordinatorPort}`,
-    management_server: `127.0.0.1:${c2.managementPort}`,
+    bolt_server: `127.0.0.1:${c2.ports.bolt}`,
+    coordinator_server: `127.0.0.1:${c2.ports.cluster}`,
+    management_server: `127.0.0.1:${c2.ports.management}`,
   });
   expect(leaderView.rows[0].last_succ_resp_ms).toBe(0);
   for (const row of leaderView.rows) expect(typeof row.last_succ_resp_ms).toBe('number');
@@ -53,7 +53,7 @@ test('SHOW INSTANCES: 7 columns, coordinators first, then data instances with th
 test('SHOW INSTANCE answers for the coordinator asked', async () => {
   const c3 = c.node('coordinator_3');
   expect((await c.run('coordinator_3', 'SHOW INSTANCE')).rows).toEqual([
-    ['coordinator_3', `127.0.0.1:${c3.boltPort}`, `127.0.0.1:${c3.coordinatorPort}`, `127.0.0.1:${c3.managementPort}`, 'follower'],
+    ['coordinator_3', `127.0.0.1:${c3.ports.bolt}`, `127.0.0.1:${c3.ports.cluster}`, `127.0.0.1:${c3.ports.management}`, 'follower'],
   ]);
   expect((await c.run('coordinator_1', 'SHOW INSTANCE')).rows[0][4]).toBe('leader');
 });
@@ -94,7 +94,7 @@ test("refusals with Memgraph's texts, on the leader and forwarded from followers
   const i1 = c.node('instance_1');
   const duplicate = `REGISTER INSTANCE instance_1 WITH CONFIG {'bolt_server': '127.0.0.1:1', 'management_server': '127.0.0.1:2', 'replication_server': '127.0.0.1:3'}`;
   expect(await c.error('coordinator_1', duplicate)).toEqual({ code: CLIENT_ERROR, message: "Couldn't register replica instance since instance with such name already exists!" });
-  const sameManagement = `REGISTER INSTANCE instance_9 WITH CONFIG {'bolt_server': '127.0.0.1:1', 'management_server': '127.0.0.1:${i1.managementPort}', 'replication_server': '127.0.0.1:3'}`;
+  const sameManagement = `REGISTER INSTANCE instance_9 WITH CONFIG {'bolt_server': '127.0.0.1:1', 'management_server': '127.0.0.1:${i1.ports.management}', 'replication_server': '127.0.0.1:3'}`;
   expect((await c.error('coordinator_2', sameManagement)).message).toBe("Couldn't register replica instance since instance with such management server already exists!");
   expect((await c.error('coordinator_3', 'SET INSTANCE instance_2 TO MAIN')).message).toBe("Couldn't set instance to main since there is already a main instance in cluster!");
   expect((await c.error('coordinator_2', 'UNREGISTER INSTANCE instance_1')).message).toBe(
@@ -131,9 +131,9 @@ test('SHOW ROUTING TABLE and SHOW REPLICATION LAG', async () => {
   const routing = await c.run('coordinator_3', 'SHOW ROUTING TABLE');
   expect(routing.records[0].keys).toEqual(['role', 'servers']);
   expect(routing.rows).toEqual([
-    ['WRITE', [`127.0.0.1:${i1.boltPort}`]],
-    ['READ', [`127.0.0.1:${i2.boltPort}`, `127.0.0.1:${i3.boltPort}`]],
-    ['ROUTE', c.coordinators.map((n) => `127.0.0.1:${n.boltPort}`)],
+    ['WRITE', [`127.0.0.1:${i1.ports.bolt}`]],
+    ['READ', [`127.0.0.1:${i2.ports.bolt}`, `127.0.0.1:${i3.ports.bolt}`]],
+    ['ROUTE', c.coordinators.map((n) => `127.0.0.1:${n.ports.bolt}`)],
   ]);
   await c.run('instance_1', 'CREATE (:Lag), (:Lag), (:Lag)');
   const lag = await waitFor('replication lag with the write', async () => {
@@ -148,7 +148,7 @@ test('SHOW ROUTING TABLE and SHOW REPLICATION LAG', async () => {
 
 test('/v1/cluster on a follower matches the leader, and FORCE RESET / YIELD LEADERSHIP keep the MAIN', async () => {
   type Doc = { version: number; ready: boolean; main: string | null; leader: { id: number } | null; instances: { name: string; role: string; health: string }[] };
-  const get = async (name: string): Promise<Doc> => (await (await fetch(`http://127.0.0.1:${c.node(name).metricsPort}/v1/cluster`)).json()) as Doc;
+  const get = async (name: string): Promise<Doc> => (await (await fetch(`http://127.0.0.1:${c.node(name).ports.metrics}/v1/cluster`)).json()) as Doc;
   const onFollower = await get('coordinator_2');
   expect(onFollower).toMatchObject({ ready: true, main: 'instance_1', leader: { id: 1 } });
   expect(onFollower.instances.map((i) => [i.name, i.role, i.health])).toEqual([
@@ -218,7 +218,7 @@ test('no quorum: a follower answers SHOW INSTANCES with zero rows and LeaderNotR
   ]);
   const refused = await c.error(alone, "REGISTER INSTANCE late WITH CONFIG {'bolt_server': '127.0.0.1:1', 'management_server': '127.0.0.1:2', 'replication_server': '127.0.0.1:3'}");
   expect(refused.message).toMatch(/^Couldn't register replica instance since coordinator is not a leader!|^Tried to forward the request to the current leader but the leader couldn't be found!$/);
-  const doc = (await (await fetch(`http://127.0.0.1:${c.node(alone).metricsPort}/v1/cluster`)).json()) as { ready: boolean };
+  const doc = (await (await fetch(`http://127.0.0.1:${c.node(alone).ports.metrics}/v1/cluster`)).json()) as { ready: boolean };
   expect(doc.ready).toBe(false);
   await c.restart(leader);
   await c.restart(others[1]);

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const clusterDoc = async (name: string, query = ''): Promise<Doc> =>
-  (await (await fetch(`http://127.0.0.1:${c.node(name).metricsPort}/v1/cluster${query}`)).json()) as Doc;
+  (await (await fetch(`http://127.0.0.1:${c.node(name).ports.metrics}/v1/cluster${query}`)).json()) as Doc;
 
 async function write(id: number): Promise<void> {
   const session = driver.session();
