@@ -67,6 +67,8 @@ export interface ReplicationInstanceInfo {
   epoch: string;
   mainUuid: string | null;
   lastCommitTimestamp: number;
+  /** A MAIN taking writes (false on a REPLICA, and on an HA MAIN until promoted or under global_read_only). */
+  writingEnabled: boolean;
 }
 
 /** Parses `host` or `host:port` (IPv6 in brackets); null when malformed. */
@@ -171,6 +173,7 @@ export class Replication {
       epoch: this.deps.durability.epoch.epochId,
       mainUuid: this.mainUuid,
       lastCommitTimestamp: this.deps.storage.lastCommitTimestamp(),
+      writingEnabled: this.role === 'main' && this.writingEnabled,
     };
   }
 
@@ -369,6 +372,8 @@ export class Replication {
       if (this.deps.config.haDataInstance) this.writingEnabled = false;
       throw e;
     }
+    // HA: should it ever be MAIN again, only a promotion turns writes back on.
+    if (this.deps.config.haDataInstance) this.writingEnabled = false;
     await Promise.all(clients.map((c) => c.close()));
     this.deps.engine.abortWriteTransactions(this.writeRefusal() ?? new MghaError(Codes.MemgraphClientError, M.WRITE_ON_REPLICA));
   }

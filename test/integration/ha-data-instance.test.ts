@@ -1,11 +1,22 @@
-// HA data instances as real processes, driven over their management port the way the
-// coordinator leader drives them (coordination/management-rpc.ts): state checks, writes
-// off until a promotion, demotion, replication under a main UUID and fencing by it.
+// An HA data instance as a real process, driven over its management port the way the
+// coordinator leader drives it (coordination/management-rpc.ts): state checks, writes off
+// until a promotion, demotion, ROUTE refused, startup refusals, restarts.
+// Two instances (replication, fencing, forced resync): ha-data-replication.test.ts.
+import net from 'node:net';
 import neo4j from 'neo4j-driver';
-import { DemoteToReplica, PromoteToMain, SwapMainUuid, UpdateDataInstanceConfig } from '../../dataplane/coordination/management-rpc.js';
+import {
+  DemoteToReplica,
+  PromoteToMain,
+  SwapMainUuid,
+  UpdateDataInstanceConfig,
+} from '../../dataplane/coordination/management-rpc.js';
+import { chunk, Dechunker } from '../../dataplane/bolt/chunking.js';
+import { Packer, Unpacker } from '../../dataplane/bolt/packstream.js';
+import type { Value } from '../../dataplane/values/model.js';
 import { closeRpcClients, newMainUuid, startDataInstance, type DataInstance } from '../helpers/ha-data.js';
 import { canConnect } from '../helpers/ports.js';
-import { closeDrivers, count, digest, run, waitFor } from '../helpers/replication.js';
+import { closeDrivers, count, dataDir, metricsText, removeDataDirs, run, waitFor } from '../helpers/replication.js';
+import { runMgha } from '../helpers/server.js';
 
 const WRITE_FORBIDDEN_ON_MAIN =
   'Write queries currently forbidden on the main instance. Either the cluster is in read-only mode, or a new main instance is being set up. Please retry the query later on if this is transient.';
@@ -35,6 +46,9 @@ test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a 
   expect(typeof fresh.mainUuid).toBe('string');
   await expect(run(a.server, 'CREATE (:X)')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
   expect(await count(a.server)).toBe(0);
+  const instance = async (): Promise<{ role: string; replication: { writingEnabled: boolean } }> =>
+    (await (await fetch(`http://127.0.0.1:${a.server.metricsPort}/v1/instance`)).json()) as { role: string; replication: { writingEnabled: boolean } };
+  expect(await instance()).toMatchObject({ role: 'main', replication: { writingEnabled: false } });
 
   const uuid = newMainUuid();
   await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
@@ -45,6 +59,8 @@ test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a 
   expect(promoted.history).toEqual([{ epochId: fresh.epochId, lastCommitTs: 0 }]);
   await run(a.server, 'CREATE (:X {i: 1})');
   expect(await count(a.server)).toBe(1);
+  expect((await instance()).replication.writingEnabled).toBe(true);
+  expect(await metricsText(a.server)).toMatch(/mgha_management_rpc_duration_seconds_count\{rpc="PromoteToMain",ok="true"\} 1/);
 
   await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
   const again = await a.state();
@@ -87,30 +103,91 @@ test('DemoteToReplica: the replication server listens, writes get the replica te
   expect((await a.state()).mainUuid).toBe(uuid);
 });
 
-test('two HA instances: B follows A by main UUID; after B is swapped to a new UUID, A acknowledges no SYNC write', async () => {
-  const [a, b] = await Promise.all([data(), data()]);
-  const uuid = newMainUuid();
-  // The leader's order (reconcile.ts): replicas follow the UUID first, then the MAIN is promoted.
-  await b.call(DemoteToReplica, { mainUuid: uuid, replicationServer: b.replicationServer });
-  await a.call(PromoteToMain, { mainUuid: uuid, replicas: [{ name: 'b', mode: 'sync', replicationServer: b.replicationServer }], writingEnabled: true });
-  expect(await a.state()).toMatchObject({ role: 'main', mainUuid: uuid, replicas: ['b'] });
-  await waitFor('b ready on A', async () => (await run(a.server, 'SHOW REPLICAS')).records[0]?.get('data_info').memgraph.status === 'ready');
+/** A Bolt 4.4 client on a raw socket: HELLO, then ROUTE; the server's answers. */
+function helloAndRoute(port: number): Promise<{ tag: number; fields: Value[] }[]> {
+  const message = (tag: number, ...fields: Value[]): Buffer => {
+    const p = new Packer({ elementIds: true, utcDateTime: true });
+    p.packStructHeader(fields.length, tag);
+    for (const f of fields) p.pack(f);
+    return chunk(p.take());
+  };
+  const handshake = Buffer.from('6060b01700000404000000000000000000000000', 'hex');
+  const hello = message(0x01, new Map<string, Value>([['user_agent', 'ha-test/1'], ['scheme', 'none']]));
+  const route = message(0x66, new Map<string, Value>([['address', `127.0.0.1:${port}`]]), [], new Map<string, Value>());
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const got: Buffer[] = [];
+    const answers = (): { tag: number; fields: Value[] }[] =>
+      new Dechunker().feed(Buffer.concat(got).subarray(4)).map((m) => {
+        const u = new Unpacker(m);
+        const { size, tag } = u.structHeader();
+        return { tag, fields: Array.from({ length: size }, () => u.unpack()) };
+      });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer to ROUTE'));
+    }, 10_000);
+    socket.on('data', (d) => {
+      got.push(d);
+      if (Buffer.concat(got).length > 4 && answers().length >= 2) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(answers());
+      }
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(Buffer.concat([handshake, hello, route])));
+  });
+}
 
-  const written = await run(a.server, 'CREATE (:Fact {i: 1})');
-  expect(written.notifications.filter((n) => n.code === 'SyncReplicationFailure')).toEqual([]);
-  // SYNC: applied on B before A acknowledged.
-  expect(await count(b.server)).toBe(1);
-  expect(await digest(b.server)).toEqual(await digest(a.server));
-
-  // A new MAIN was chosen elsewhere: B follows another UUID; A is deposed without knowing.
-  await b.call(SwapMainUuid, { mainUuid: newMainUuid() });
-  const refused = run(a.server, 'CREATE (:Fact {i: 2})');
-  await expect(refused).rejects.toMatchObject({ message: expect.stringContaining("'b' follows another main: this instance is no longer the main") });
-  expect(await count(a.server)).toBe(1);
-  expect(await count(b.server)).toBe(1);
-  // Once A's heartbeat heard the refusal, the replica is skipped, and the commit still fails.
-  await waitFor('b invalid on A', async () => (await run(a.server, 'SHOW REPLICAS')).records[0]?.get('data_info').memgraph.status === 'invalid');
-  await expect(run(a.server, 'CREATE (:Fact {i: 3})')).rejects.toMatchObject({ message: expect.stringContaining('follows another main') });
-  expect(await count(a.server)).toBe(1);
-  expect(await count(b.server)).toBe(1);
+test('ROUTE on a data instance fails with "Cannot fetch routing table from a data instance!"', async () => {
+  const a = await data();
+  await a.call(PromoteToMain, { mainUuid: newMainUuid(), replicas: [], writingEnabled: true });
+  const [hello, route] = await helloAndRoute(a.server.boltPort);
+  expect(hello.tag).toBe(0x70);
+  expect(route.tag).toBe(0x7f);
+  expect(route.fields[0]).toEqual(
+    new Map([
+      ['code', 'Memgraph.ClientError.MemgraphError.MemgraphError'],
+      ['message', 'Cannot fetch routing table from a data instance!'],
+    ]),
+  );
+  // Plain Bolt works.
+  expect(await count(a.server)).toBe(0);
 });
+
+test('an HA data instance refuses to start with the WAL off', async () => {
+  const r = await runMgha(['--bolt-address=127.0.0.1', '--metrics-address=127.0.0.1', '--management-address=127.0.0.1', '--management-port=17999', '--storage-wal-enabled=false']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('an HA data instance (--management-port) needs the WAL: --storage-wal-enabled=false is not allowed');
+});
+
+test('restarts: an HA MAIN comes back as MAIN with writes off until promoted again; a REPLICA follows its main UUID', async () => {
+  const dirA = dataDir();
+  const dirB = dataDir();
+  const a = await data([`--data-directory=${dirA}`]);
+  const b = await data([`--data-directory=${dirB}`]);
+  const uuid = newMainUuid();
+  await b.call(DemoteToReplica, { mainUuid: uuid, replicationServer: b.replicationServer });
+  await a.call(PromoteToMain, { mainUuid: uuid, replicas: [{ name: 'b', mode: 'async', replicationServer: b.replicationServer }], writingEnabled: true });
+  await run(a.server, 'CREATE (:Kept)');
+  await waitFor('b to have the write', async () => (await count(b.server)) === 1);
+  const before = await a.state();
+  await Promise.all([a.stop(), b.stop()]);
+  instances.splice(0);
+
+  const a2 = await startDataInstance([`--data-directory=${dirA}`], { managementPort: a.managementPort });
+  const b2 = await startDataInstance([`--data-directory=${dirB}`], { managementPort: b.managementPort, replicationPort: b.replicationPort });
+  instances.push(a2, b2);
+  expect(await a2.state()).toMatchObject({ role: 'main', mainUuid: uuid, writingEnabled: false, epochId: before.epochId, lastCommitTs: 1, replicas: ['b'] });
+  await expect(run(a2.server, 'CREATE (:X)')).rejects.toMatchObject({ message: WRITE_FORBIDDEN_ON_MAIN });
+  expect(await b2.state()).toMatchObject({ role: 'replica', mainUuid: uuid, lastCommitTs: 1 });
+  expect(await canConnect(b2.replicationPort)).toBe(true);
+
+  await a2.call(PromoteToMain, { mainUuid: uuid, replicas: [{ name: 'b', mode: 'async', replicationServer: b2.replicationServer }], writingEnabled: true });
+  expect(await a2.state()).toMatchObject({ writingEnabled: true, epochId: before.epochId });
+  await run(a2.server, 'CREATE (:After)');
+  await waitFor('b to have the write after the restart', async () => (await count(b2.server)) === 2);
+});
+
+afterAll(() => removeDataDirs());
