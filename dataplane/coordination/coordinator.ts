@@ -142,8 +142,18 @@ export class Coordinator {
     }
   }
 
-  /** Runs a statement here (leader), or hands it to the leader (follower). */
-  async execute(stmt: CoordinatorStatement, ctx: Pick<AdminContext, 'text' | 'params'>, forwarded: boolean): Promise<AdminResult> {
+  /**
+   * Runs a statement here (leader), or hands it to the leader (follower). A client's change
+   * on a fresh coordinator founds the cluster (Memgraph: every coordinator starts as the
+   * leader of itself); init queries found it only with this coordinator's own ADD
+   * COORDINATOR, so that one file given to every coordinator founds one cluster.
+   */
+  async execute(
+    stmt: CoordinatorStatement,
+    ctx: Pick<AdminContext, 'text' | 'params'>,
+    forwarded: boolean,
+    origin: 'client' | 'init' = 'client',
+  ): Promise<AdminResult> {
     if (stmt.kind === 'ShowInstance') {
       return showInstance({
         id: this.opts.id,
@@ -153,7 +163,8 @@ export class Coordinator {
         state: this.host.state,
       });
     }
-    if (!this.host.isLeader() && !forwarded && isMutating(stmt) && this.host.isFresh()) {
+    const mayFound = origin === 'client' ? isMutating(stmt) : stmt.kind === 'AddCoordinator' && stmt.id === this.opts.id;
+    if (!this.host.isLeader() && !forwarded && mayFound && this.host.isFresh()) {
       await this.host.bootstrap(5000);
     }
     if (this.host.isLeader()) return this.onLeader(stmt, ctx);
@@ -439,7 +450,7 @@ export class Coordinator {
         try {
           const prepared = this.opts.engine.prepare(text);
           if (prepared.kind !== 'admin' || !COORDINATOR_KINDS.has(prepared.stmt.kind)) throw refusal('Coordinator can run only coordinator queries!');
-          await this.execute(prepared.stmt as CoordinatorStatement, { text, params: new Map() }, false);
+          await this.execute(prepared.stmt as CoordinatorStatement, { text, params: new Map() }, false, 'init');
           this.opts.log.info({ query: text }, 'cluster init query done');
           break;
         } catch (e) {
