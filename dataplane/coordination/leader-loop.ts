@@ -92,17 +92,35 @@ export class LeaderLoop {
     return this.view().instanceHealth.get(name)?.up ?? false;
   }
 
+  /**
+   * State checks every period, on their own clock: a reconciliation that waits on a slow
+   * RPC (a promotion registering an unreachable replica) must not age everyone's health. A
+   * round of decisions and actions starts after a check whenever the previous one is done.
+   */
   private async run(generation: number): Promise<void> {
+    let acting: Promise<void> | null = null;
     while (generation === this.generation) {
       const started = Date.now();
       try {
-        const again = await this.round(generation);
+        const answered = await this.check(generation);
         if (generation !== this.generation) break;
-        this.ready = true;
-        this.releaseWaiters();
-        if (again) continue;
+        if (acting === null) {
+          const waiters = this.roundWaiters;
+          this.roundWaiters = [];
+          acting = this.act(generation, answered)
+            .then((again) => {
+              if (generation !== this.generation) return;
+              this.ready = true;
+              if (again) this.wake?.();
+            })
+            .catch((e: unknown) => this.log.error({ err: e }, 'leader round failed'))
+            .finally(() => {
+              acting = null;
+              for (const w of waiters) w();
+            });
+        }
       } catch (e) {
-        this.log.error({ err: e }, 'leader round failed');
+        this.log.error({ err: e }, 'state checks failed');
       }
       const periodMs = this.host.state.settings.instance_health_check_frequency_sec * 1000;
       const waitMs = Math.max(0, started + periodMs - Date.now());
@@ -123,8 +141,8 @@ export class LeaderLoop {
     for (const w of waiters) w();
   }
 
-  /** One round; true when the next one should start at once (a failover was just committed). */
-  private async round(generation: number): Promise<boolean> {
+  /** One StateCheck to every registered instance; the answers of this check. */
+  private async check(generation: number): Promise<Map<string, InstanceReport>> {
     const before = this.host.state;
     this.clients.sync(before);
     const started = Date.now();
@@ -151,8 +169,12 @@ export class LeaderLoop {
         }
       }),
     );
-    if (generation !== this.generation || !this.host.isLeader()) return false;
+    return answered;
+  }
 
+  /** Decides and acts on one check; true when the next check should start at once (a failover was just committed). */
+  private async act(generation: number, answered: ReadonlyMap<string, InstanceReport>): Promise<boolean> {
+    if (generation !== this.generation || !this.host.isLeader()) return false;
     const state = this.host.state;
     const now = Date.now();
     const health = healthTable(this.liveness, now, state.settings.instance_down_timeout_sec);
