@@ -184,7 +184,6 @@ export class Replication {
     return { ttlSeconds: 300, routers: [self], readers: [self], writers: this.role === 'main' ? [self] : [] };
   }
 
-
   /**
    * Why a write must be refused here, or null. HA: with NotALeader, so a routing driver
    * drops this writer and asks a coordinator again (issue #11); the text is Memgraph's.

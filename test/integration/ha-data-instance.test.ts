@@ -14,7 +14,7 @@ import { chunk, Dechunker } from '../../dataplane/bolt/chunking.js';
 import { Packer, Unpacker } from '../../dataplane/bolt/packstream.js';
 import type { Value } from '../../dataplane/values/model.js';
 import { closeRpcClients, newMainUuid, startDataInstance, type DataInstance } from '../helpers/ha-data.js';
-import { canConnect } from '../helpers/ports.js';
+import { canConnect, freePort } from '../helpers/ports.js';
 import { closeDrivers, count, dataDir, metricsText, removeDataDirs, run, waitFor } from '../helpers/replication.js';
 import { runMgha } from '../helpers/server.js';
 
@@ -101,6 +101,13 @@ test('DemoteToReplica: the replication server listens, writes get the replica te
   expect(await a.state()).toMatchObject({ role: 'replica', mainUuid: uuid });
   await a.call(SwapMainUuid, { mainUuid: uuid });
   expect((await a.state()).mainUuid).toBe(uuid);
+
+  // Registered again with another replication server: it moves to that port.
+  const moved = await freePort();
+  await a.call(DemoteToReplica, { mainUuid: uuid, replicationServer: `127.0.0.1:${moved}` });
+  expect(await canConnect(moved)).toBe(true);
+  expect(await canConnect(a.replicationPort)).toBe(false);
+  expect(await a.state()).toMatchObject({ role: 'replica', mainUuid: uuid });
 });
 
 /** A Bolt 4.4 client on a raw socket: HELLO, then ROUTE; the server's answers. */
