@@ -224,3 +224,26 @@ test('no quorum: a follower answers SHOW INSTANCES with zero rows and LeaderNotR
   await c.restart(others[1]);
   await c.waitMain();
 });
+
+test('UPDATE CONFIG FOR INSTANCE moves its bolt_server in SHOW INSTANCES and routing; REMOVE COORDINATOR drops a follower', async () => {
+  const leader = await c.waitLeader();
+  const i3 = c.node('instance_3');
+  await c.run(leader, "UPDATE CONFIG FOR INSTANCE instance_3 {'bolt_server': 'localhost:1'}");
+  expect((await c.showInstances(leader)).rows.find((r) => r.name === 'instance_3')?.bolt_server).toBe('localhost:1');
+  const follower = c.coordinators.map((n) => n.name).find((n) => n !== leader) ?? '';
+  const read = (await c.run(follower, 'SHOW ROUTING TABLE')).rows.find((r) => r[0] === 'READ')?.[1];
+  expect(read).toContain('localhost:1');
+  await c.run(leader, `UPDATE CONFIG FOR INSTANCE instance_3 {'bolt_server': '127.0.0.1:${i3.ports.bolt}'}`);
+
+  const removed = c.coordinators.find((n) => n.name !== leader && n.name !== follower);
+  if (removed === undefined) throw new Error('no third coordinator');
+  const r = await c.run(follower, `REMOVE COORDINATOR ${removed.id}`);
+  expect(r.notifications).toEqual([{ code: 'RemoveCoordinatorInstance', title: `Coordinator ${removed.id} has been removed.`, severity: 'INFO' }]);
+  expect((await c.showInstances(leader)).rows.map((x) => x.name)).not.toContain(removed.name);
+  const text = await waitFor('two voters', async () => {
+    const t = await (await fetch(`http://127.0.0.1:${c.node(leader).ports.metrics}/metrics`)).text();
+    return /^mgha_raft_voters 2$/m.test(t) ? t : undefined;
+  });
+  expect(text).toMatch(/^mgha_raft_is_leader 1$/m);
+  expect((await c.error(leader, `REMOVE COORDINATOR ${removed.id}`)).message).toBe(`Couldn't remove coordinator instance because coordinator with id ${removed.id} doesn't exist!`);
+});
