@@ -101,8 +101,11 @@ export class LeaderLoop {
     let acting: Promise<void> | null = null;
     while (generation === this.generation) {
       const started = Date.now();
+      let mainSilent = false;
       try {
         const answered = await this.check(generation);
+        const main = currentMain(this.host.state);
+        mainSilent = main !== null && !answered.has(main.name);
         if (generation !== this.generation) break;
         if (acting === null) {
           const waiters = this.roundWaiters;
@@ -122,8 +125,7 @@ export class LeaderLoop {
       } catch (e) {
         this.log.error({ err: e }, 'state checks failed');
       }
-      const periodMs = this.host.state.settings.instance_health_check_frequency_sec * 1000;
-      const waitMs = Math.max(0, started + periodMs - Date.now());
+      const waitMs = Math.max(0, this.nextCheckAt(started, mainSilent) - Date.now());
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
@@ -133,6 +135,20 @@ export class LeaderLoop {
       });
       this.wake = null;
     }
+  }
+
+  /**
+   * The next check is one period after this one, or, while the MAIN is silent, right when
+   * it would be declared down (failover need not wait for the next period's tick).
+   */
+  private nextCheckAt(started: number, mainSilent: boolean): number {
+    const settings = this.host.state.settings;
+    const periodic = started + settings.instance_health_check_frequency_sec * 1000;
+    const main = currentMain(this.host.state);
+    const liveness = main === null ? undefined : this.liveness.get(main.name);
+    if (!mainSilent || liveness === undefined) return periodic;
+    const downAt = (liveness.lastSuccessAt ?? liveness.watchedSince) + settings.instance_down_timeout_sec * 1000 + 1;
+    return downAt > Date.now() ? Math.min(periodic, downAt) : periodic;
   }
 
   private releaseWaiters(): void {
