@@ -10,7 +10,6 @@
 // asked to change the cluster founds it (raft-host.ts says why that is safe).
 
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Codes, MghaError, toMghaError, type ErrorCode } from '../errors.js';
@@ -23,8 +22,11 @@ import type { RoutingProvider, RoutingTable as BoltRoutingTable } from '../bolt/
 import { RpcClient } from '../rpc/client.js';
 import { RpcServer } from '../rpc/server.js';
 import type { Value } from '../values/model.js';
-import { check, currentMain } from './cluster-state.js';
-import { clusterDocumentBody, nextClusterDocument, type ClusterDocument, type ClusterDocumentBody } from './cluster-document.js';
+import { check } from './cluster-state.js';
+import { clusterDocumentBody, type ClusterDocument, type ClusterDocumentBody } from './cluster-document.js';
+import { ClusterPublisher } from './cluster-publisher.js';
+import { readInitQueries, runInitQueries } from './init-queries.js';
+import { mainLag, replicaLag } from './lag.js';
 import { ClusterView, ForwardStatement, type ForwardAnswer } from './coordinator-rpc.js';
 import { registerCoordinatorMetrics } from './coordinator-metrics.js';
 import { DataInstanceClients } from './data-instance-clients.js';
@@ -33,7 +35,7 @@ import { LeaderLoop } from './leader-loop.js';
 import { Texts, notLeader, raftWriteFailed, refusal } from './messages.js';
 import { RaftHost, parseHostPort, type RaftTiming } from './raft-host.js';
 import { routingTable, routingTableRows, ROUTING_TABLE_COLUMNS, type RoutingTable } from './routing-table.js';
-import { showCoordinatorSettings, showInstance, showInstances, showReplicationLag, type LeaderSnapshot, type MainLag } from './show.js';
+import { showCoordinatorSettings, showInstance, showInstances, showReplicationLag, type LeaderSnapshot } from './show.js';
 import { commandFor, isMutating, successNotifications } from './statements.js';
 import type { ClusterState, Health } from './types.js';
 
@@ -55,8 +57,6 @@ export interface CoordinatorOptions {
 
 /** How long a statement waits for the data instances to be told (best effort; reconciliation retries). */
 const FOLLOW_UP_MS = 3000;
-/** Longest /v1/cluster watch. */
-const MAX_WATCH_SEC = 300;
 
 const ERROR_CODES = new Set<string>(Object.values(Codes));
 
@@ -77,7 +77,7 @@ export class Coordinator {
   private readonly rpc: RpcServer;
   private readonly peerClients = new Map<string, RpcClient>();
   private leaderSince = 0;
-  private doc: ClusterDocument | null = null;
+  private readonly publisher = new ClusterPublisher(() => this.body());
   private stopped = false;
 
   private constructor(private readonly opts: CoordinatorOptions) {
@@ -123,6 +123,7 @@ export class Coordinator {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.publisher.stop();
     this.loop.stepDown();
     await this.rpc.close();
     for (const client of this.peerClients.values()) client.close();
@@ -237,7 +238,7 @@ export class Coordinator {
       case 'ShowInstances':
         return showInstances(this.leaderSnapshot());
       case 'ShowReplicationLag':
-        return showReplicationLag(state, this.mainLag(state));
+        return showReplicationLag(state, mainLag(state, this.loop.view()));
       case 'ShowRoutingTable':
         return { columns: ROUTING_TABLE_COLUMNS, rows: routingTableRows(this.table(state, null)) };
       case 'ShowCoordinatorSettings':
@@ -325,34 +326,9 @@ export class Coordinator {
     return { state, leaderId: this.opts.id, coordinatorHealth: this.coordinatorHealth(Date.now(), state), instanceHealth: view.instanceHealth };
   }
 
-  private mainLag(state: ClusterState): MainLag | 'leader_not_ready' | 'no_main' | 'main_unresponsive' {
-    const view = this.loop.view();
-    if (!view.ready) return 'leader_not_ready';
-    const main = currentMain(state);
-    if (main === null) return 'no_main';
-    const mainReport = view.reports.get(main.name);
-    if (mainReport === undefined || !(view.instanceHealth.get(main.name)?.up ?? false)) return 'main_unresponsive';
-    const replicaCommittedTxns = new Map<string, number>();
-    for (const i of state.instances) {
-      const r = view.reports.get(i.name);
-      if (i.name !== main.name && r !== undefined) replicaCommittedTxns.set(i.name, r.lastCommitTs);
-    }
-    return { mainCommittedTxns: mainReport.lastCommitTs, replicaCommittedTxns };
-  }
-
   /** Cached lag per replica (leader only; a follower knows none, so every replica is readable). */
   private replicaLag(state: ClusterState): Map<string, number> {
-    const lag = new Map<string, number>();
-    if (!this.host.isLeader()) return lag;
-    const reports = this.loop.view().reports;
-    const main = currentMain(state);
-    const mainReport = main === null ? undefined : reports.get(main.name);
-    if (main === null || mainReport === undefined) return lag;
-    for (const i of state.instances) {
-      const r = reports.get(i.name);
-      if (i.name !== main.name && r !== undefined) lag.set(i.name, mainReport.lastCommitTs - r.lastCommitTs);
-    }
-    return lag;
+    return this.host.isLeader() ? replicaLag(state, this.loop.view().reports) : new Map();
   }
 
   private table(state: ClusterState, db: string | null): RoutingTable {
@@ -409,62 +385,29 @@ export class Coordinator {
     });
   }
 
-  /** The current document; its version moves on whenever the body changed (cluster-document.ts). */
-  async clusterDocument(): Promise<ClusterDocument> {
-    const body = await this.body();
-    this.doc = nextClusterDocument(this.doc, body);
-    return this.doc;
+  /** GET /v1/cluster. */
+  clusterDocument(): Promise<ClusterDocument> {
+    return this.publisher.current();
   }
 
-  /**
-   * Long poll: resolves once the version differs from `sinceVersion` (a version above this
-   * coordinator's own comes from another coordinator or an earlier process: answered at
-   * once), or after `timeoutSec` with the unchanged document.
-   */
-  async watchCluster(sinceVersion: number, timeoutSec: number): Promise<ClusterDocument> {
-    const deadline = Date.now() + Math.min(MAX_WATCH_SEC, Math.max(0, timeoutSec)) * 1000;
-    for (;;) {
-      const doc = await this.clusterDocument();
-      if (doc.version !== sinceVersion || Date.now() >= deadline || this.stopped) return doc;
-      await sleep(100);
-    }
+  /** GET /v1/cluster?watch=true&sinceVersion=N. */
+  watchCluster(sinceVersion: number, timeoutSec: number): Promise<ClusterDocument> {
+    return this.publisher.watch(sinceVersion, timeoutSec);
   }
 
   // ---- MEMGRAPH_HA_CLUSTER_INIT_QUERIES -----------------------------------------------------
 
-  /**
-   * Runs a file of setup queries, one per line (`//` comments and blank lines skipped), as a
-   * client would; a query that finds no leader yet is retried for up to `retryMs`. Failures
-   * are logged, not fatal (a restarted coordinator meets "already exists").
-   */
   async runInitQueries(file: string, retryMs = 60_000): Promise<void> {
-    const lines = fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .map((l) => l.trim().replace(/;$/, '').trim())
-      .filter((l) => l !== '' && !l.startsWith('//'));
-    for (const text of lines) {
-      const deadline = Date.now() + retryMs;
-      for (;;) {
-        if (this.stopped) return;
-        try {
-          const prepared = this.opts.engine.prepare(text);
-          if (prepared.kind !== 'admin' || !COORDINATOR_KINDS.has(prepared.stmt.kind)) throw refusal('Coordinator can run only coordinator queries!');
-          await this.execute(prepared.stmt as CoordinatorStatement, { text, params: new Map() }, false, 'init');
-          this.opts.log.info({ query: text }, 'cluster init query done');
-          break;
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          const noLeader = message === Texts.leaderNotFound || message.includes('since coordinator is not a leader') || message === Texts.raftWriteFailed;
-          if (noLeader && Date.now() < deadline) {
-            await sleep(200);
-            continue;
-          }
-          this.opts.log.warn({ query: text, err: message }, 'cluster init query failed');
-          break;
-        }
-      }
-    }
+    await runInitQueries(
+      readInitQueries(file),
+      async (text) => {
+        const prepared = this.opts.engine.prepare(text);
+        if (prepared.kind !== 'admin' || !COORDINATOR_KINDS.has(prepared.stmt.kind)) throw refusal('Coordinator can run only coordinator queries!');
+        await this.execute(prepared.stmt as CoordinatorStatement, { text, params: new Map() }, false, 'init');
+      },
+      this.opts.log,
+      { retryMs, stopped: () => this.stopped },
+    );
   }
 
   private peerClient(managementServer: string): RpcClient {
