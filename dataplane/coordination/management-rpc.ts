@@ -28,8 +28,14 @@ export type WireReplicaConfig = PayloadOf<typeof replicaConfig>;
 
 const done = p.empty;
 
-/** Health and position: answered at every health-check tick. */
-export const StateCheck = defineRpc({ type: 201, name: 'StateCheck', timeoutMs: 2000, request: p.empty, response: report });
+/**
+ * Health and position: answered at every health-check tick. `leaseMs` renews the MAIN's
+ * write lease: it accepts writes for that long after receiving this check and refuses
+ * them afterwards until the next one (0: no lease). The leader sends at most
+ * `instance_down_timeout_sec`, so a MAIN cut off from the leader (partitioned, paused) has
+ * stopped acknowledging writes before any failover can be committed without it.
+ */
+export const StateCheck = defineRpc({ type: 201, name: 'StateCheck', timeoutMs: 2000, request: p.struct({ leaseMs: p.uint }), response: report });
 
 /**
  * Become MAIN under `mainUuid` (a new epoch unless already MAIN under it), replicate to

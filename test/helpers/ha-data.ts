@@ -45,7 +45,7 @@ export async function startDataInstance(
     replicationServer: `127.0.0.1:${replicationPort}`,
     rpc,
     call,
-    state: () => call(StateCheck, {}),
+    state: () => call(StateCheck, { leaseMs: 0 }),
     stop: async () => {
       await rpc.close();
       await server.stop();
