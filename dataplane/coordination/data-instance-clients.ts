@@ -41,8 +41,13 @@ export class DataInstanceClients {
     }
   }
 
-  async stateCheck(instance: DataInstance, timeoutMs: number): Promise<InstanceReport> {
-    return toReport(await this.client(instance).call(StateCheck, {}, { timeoutMs }));
+  /**
+   * `leaseMs`: how long a MAIN may accept writes after receiving this check. The leader
+   * sends `instance_down_timeout_sec`: the lease runs from the instance's receipt, the down
+   * timeout from the leader's later receipt of the answer, so the lease ends first.
+   */
+  async stateCheck(instance: DataInstance, timeoutMs: number, leaseMs: number): Promise<InstanceReport> {
+    return toReport(await this.client(instance).call(StateCheck, { leaseMs }, { timeoutMs }));
   }
 
   async perform(action: ReconcileAction, state: ClusterState): Promise<void> {
