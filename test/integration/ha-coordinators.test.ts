@@ -3,6 +3,7 @@
 // bootstrapped with Memgraph's queries; SHOW statements with Memgraph's columns, settings,
 // refusals with Memgraph's exact texts, forwarding from followers, /v1/cluster, and the
 // Raft side: the leader killed, every coordinator restarted, no quorum.
+import { helloAndRoute } from '../helpers/bolt-route.js';
 import { HaCluster, waitFor } from '../helpers/ha-cluster.js';
 
 const CLIENT_ERROR = 'Memgraph.ClientError.MemgraphError.MemgraphError';
@@ -10,7 +11,7 @@ const CLIENT_ERROR = 'Memgraph.ClientError.MemgraphError.MemgraphError';
 let c: HaCluster;
 
 beforeAll(async () => {
-  c = await HaCluster.start({ coordinators: 3, data: 3, settings: { instance_down_timeout_sec: '2' } });
+  c = await HaCluster.start({ coordinators: 3, data: 3, settings: { instance_down_timeout_sec: '2' }, extraArgs: ['--coordinator-routing-ttl-sec=7'] });
   await c.waitMain({ also: (rows) => rows.every((r) => r.health === 'up') });
 }, 60_000);
 
@@ -124,6 +125,23 @@ test('REGISTER and UNREGISTER INSTANCE through a follower, with Memgraph\'s noti
   const unregistered = await c.run('coordinator_3', 'UNREGISTER INSTANCE extra');
   expect(unregistered.notifications).toEqual([{ code: 'UnregisterInstance', title: 'Coordinator has unregistered instance extra.', severity: 'INFO' }]);
   expect((await c.showInstances('coordinator_1')).rows.map((r) => r.name)).not.toContain('extra');
+});
+
+test('Bolt ROUTE on a follower: WRITE = MAIN, READ = replicas, ROUTE = coordinators, the configured TTL', async () => {
+  const [hello, route] = await helloAndRoute(c.node('coordinator_3').ports.bolt);
+  expect(hello.tag).toBe(0x70);
+  expect(route.tag).toBe(0x70);
+  const rt = (route.fields[0] as Map<string, Map<string, unknown>>).get('rt');
+  expect(rt?.get('ttl')).toBe(7n);
+  const servers = (rt?.get('servers') as Map<string, unknown>[]).map((m) => [m.get('role'), m.get('addresses')]);
+  const bolt = (n: string): string => `127.0.0.1:${c.node(n).ports.bolt}`;
+  expect(servers).toEqual(
+    expect.arrayContaining([
+      ['WRITE', [bolt('instance_1')]],
+      ['READ', [bolt('instance_2'), bolt('instance_3')]],
+      ['ROUTE', ['coordinator_1', 'coordinator_2', 'coordinator_3'].map(bolt)],
+    ]),
+  );
 });
 
 test('SHOW ROUTING TABLE and SHOW REPLICATION LAG', async () => {
