@@ -3,7 +3,7 @@
 // copy-paste slips included (SET INSTANCE … TO MAIN shares REGISTER INSTANCE's text).
 
 import { Codes, MghaError } from '../errors.js';
-import type { CoordinatorStatement } from '../query/admin-ast.js';
+import type { CoordinatorStatement, DispatchedStatement } from '../query/admin-ast.js';
 import type { AdminRegistry } from '../query/admin-registry.js';
 
 export const COORDINATOR_ONLY: { readonly [K in CoordinatorStatement['kind']]: string } = {
@@ -24,6 +24,13 @@ export const COORDINATOR_ONLY: { readonly [K in CoordinatorStatement['kind']]: s
   ForceResetClusterState: 'Only coordinator can force reset cluster!',
   YieldLeadership: 'Only coordinator can run YIELD LEADERSHIP query.',
 };
+
+/** The statements the coordinators' Raft state answers (COORDINATOR_KINDS also admits SHOW VERSION and the like). */
+export const COORDINATOR_STATEMENT_KINDS = Object.keys(COORDINATOR_ONLY) as CoordinatorStatement['kind'][];
+
+export function isCoordinatorStatement(stmt: DispatchedStatement): stmt is CoordinatorStatement {
+  return (COORDINATOR_STATEMENT_KINDS as string[]).includes(stmt.kind);
+}
 
 /** Makes every coordinator statement fail with Memgraph's text on this (non-coordinator) instance. */
 export function registerCoordinatorOnlyRefusals(admin: AdminRegistry): void {

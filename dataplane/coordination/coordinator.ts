@@ -16,7 +16,8 @@ import { Codes, MghaError, toMghaError, type ErrorCode } from '../errors.js';
 import type { Notification } from '../notifications.js';
 import type { AdminContext, AdminResult } from '../query/admin-registry.js';
 import { InTransaction } from '../query/admin-registry.js';
-import { COORDINATOR_KINDS, type CoordinatorStatement } from '../query/admin-ast.js';
+import type { CoordinatorStatement } from '../query/admin-ast.js';
+import { COORDINATOR_STATEMENT_KINDS, isCoordinatorStatement } from './coordinator-only.js';
 import type { QueryEngine } from '../query/engine.js';
 import type { RoutingProvider, RoutingTable as BoltRoutingTable } from '../bolt/session.js';
 import { RpcClient } from '../rpc/client.js';
@@ -134,9 +135,9 @@ export class Coordinator {
   // ---- statements ---------------------------------------------------------------------------
 
   private registerStatements(engine: QueryEngine): void {
-    for (const kind of COORDINATOR_KINDS) {
+    for (const kind of COORDINATOR_STATEMENT_KINDS) {
       engine.admin.register(
-        kind as CoordinatorStatement['kind'],
+        kind,
         (stmt, ctx) => this.execute(stmt as CoordinatorStatement, ctx, false),
         { refusedInTransaction: InTransaction.coordinator },
       );
@@ -216,9 +217,9 @@ export class Coordinator {
     const empty = { columns: [], rows: [], notifications: [] };
     try {
       const prepared = this.opts.engine.prepare(text);
-      if (prepared.kind !== 'admin' || !COORDINATOR_KINDS.has(prepared.stmt.kind)) throw refusal('Coordinator can run only coordinator queries!');
+      if (prepared.kind !== 'admin' || !isCoordinatorStatement(prepared.stmt)) throw refusal('Coordinator can run only coordinator queries!');
       const paramMap = params instanceof Map ? params : new Map<string, Value>();
-      const r = await this.execute(prepared.stmt as CoordinatorStatement, { text, params: paramMap }, true);
+      const r = await this.execute(prepared.stmt, { text, params: paramMap }, true);
       return {
         errorCode: '',
         errorMessage: '',
@@ -402,8 +403,8 @@ export class Coordinator {
       readInitQueries(file),
       async (text) => {
         const prepared = this.opts.engine.prepare(text);
-        if (prepared.kind !== 'admin' || !COORDINATOR_KINDS.has(prepared.stmt.kind)) throw refusal('Coordinator can run only coordinator queries!');
-        await this.execute(prepared.stmt as CoordinatorStatement, { text, params: new Map() }, false, 'init');
+        if (prepared.kind !== 'admin' || !isCoordinatorStatement(prepared.stmt)) throw refusal('Coordinator can run only coordinator queries!');
+        await this.execute(prepared.stmt, { text, params: new Map() }, false, 'init');
       },
       this.opts.log,
       { retryMs, stopped: () => this.stopped },
