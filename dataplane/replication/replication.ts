@@ -203,9 +203,9 @@ export class Replication {
     return null;
   }
 
-  /** A leader's state check: writes are accepted for `ms` from now (0: no time limit). */
+  /** A leader's state check: as MAIN, writes are accepted for `ms` more (≤ 0: none until the next check). */
   renewLease(ms: number): void {
-    this.leaseUntil = ms === 0 ? Infinity : performance.now() + ms;
+    this.leaseUntil = performance.now() + ms;
   }
 
   /** What a coordinator's state check reads (cheap: it runs every second). */

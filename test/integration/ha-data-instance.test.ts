@@ -77,13 +77,13 @@ test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a 
 
 test("the write lease: a MAIN refuses writes once the leader's last state check is older than its lease, and a pause does not stop the lease", async () => {
   const a = await data();
-  await a.call(StateCheck, { leaseMs: 400 });
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
   await a.call(PromoteToMain, { mainUuid: newMainUuid(), replicas: [], writingEnabled: true });
   await run(a.server, 'CREATE (:L {i: 1})');
   await new Promise((r) => setTimeout(r, 600));
   await expect(run(a.server, 'CREATE (:L {i: 2})')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
   // A transaction begun inside the lease cannot commit after it ran out.
-  await a.call(StateCheck, { leaseMs: 400 });
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
   const driver = neo4j.driver(a.server.boltUrl, neo4j.auth.basic('', ''));
   const session = driver.session();
   const tx = await session.beginTransaction();
@@ -95,13 +95,17 @@ test("the write lease: a MAIN refuses writes once the leader's last state check 
   await expect(tx.commit()).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
   await session.close();
   await driver.close();
-  await a.call(StateCheck, { leaseMs: 400 });
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
   await run(a.server, 'CREATE (:L {i: 4})');
-  expect(await count(a.server, 'MATCH (n:L) RETURN count(n) AS c')).toBe(2);
-  // Lease 0: no time limit (the state checks of these tests).
-  await a.call(StateCheck, { leaseMs: 0 });
-  await new Promise((r) => setTimeout(r, 500));
-  await run(a.server, 'CREATE (:L {i: 5})');
+  // A check sent longer ago than its lease renews nothing (it sat in a paused MAIN's socket).
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() - 500 });
+  await expect(run(a.server, 'CREATE (:L {i: 5})')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  // Lease 0: the leader no longer holds this instance for the MAIN; no writes, at once.
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
+  await run(a.server, 'CREATE (:L {i: 6})');
+  await a.call(StateCheck, { leaseMs: 0, sentAtMs: Date.now() });
+  await expect(run(a.server, 'CREATE (:L {i: 7})')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  expect(await count(a.server, 'MATCH (n:L) RETURN count(n) AS c')).toBe(3);
 });
 
 test('DemoteToReplica: the replication server listens, writes get the replica text, a repeat is a no-op', async () => {
