@@ -42,12 +42,12 @@ export class DataInstanceClients {
   }
 
   /**
-   * `leaseMs`: how long a MAIN may accept writes after receiving this check. The leader
-   * sends `instance_down_timeout_sec`: the lease runs from the instance's receipt, the down
-   * timeout from the leader's later receipt of the answer, so the lease ends first.
+   * `leaseMs`: how long after `sentAtMs` (now) the instance may accept writes (management-rpc.ts
+   * StateCheck). The leader gives the Raft MAIN `instance_down_timeout_sec` and everyone else
+   * 0: the lease runs out no later than the leader could declare the MAIN down and fail over.
    */
   async stateCheck(instance: DataInstance, timeoutMs: number, leaseMs: number): Promise<InstanceReport> {
-    return toReport(await this.client(instance).call(StateCheck, { leaseMs }, { timeoutMs }));
+    return toReport(await this.client(instance).call(StateCheck, { leaseMs, sentAtMs: Date.now() }, { timeoutMs }));
   }
 
   async perform(action: ReconcileAction, state: ClusterState): Promise<void> {

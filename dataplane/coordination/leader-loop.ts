@@ -175,7 +175,8 @@ export class LeaderLoop {
     await Promise.all(
       before.instances.map(async (i) => {
         try {
-          const report = await this.clients.stateCheck(i, timeoutMs, before.settings.instance_down_timeout_sec * 1000);
+          const leaseMs = i.role === 'main' ? before.settings.instance_down_timeout_sec * 1000 : 0;
+          const report = await this.clients.stateCheck(i, timeoutMs, leaseMs);
           if (generation !== this.generation) return;
           this.liveness = succeeded(this.liveness, i.name, Date.now());
           answered.set(i.name, report);
