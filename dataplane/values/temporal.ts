@@ -1,6 +1,7 @@
 // Temporal values: the entry points other layers use. The implementation lives in
 // ./temporal/ (calendar math, zones, parsing, construction, arithmetic, formatting).
 
+import { Codes, MghaError } from '../errors.js';
 import { isTagged, type Value } from './model.js';
 import { temporalComponent as componentOf } from './temporal/components.js';
 
@@ -21,26 +22,30 @@ export function temporalComponent(v: Value, key: string): Value | undefined {
   }
 }
 
-function pointComponent(srid: number, x: number, y: number, z: number | null, key: string): Value | undefined {
+/**
+ * A point's components as Memgraph reads them: components the point lacks are errors (not
+ * null), and a 3-D point's `crs` names its 2-D family ('wgs-84', 'cartesian'), as Memgraph's
+ * spatial features expect.
+ */
+function pointComponent(srid: number, x: number, y: number, z: number | null, key: string): Value {
   const geographic = srid === 4326 || srid === 4979;
+  const fail = (message: string): never => {
+    throw new MghaError(Codes.MemgraphClientError, message);
+  };
   switch (key) {
     case 'x':
       return x;
     case 'y':
       return y;
-    case 'z':
-      return z ?? undefined;
     case 'longitude':
-      return geographic ? x : undefined;
+      return geographic ? x : fail('Use x instead of longitude for cartesian point types');
     case 'latitude':
-      return geographic ? y : undefined;
-    case 'height':
-      return geographic && z !== null ? z : undefined;
+      return geographic ? y : fail('Use y instead of latitude for cartesian point types');
     case 'srid':
       return BigInt(srid);
     case 'crs':
-      return geographic ? (z === null ? 'wgs-84' : 'wgs-84-3d') : z === null ? 'cartesian' : 'cartesian-3d';
-    default:
-      return undefined;
+      return geographic ? 'wgs-84' : 'cartesian';
   }
+  if (z !== null && (key === 'z' || (geographic && key === 'height'))) return z;
+  return fail(`Invalid property name ${key} for ${z === null ? 'Point2d' : 'Point3d'}`);
 }

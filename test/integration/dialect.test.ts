@@ -381,6 +381,16 @@ test.each([
   await expect(driver.executeQuery(query)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message });
 });
 
+test('points: a 3-D point\'s crs is its 2-D family\'s name; a missing component is Memgraph\'s error, not null', async () => {
+  const res = await driver.executeQuery('WITH point({longitude: 1, latitude: 2, height: 3}) AS g RETURN g.crs AS crs, g.height AS h, point({x: 1, y: 2, z: 3}).crs AS c');
+  expect([res.records[0].get('crs'), res.records[0].get('h'), res.records[0].get('c')]).toEqual(['wgs-84', 3, 'cartesian']);
+  await expect(driver.executeQuery('RETURN point({x: 1, y: 2}).z')).rejects.toMatchObject({
+    code: 'Memgraph.ClientError.MemgraphError.MemgraphError',
+    message: 'Invalid property name z for Point2d',
+  });
+  await expect(driver.executeQuery('RETURN point({x: 1, y: 2}).longitude')).rejects.toMatchObject({ message: 'Use x instead of longitude for cartesian point types' });
+});
+
 test('USING HOPS LIMIT returns partial results; getHopsCounter() reports the expansions', async () => {
   await driver.executeQuery('CREATE (a:Hub) WITH a UNWIND range(1, 10) AS i CREATE (a)-[:T]->(:Leaf {i: i})');
   const limited = await driver.executeQuery('USING HOPS LIMIT 4 MATCH (:Hub)-[:T]->(l) WITH count(l) AS n RETURN n, getHopsCounter() AS hops');

@@ -205,8 +205,9 @@ describe('components', () => {
     expect(temporalComponent(p, 'latitude')).toBe(56);
     expect(temporalComponent(p, 'srid')).toBe(4326n);
     expect(temporalComponent(p, 'crs')).toBe('wgs-84');
-    expect(temporalComponent(p, 'z')).toBeUndefined();
-    expect(temporalComponent(new CypherPoint(7203, 1, 2), 'latitude')).toBeUndefined();
+    // Memgraph: a component the point lacks is an error, not null.
+    expect(() => temporalComponent(p, 'z')).toThrow('Invalid property name z for Point2d');
+    expect(() => temporalComponent(new CypherPoint(7203, 1, 2), 'latitude')).toThrow('Use y instead of latitude for cartesian point types');
     expect(temporalComponent(1n, 'year')).toBeUndefined();
     expect(temporalComponent(map({ year: 1n }), 'year')).toBeUndefined();
   });
