@@ -117,6 +117,7 @@ describe('path expansions', () => {
     [`${pair}MATCH p = (a)-[*KSHORTEST | 2 (r, n, q | true)]->(e) RETURN p`, 'KSHORTEST expansion does not support the accumulated path in a filter lambda.'],
     [`${pair}MATCH p = (a)-[*KSHORTEST | 2 (r, n | 1) (r, n | true)]->(e) RETURN p`, 'Only one filter lambda can be supplied.'],
     [`${pair}MATCH p = (a)-[*BFS | 2]->(e) RETURN p`, 'Limit parameter is only supported with KSHORTEST path expansion.'],
+    [`${pair}MATCH p = (a)-[*KSHORTEST | 2 (r, n | r.weight) total]->(e) RETURN p`, 'Weighted *KSHORTEST is not supported yet.'],
   ])('%s is refused with Memgraph\'s text', async (query, message) => {
     await expect(driver.executeQuery(query)).rejects.toMatchObject({ code: 'Memgraph.ClientError.MemgraphError.MemgraphError', message });
   });

@@ -187,6 +187,8 @@ function parseKShortest(c: Cursor, bound: () => number | null): VarLength {
     throw new MghaError(Codes.MemgraphClientError, 'KSHORTEST expansion does not support the accumulated path in a filter lambda.');
   }
   if (c.isPunct('(')) throw new MghaError(Codes.MemgraphClientError, 'Only one filter lambda can be supplied.');
+  // `| k (e, n | e.weight) total_weight [HEURISTIC …]`: the weighted form of newer Memgraph builds.
+  if (c.isName()) throw new MghaError(Codes.MemgraphClientError, 'Weighted *KSHORTEST is not supported yet.');
   return { min, max, algorithm: 'kshortest', filter, weight: null, totalWeight: null, limit };
 }
 
