@@ -36,6 +36,9 @@ export class UnwindRange extends Unary {
   }
 }
 
+/** Longest list built preallocated (V8's limit for fast elements from `new Array(n)`). */
+const PREALLOCATE_MAX = 32 * 1024 * 1024;
+
 /** Builds a projected `range(…)` into `slot` a slice at a time, before the projection reads it. */
 export class BuildRange extends Unary {
   constructor(
@@ -55,9 +58,12 @@ export class BuildRange extends Unary {
       let list: Value = null;
       if (spec !== null) {
         const count = checkRangeLength(spec);
-        const values: bigint[] = [];
+        // Sized up front: growing by push() copies the list at every step (the last copy of
+        // a ten-million-element list is one long pause) and leaves the old copies to the GC.
+        // V8 keeps a preallocated array this long in fast mode; longer ones grow as before.
+        const values: bigint[] = count <= PREALLOCATE_MAX ? new Array<bigint>(count) : [];
         for (let i = 0, v = spec.start; i < count; i++, v += spec.step) {
-          values.push(v);
+          values[i] = v;
           if (tick(ctx)) yield PAUSE;
         }
         list = values;
