@@ -15,6 +15,11 @@ export interface Accumulator {
   /** `args` are the evaluated arguments (empty for count(*)). */
   add(args: Value[]): void;
   result(): Value;
+  /**
+   * The result built in slices, for results that may be huge: yields between slices (the
+   * caller gives the event loop a turn) and returns what result() would.
+   */
+  finish?(): Generator<void, Value>;
 }
 
 function numeric(v: Value, fn: string): bigint | number {
@@ -79,13 +84,46 @@ class MinMax implements Accumulator {
   }
 }
 
+/** Elements per chunk of a collect() list. */
+const COLLECT_CHUNK = 1 << 16;
+/** Longest list allocated at its full size up front (V8 keeps it in fast mode). */
+const PREALLOCATE_MAX = 32 * 1024 * 1024;
+
+/**
+ * collect() gathers into fixed-size chunks and joins them in slices at the end: one list
+ * grown by push() is copied at every growth step (the last copies of a ten-million-element
+ * list are long pauses, and ~100 MB of old copies for the collector).
+ */
 class Collect implements Accumulator {
-  private readonly items: Value[] = [];
+  private chunks: Value[][] = [];
+  private current: Value[] = [];
   add([v]: Value[]): void {
-    if (v !== null) this.items.push(v);
+    if (v === null) return;
+    this.current.push(v);
+    if (this.current.length === COLLECT_CHUNK) {
+      this.chunks.push(this.current);
+      this.current = [];
+    }
   }
   result(): Value {
-    return this.items;
+    const it = this.finish();
+    for (;;) {
+      const r = it.next();
+      if (r.done === true) return r.value;
+    }
+  }
+  *finish(): Generator<void, Value> {
+    if (this.chunks.length === 0) return this.current;
+    const total = this.chunks.length * COLLECT_CHUNK + this.current.length;
+    const out: Value[] = total <= PREALLOCATE_MAX ? new Array<Value>(total) : [];
+    let k = 0;
+    for (const chunk of [...this.chunks, this.current]) {
+      for (let i = 0; i < chunk.length; i++) out[k++] = chunk[i];
+      yield;
+    }
+    this.chunks = [];
+    this.current = [];
+    return out;
   }
 }
 
@@ -158,6 +196,9 @@ class Distinct implements Accumulator {
   }
   result(): Value {
     return this.inner.result();
+  }
+  *finish(): Generator<void, Value> {
+    return this.inner.finish === undefined ? this.inner.result() : yield* this.inner.finish();
   }
 }
 

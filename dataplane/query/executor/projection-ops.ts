@@ -70,7 +70,22 @@ export class Aggregate extends Unary {
       groups.set('', { row: arg.slice(), accs: this.aggs.map((a) => createAccumulator(a.name, a.distinct, a.args.length)) });
     }
     for (const g of groups.values()) {
-      for (let i = 0; i < this.aggs.length; i++) g.row[this.aggs[i].slot] = g.accs[i].result();
+      for (let i = 0; i < this.aggs.length; i++) {
+        const acc = g.accs[i];
+        if (acc.finish === undefined) {
+          g.row[this.aggs[i].slot] = acc.result();
+          continue;
+        }
+        // A huge collect() is joined in slices, with the event loop free between them.
+        const it = acc.finish();
+        for (let r = it.next(); ; r = it.next()) {
+          if (r.done === true) {
+            g.row[this.aggs[i].slot] = r.value;
+            break;
+          }
+          yield PAUSE; // after each chunk of tens of thousands of elements
+        }
+      }
       yield g.row;
     }
   }

@@ -24,3 +24,16 @@ describe('point components as Memgraph reads them', () => {
     expect([err.code, err.message]).toEqual(['Memgraph.ClientError.MemgraphError.MemgraphError', message]);
   });
 });
+
+describe('collect() over more than one chunk (65,536 elements)', () => {
+  test('keeps order, skips nulls, and DISTINCT still applies', async () => {
+    const e = newEngine();
+    const [[n, first, last, sum]] = await rows(
+      e,
+      'UNWIND range(1, 200000) AS x WITH CASE WHEN x % 7 = 0 THEN null ELSE x END AS v ' +
+        'WITH collect(v) AS l RETURN size(l), l[0], l[-1], reduce(s = 0, i IN range(0, size(l) - 2) | s + CASE WHEN l[i] < l[i + 1] THEN 0 ELSE 1 END)',
+    );
+    expect([n, first, last, sum]).toEqual([200000 - Math.floor(200000 / 7), 1, 200000, 0]);
+    expect(await rows(e, 'UNWIND range(1, 150000) AS x WITH collect(DISTINCT x % 100000) AS l RETURN size(l), l[99999]')).toEqual([[100000, 0]]);
+  });
+});
