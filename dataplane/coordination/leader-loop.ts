@@ -143,7 +143,10 @@ export class LeaderLoop {
    */
   private nextCheckAt(started: number, mainSilent: boolean): number {
     const settings = this.host.state.settings;
-    const periodic = started + settings.instance_health_check_frequency_sec * 1000;
+    // At least twice per down timeout: each check renews the MAIN's write lease, which ends
+    // at the MAIN's last success + the down timeout (below), so a slower rhythm would leave a
+    // healthy MAIN without a lease between checks (e.g. a 1 s timeout with 1 s checks).
+    const periodic = started + Math.min(settings.instance_health_check_frequency_sec, settings.instance_down_timeout_sec / 2) * 1000;
     const main = currentMain(this.host.state);
     const liveness = main === null ? undefined : this.liveness.get(main.name);
     if (!mainSilent || liveness === undefined) return periodic;
@@ -175,7 +178,12 @@ export class LeaderLoop {
     await Promise.all(
       before.instances.map(async (i) => {
         try {
-          const leaseMs = i.role === 'main' ? before.settings.instance_down_timeout_sec * 1000 : 0;
+          // The lease ends when this leader would declare the MAIN down (last success + the
+          // down timeout), not a full timeout after this send: a check that reaches a paused
+          // MAIN late must not carry its writes past a failover committed meanwhile.
+          const lv = this.liveness.get(i.name);
+          const downAt = (lv?.lastSuccessAt ?? lv?.watchedSince ?? started) + before.settings.instance_down_timeout_sec * 1000;
+          const leaseMs = i.role === 'main' ? Math.max(0, downAt - Date.now()) : 0;
           const report = await this.clients.stateCheck(i, timeoutMs, leaseMs);
           if (generation !== this.generation) return;
           this.liveness = succeeded(this.liveness, i.name, Date.now());
