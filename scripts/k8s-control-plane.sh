@@ -177,13 +177,14 @@ EOF
   wait_for 90 "kube-apiserver" curl -sf --cacert "$pki/ca.crt" -H "Authorization: Bearer $admin_token" "$server/readyz"
 
   # Node lifecycle is off: the test kubelet is a stand-in and node eviction is not under test.
+  # Each controller acts as its own ServiceAccount with the bootstrap RBAC, as kubeadm sets it up.
   "$BIN/kube-controller-manager" --kubeconfig "$dir/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$dir/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \
     --bind-address 127.0.0.1 --secure-port 0 --port 0 --leader-elect=false \
     --controllers '*,-nodelifecycle,-nodeipam,-cloud-node-lifecycle,-route,-service,-ttl,-attachdetach,-persistentvolume-binder,-persistentvolume-expander,-csrsigning,-csrapproving,-csrcleaner,-bootstrapsigner,-tokencleaner' \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-    --use-service-account-credentials=false \
+    --use-service-account-credentials=true \
     >"$dir/controller-manager.log" 2>&1 &
   echo $! >"$dir/controller-manager.pid"
   log "control plane up at $server (kubeconfig $dir/kubeconfig)"

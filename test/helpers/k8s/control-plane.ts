@@ -1,12 +1,13 @@
 // Starts and stops the real control plane of scripts/k8s-control-plane.sh (etcd,
 // kube-apiserver, kube-controller-manager on 127.0.0.1, ports picked free) for one test file.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../ports.js';
 import { repoRoot } from '../repo-root.js';
+import { onAbnormalExit } from './exit-cleanup.js';
 
 const run = promisify(execFile);
 const script = path.join(repoRoot, 'scripts', 'k8s-control-plane.sh');
@@ -41,7 +42,11 @@ export async function startControlPlane(operatorNamespace = 'mgha-system'): Prom
     APISERVER_PORT: String(await freePort()),
     OPERATOR_NAMESPACE: operatorNamespace,
   };
-  const stop = async () => void (await run(script, ['stop', dir], { env }));
+  const forget = onAbnormalExit(() => execFileSync(script, ['stop', dir], { env, stdio: 'ignore' }));
+  const stop = async () => {
+    forget();
+    await run(script, ['stop', dir], { env });
+  };
   try {
     await run(script, ['start', dir], { env, timeout: 180000 });
   } catch (err) {

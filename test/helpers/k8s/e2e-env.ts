@@ -1,14 +1,22 @@
-// The operator's end-to-end environment: a real control plane, the CRD from crds/, the chart's
-// RBAC for the operator's ServiceAccount, the kubelet stand-in, and the operator process
+// The operator's end-to-end environment: a real control plane, the CRD, the chart's RBAC for
+// the operator's ServiceAccount, the kubelet stand-in, and the operator process
 // (dist/operator/main.js) talking to the API server as that ServiceAccount.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadAllYaml, loadYaml } from '@kubernetes/client-node';
+import { buildCrd, CRD_NAME } from '../../../operator/api/crd.js';
+import {
+  buildLeaderElectionRole,
+  buildLeaderElectionRoleBinding,
+  buildOperatorClusterRole,
+  buildOperatorClusterRoleBinding,
+  buildOperatorServiceAccount,
+} from '../../../operator/resources/rbac.js';
 import { freePort } from '../ports.js';
 import { repoRoot } from '../repo-root.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
+import { onAbnormalExit } from './exit-cleanup.js';
 import { KubeHttp } from './kube-http.js';
 import { Kubelet } from './kubelet.js';
 import { mghaImage } from './pod-runtime.js';
@@ -45,29 +53,21 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 const tail = (file: string, lines: number): string =>
   fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '(no file)';
 
+// The objects the chart's rbac.yaml and crds/ are generated from (test/unit/operator checks the
+// files equal them), so the operator runs with exactly the RBAC users install.
 async function applyRbac(api: KubeHttp, namespace: string): Promise<void> {
-  // The chart's only template values in rbac.yaml are the release namespace.
-  const text = fs.readFileSync(path.join(repoRoot, 'charts', 'mgha-operator', 'templates', 'rbac.yaml'), 'utf8').replaceAll('{{ .Release.Namespace }}', namespace);
-  const plural: Record<string, string> = {
-    ServiceAccount: `/api/v1/namespaces/${namespace}/serviceaccounts`,
-    ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-    ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-    Role: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`,
-    RoleBinding: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`,
-  };
-  for (const doc of loadAllYaml(text) as Array<{ kind: string } | null>) {
-    if (!doc) continue;
-    const url = plural[doc.kind];
-    if (!url) throw new Error(`rbac.yaml has an unexpected ${doc.kind}`);
-    await api.must('POST', url, doc);
-  }
+  const rbac = '/apis/rbac.authorization.k8s.io/v1';
+  await api.must('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, buildOperatorServiceAccount(namespace));
+  await api.must('POST', `${rbac}/clusterroles`, buildOperatorClusterRole());
+  await api.must('POST', `${rbac}/clusterrolebindings`, buildOperatorClusterRoleBinding(namespace));
+  await api.must('POST', `${rbac}/namespaces/${namespace}/roles`, buildLeaderElectionRole(namespace));
+  await api.must('POST', `${rbac}/namespaces/${namespace}/rolebindings`, buildLeaderElectionRoleBinding(namespace));
 }
 
 export async function applyCrd(api: KubeHttp): Promise<void> {
-  const crd = loadYaml<{ metadata: { name: string } }>(fs.readFileSync(path.join(repoRoot, 'crds', 'memgraphclusters.mgha.io.yaml'), 'utf8'));
-  await api.must('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+  await api.must('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', buildCrd());
   await until('the CRD to be Established', async () => {
-    const got = await api.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+    const got = await api.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`);
     return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') || undefined;
   }, 30000);
   // Discovery of the new group lags Established by a moment.
@@ -86,7 +86,9 @@ export async function startE2eEnv(namespaces: string[]): Promise<E2eEnv> {
   let kubelet: Kubelet | undefined;
   let operator: ChildProcess | undefined;
   const operatorLog = path.join(stateDir, 'operator.log');
+  const forget = onAbnormalExit(() => operator?.kill('SIGKILL'));
   const stop = async (): Promise<void> => {
+    forget();
     if (operator && operator.exitCode === null && operator.signalCode === null) {
       const exited = new Promise((r) => operator!.once('exit', r));
       operator.kill('SIGTERM');

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { V1Endpoints, V1EndpointsList, V1Pod } from '@kubernetes/client-node';
 import { formatHosts, HOSTS_FILE_ENV, writeHostsFile } from './hosts-lookup.js';
+import { onAbnormalExit } from './exit-cleanup.js';
 import type { KubeHttp } from './kube-http.js';
 import { ListWatch } from './list-watch.js';
 import { dnsFromEndpoints, podStatus, probeUrl, processSpec, type ContainerState, type ImageSpec, type ObservedContainer } from './pod-runtime.js';
@@ -68,6 +69,9 @@ export class Kubelet {
   private endpointsWatch: ListWatch<V1Endpoints> | undefined;
   private stopped = false;
   readonly errors: string[] = [];
+  private readonly forgetExitHook = onAbnormalExit(() => {
+    for (const rec of this.pods.values()) rec.child?.kill('SIGKILL');
+  });
 
   constructor(private readonly o: KubeletOptions) {
     fs.mkdirSync(path.join(o.stateDir, 'logs'), { recursive: true });
@@ -139,6 +143,7 @@ export class Kubelet {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.forgetExitHook();
     await Promise.all([this.podWatch?.stop(), this.endpointsWatch?.stop()]);
     const exits: Promise<unknown>[] = [];
     for (const rec of this.pods.values()) {
