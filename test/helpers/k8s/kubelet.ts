@@ -15,13 +15,13 @@ import { formatHosts, HOSTS_FILE_ENV, writeHostsFile } from './hosts-lookup.js';
 import { onAbnormalExit } from './exit-cleanup.js';
 import type { KubeHttp } from './kube-http.js';
 import { ListWatch } from './list-watch.js';
-import { dnsFromEndpoints, podStatus, probeUrl, processSpec, type ContainerState, type ImageSpec, type ObservedContainer } from './pod-runtime.js';
+import { dnsFromEndpoints, podIPOf, podStatus, probeUrl, processSpec, type ContainerState, type ImageSpec, type ObservedContainer } from './pod-runtime.js';
 
 export interface KubeletOptions {
   api: KubeHttp;
   nodeName: string;
   stateDir: string;
-  /** First three octets with the dot, e.g. `127.86.4.`: pods get .2 to .254. */
+  /** First three octets with the dot, e.g. `127.86.4.`: pods listen on .2 to .254 (pod IPs 10.86.4.x). */
   addressPrefix: string;
   clusterDomain: string;
   image: ImageSpec;
@@ -346,7 +346,7 @@ export class Kubelet {
   }
 
   private pushStatus(rec: PodRecord): void {
-    const status = podStatus(rec.ip, '127.0.0.1', rec.startTime, { ...rec.container });
+    const status = podStatus(podIPOf(rec.ip), '127.0.0.1', rec.startTime, { ...rec.container });
     rec.statusChain = rec.statusChain.then(async () => {
       if (rec.gone || this.stopped) return;
       const r = await this.o.api.request('PATCH', `/api/v1/namespaces/${rec.namespace}/pods/${rec.name}/status`, { metadata: { uid: rec.uid }, status }, 'application/merge-patch+json');

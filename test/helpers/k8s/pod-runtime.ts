@@ -95,14 +95,31 @@ function fieldRef(pod: V1Pod, path: string): string {
   }
 }
 
-/** Rewrites container paths (mount points, the image's WORKDIR) to host paths, longest first. */
+/** Rewrites container paths (mount points, the image's WORKDIR) to host paths, in one pass. */
 export function mapPaths(value: string, mounts: ReadonlyArray<{ container: string; host: string }>): string {
-  let out = value;
-  for (const m of [...mounts].sort((a, b) => b.container.length - a.container.length)) {
-    const escaped = m.container.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(^|[=\\s"':])${escaped}(?=$|[/\\s"':])`, 'g'), (_all, lead: string) => `${lead}${m.host}`);
-  }
-  return out;
+  if (mounts.length === 0) return value;
+  const byPath = new Map(mounts.map((m) => [m.container, m.host]));
+  // Longest first, so /var/lib/memgraph wins over a mount at /var.
+  const alternatives = [...byPath.keys()].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`(^|[=\\s"':])(${alternatives.join('|')})(?=$|[/\\s"':])`, 'g');
+  return value.replace(re, (_all, lead: string, p: string) => `${lead}${byPath.get(p)}`);
+}
+
+/**
+ * The pod network. Endpoints refuse loopback addresses, so a pod's IP in the API is
+ * 10.b.c.d while its process listens on 127.b.c.d; the stand-in's resolver hands out the
+ * loopback twin. Nothing in mgha dials a pod IP directly: every address is a DNS name.
+ */
+export function loopbackOf(podIP: string): string {
+  const m = /^10\.(\d+\.\d+\.\d+)$/.exec(podIP);
+  if (!m) throw new Error(`${podIP} is not a pod address of the kubelet stand-in`);
+  return `127.${m[1]}`;
+}
+
+export function podIPOf(loopback: string): string {
+  const m = /^127\.(\d+\.\d+\.\d+)$/.exec(loopback);
+  if (!m) throw new Error(`${loopback} is not a loopback address`);
+  return `10.${m[1]}`;
 }
 
 export interface ProcessSpec {
@@ -208,7 +225,8 @@ export function podStatus(ip: string, hostIP: string, startTime: Date, c: Observ
 }
 
 /**
- * Cluster DNS from Endpoints: `<svc>.<ns>.svc.<domain>` → every ready address (for a Service
+ * Cluster DNS from Endpoints (pod IPs translated to their loopback twins):
+ * `<svc>.<ns>.svc.<domain>` → every ready address (for a Service
  * with a ClusterIP this stands in for kube-proxy; mgha's Services use port = targetPort), and
  * `<hostname>.<svc>.<ns>.svc.<domain>` → that pod, as for StatefulSet pods.
  */
@@ -219,13 +237,14 @@ export function dnsFromEndpoints(list: V1EndpointsList, clusterDomain: string): 
     const svc = `${ep.metadata?.name}.${ep.metadata?.namespace}.svc`;
     for (const subset of ep.subsets ?? []) {
       for (const a of subset.addresses ?? []) {
-        if (!(out.get(`${svc}.${clusterDomain}`) ?? []).includes(a.ip)) {
-          add(`${svc}.${clusterDomain}`, a.ip);
-          add(svc, a.ip);
+        const ip = loopbackOf(a.ip);
+        if (!(out.get(`${svc}.${clusterDomain}`) ?? []).includes(ip)) {
+          add(`${svc}.${clusterDomain}`, ip);
+          add(svc, ip);
         }
         if (a.hostname) {
-          out.set(`${a.hostname}.${svc}.${clusterDomain}`, [a.ip]);
-          out.set(`${a.hostname}.${svc}`, [a.ip]);
+          out.set(`${a.hostname}.${svc}.${clusterDomain}`, [ip]);
+          out.set(`${a.hostname}.${svc}`, [ip]);
         }
       }
     }

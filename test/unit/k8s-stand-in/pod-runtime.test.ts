@@ -10,7 +10,7 @@ import { applyDefaults } from '../../../operator/api/defaults.js';
 import { resourceSchema } from '../../../operator/api/schema.js';
 import { DEFAULT_CONTEXT } from '../../../operator/resources/context.js';
 import { formatHosts, installHostsLookup, parseHosts, writeHostsFile } from '../../helpers/k8s/hosts-lookup.js';
-import { dnsFromEndpoints, expand, mapPaths, mghaImage, podStatus, processSpec } from '../../helpers/k8s/pod-runtime.js';
+import { dnsFromEndpoints, expand, loopbackOf, mapPaths, mghaImage, podIPOf, podStatus, processSpec } from '../../helpers/k8s/pod-runtime.js';
 
 test('expand follows the kubelet: $$ is a literal $, $(VAR) defined or left as written', () => {
   const vars = { POD_NAME: 'graph-coord-2' };
@@ -25,6 +25,10 @@ test('mapPaths rewrites whole path components only', () => {
   expect(mapPaths('--data-directory=/var/lib/memgraph', mounts)).toBe('--data-directory=/h/pvc');
   expect(mapPaths('exec node /app/dist/dataplane/main.js "$@"', mounts)).toBe('exec node /repo/dist/dataplane/main.js "$@"');
   expect(mapPaths('/application', mounts)).toBe('/application');
+  // One pass: a host path that starts with another mount point is not rewritten again.
+  expect(mapPaths('--data-directory=/var/lib/memgraph', [{ container: '/var/lib/memgraph', host: '/tmp/x/pvc' }, { container: '/tmp', host: '/h/tmp' }])).toBe(
+    '--data-directory=/tmp/x/pvc',
+  );
 });
 
 function podFrom(template: ReturnType<typeof buildDataStatefulSet>, name: string): V1Pod {
@@ -54,18 +58,24 @@ test('a coordinator pod runs its shell command, which derives the coordinator id
   expect(spec.args).toContain('--coordinator-hostname=graph-coord-2.graph-coord-hl.ns.svc.cluster.local');
 });
 
+test('pod IPs in the API are 10.x twins of the loopback addresses pods listen on', () => {
+  expect(podIPOf('127.183.102.7')).toBe('10.183.102.7');
+  expect(loopbackOf('10.183.102.7')).toBe('127.183.102.7');
+  expect(() => loopbackOf('192.168.1.1')).toThrow('not a pod address');
+});
+
 test('podStatus reports a ready running container with its address', () => {
   const s = podStatus('127.9.9.3', '127.0.0.1', new Date(0), { name: 'mgha', image: 'mgha:1', state: { kind: 'running', startedAt: new Date(0) }, ready: true, restartCount: 2 });
   expect(s).toMatchObject({ phase: 'Running', podIP: '127.9.9.3', containerStatuses: [{ ready: true, restartCount: 2, started: true }] });
   expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
 });
 
-test('Endpoints become Service and pod host names; the hook resolves them and passes other names on', async () => {
+test('Endpoints become Service and pod host names on the loopback twins of pod IPs; the hook resolves them and passes other names on', async () => {
   const list = {
     items: [
       {
         metadata: { name: 'graph-data-hl', namespace: 'ns' },
-        subsets: [{ addresses: [{ ip: '127.9.9.2', hostname: 'graph-data-0' }, { ip: '127.9.9.3', hostname: 'graph-data-1' }] }],
+        subsets: [{ addresses: [{ ip: '10.9.9.2', hostname: 'graph-data-0' }, { ip: '10.9.9.3', hostname: 'graph-data-1' }] }],
       },
     ],
   } as V1EndpointsList;
