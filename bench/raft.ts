@@ -6,12 +6,8 @@
 // - commit latency of one small entry (sequential puts to the leader, p50/p99).
 //   npm run bench:raft [-- --rounds=20 --puts=300]
 // Needs Debian's etcd-server (apt-get install -y etcd-server); runs mgha alone without it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { argNumber, report } from './lib/harness.js';
-import { freePort } from '../test/helpers/ports.js';
+import { etcdInstalled, etcdSide, failoverRound, percentile, waitLeader, type Side } from './lib/etcd.js';
 import { RaftCluster } from '../test/helpers/raft-cluster.js';
 
 const HEARTBEAT_MS = 100;
@@ -19,59 +15,6 @@ const ELECTION_MS = 1000;
 const TICK_MS = 10;
 const rounds = argNumber('rounds', 20);
 const puts = argNumber('puts', 300);
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
-/** What both sides offer the measurement loops. */
-interface Side {
-  name: string;
-  ids(): number[];
-  leader(): Promise<number | undefined>;
-  /** One write to member `id`, true once acknowledged. */
-  put(id: number, key: string, value: string, timeoutMs: number): Promise<boolean>;
-  kill(id: number): Promise<void>;
-  restart(id: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function waitLeader(side: Side, timeoutMs = 30000): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const l = await side.leader();
-    if (l !== undefined) return l;
-    await sleep(20);
-  }
-  throw new Error(`${side.name}: no leader within ${timeoutMs} ms`);
-}
-
-/** One round: SIGKILL the leader, time the next acknowledged write, restart the old leader. */
-async function failoverRound(side: Side, r: number): Promise<number> {
-  const leader = await waitLeader(side);
-  if (!(await side.put(leader, 'warm', `r${r}`, 3000))) throw new Error(`${side.name}: leader ${leader} refused a write`);
-  // Let heartbeats settle so every round starts from a steady state.
-  await sleep(300);
-  const others = side.ids().filter((id) => id !== leader);
-  await side.kill(leader);
-  const t0 = performance.now();
-  for (let attempt = 0; performance.now() - t0 < 30000; attempt++) {
-    for (const id of others) {
-      if (await side.put(id, 'failover', `r${r}-${attempt}`, 250)) {
-        const elapsed = performance.now() - t0;
-        await side.restart(leader);
-        // The restarted member rejoins before the next round.
-        await sleep(1500);
-        return elapsed;
-      }
-    }
-    await sleep(5);
-  }
-  throw new Error(`${side.name}: no write within 30 s of killing the leader`);
-}
 
 async function commitBatch(side: Side, n: number, out: number[]): Promise<void> {
   const leader = await waitLeader(side);
@@ -95,81 +38,6 @@ async function mghaSide(): Promise<Side> {
   };
 }
 
-interface EtcdMember {
-  id: number;
-  name: string;
-  clientPort: number;
-  peerPort: number;
-  child: ChildProcess | undefined;
-}
-
-async function etcdSide(): Promise<Side> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-bench-etcd-'));
-  const members: EtcdMember[] = [];
-  for (let id = 1; id <= 3; id++) members.push({ id, name: `m${id}`, clientPort: await freePort(), peerPort: await freePort(), child: undefined });
-  const cluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
-  const start = (m: EtcdMember): void => {
-    // prettier-ignore
-    m.child = spawn('etcd', [
-      '--name', m.name, '--data-dir', path.join(root, m.name),
-      '--listen-client-urls', `http://127.0.0.1:${m.clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${m.clientPort}`,
-      '--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peerPort}`,
-      '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', 'mgha-bench',
-      '--heartbeat-interval', String(HEARTBEAT_MS), '--election-timeout', String(ELECTION_MS), '--pre-vote=true',
-      '--logger', 'zap', '--log-level', 'error',
-    ], { stdio: ['ignore', 'ignore', 'inherit'] });
-  };
-  for (const m of members) start(m);
-  const member = (id: number): EtcdMember => {
-    const m = members.find((x) => x.id === id);
-    if (m === undefined) throw new Error(`no etcd member ${id}`);
-    return m;
-  };
-  const post = async (m: EtcdMember, api: string, body: unknown, timeoutMs: number): Promise<Record<string, unknown> | undefined> => {
-    try {
-      const res = await fetch(`http://127.0.0.1:${m.clientPort}${api}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-      const json = (await res.json()) as Record<string, unknown>;
-      return res.ok && json.error === undefined ? json : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const b64 = (s: string): string => Buffer.from(s).toString('base64');
-  return {
-    name: 'etcd',
-    ids: () => members.map((m) => m.id),
-    leader: async () => {
-      for (const m of members) {
-        if (m.child === undefined) continue;
-        const s = await post(m, '/v3/maintenance/status', {}, 500);
-        const header = s?.header as { member_id?: string } | undefined;
-        if (s !== undefined && header?.member_id !== undefined && header.member_id === s.leader) return m.id;
-      }
-      return undefined;
-    },
-    put: async (id, key, value, timeoutMs) => (await post(member(id), '/v3/kv/put', { key: b64(key), value: b64(value) }, timeoutMs)) !== undefined,
-    kill: async (id) => {
-      const child = member(id).child;
-      if (child === undefined) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGKILL');
-      await exited;
-      member(id).child = undefined;
-    },
-    restart: async (id) => start(member(id)),
-    stop: async () => {
-      for (const m of members) {
-        const child = m.child;
-        if (child === undefined) continue;
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      fs.rmSync(root, { recursive: true, force: true });
-    },
-  };
-}
-
 function reportSide(name: string, bench: string, xs: number[]): void {
   report({ bench: `raft_${bench}`, side: name, samples: xs.length, p50_ms: percentile(xs, 50), p99_ms: percentile(xs, 99), max_ms: Math.max(...xs) });
 }
@@ -177,7 +45,7 @@ function reportSide(name: string, bench: string, xs: number[]): void {
 async function main(): Promise<void> {
   report({ bench: 'raft', heartbeat_ms: HEARTBEAT_MS, election_timeout_ms: ELECTION_MS, rounds, puts });
   const sides = [await mghaSide()];
-  if (spawnSync('etcd', ['--version']).status === 0) sides.push(await etcdSide());
+  if (etcdInstalled()) sides.push(await etcdSide({ heartbeatMs: HEARTBEAT_MS, electionMs: ELECTION_MS }));
   else console.log('# etcd not installed (apt-get install -y etcd-server): no comparison');
   try {
     // Both clusters run throughout and take turns (order rotating every round), so the

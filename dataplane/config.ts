@@ -68,6 +68,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'storage-snapshot-on-exit', kind: 'bool', default: 'true', group: 'durability', help: 'Write a snapshot on shutdown.' },
   { name: 'storage-snapshot-retention-count', kind: 'int', default: '3', group: 'durability', help: 'Snapshots to keep.' },
   { name: 'data-recovery-on-startup', kind: 'bool', default: 'true', group: 'durability', help: 'Recover from snapshots and WAL at startup.' },
+  { name: 'storage-enable-backup-dir', kind: 'bool', default: 'true', group: 'durability', help: 'Keep the files a forced resynchronisation replaces in snapshots/.old and wal/.old (one generation); false deletes them.' },
   { name: 'storage-recover-on-startup', kind: 'bool', default: 'true', group: 'durability', help: "Memgraph's older name of --data-recovery-on-startup, used when that one is not given." },
 ];
 
@@ -82,6 +83,8 @@ export interface DurabilityFlags {
   snapshotOnExit: boolean;
   snapshotRetentionCount: number;
   recoveryOnStartup: boolean;
+  /** --storage-enable-backup-dir: replaced files go to `.old/` (absent: true); false deletes them. */
+  enableBackupDir?: boolean;
 }
 
 export interface Config {
@@ -304,6 +307,7 @@ export function parseConfig(
         !explicit('data-recovery-on-startup') && explicit('storage-recover-on-startup')
           ? bool('storage-recover-on-startup')
           : bool('data-recovery-on-startup'),
+      enableBackupDir: bool('storage-enable-backup-dir'),
     },
     replication: { replicaCheckFrequencySec: 1, restoreStateOnStartup: true },
   };
@@ -329,6 +333,10 @@ function validateRoles(c: Config): void {
   }
   if (set.length > 0 && c.managementPort === 0) {
     throw new ConfigError('a coordinator needs --management-port');
+  }
+  // A replica logs what it applies so it can be promoted at any time; a MAIN's catch-up reads its WAL.
+  if (set.length === 0 && c.managementPort > 0 && !c.durability.walEnabled) {
+    throw new ConfigError('an HA data instance (--management-port) needs the WAL: --storage-wal-enabled=false is not allowed');
   }
   const ports = [
     ['--bolt-port', c.boltPort],

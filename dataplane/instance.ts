@@ -19,6 +19,8 @@ import type { RoutingProvider } from './bolt/session.js';
 import { systemClock, type Clock } from './clock.js';
 import { graphDigest } from './storage/digest.js';
 import { startReplication, type Replication } from './replication/replication.js';
+import { createManagementServer } from './replication/management-server.js';
+import type { RpcServer } from './rpc/server.js';
 
 export interface Instance {
   readonly kind: InstanceKind;
@@ -72,7 +74,7 @@ function describeListenError(e: unknown, config: Config): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') {
     const addr = err.message.match(/ (\S+:\d+)$/)?.[1] ?? '';
-    return `cannot listen${addr ? ` on ${addr}` : ''}: ${err.code} (check --bolt-address/--bolt-port and --metrics-address/--metrics-port; bolt ${config.boltAddress}:${config.boltPort}, http ${config.metricsAddress}:${config.metricsPort})`;
+    return `cannot listen${addr ? ` on ${addr}` : ''}: ${err.code} (check --bolt-address/--bolt-port, --metrics-address/--metrics-port and --management-address/--management-port; bolt ${config.boltAddress}:${config.boltPort}, http ${config.metricsAddress}:${config.metricsPort}${config.managementPort > 0 ? `, management ${config.managementAddress}:${config.managementPort}` : ''})`;
   }
   return err instanceof Error ? err.message : String(e);
 }
@@ -80,9 +82,7 @@ function describeListenError(e: unknown, config: Config): string {
 /** Opens and starts the instance the flags describe. Throws InstanceStartError. */
 export async function startInstance(config: Config, version: string, log: Logger, clock: Clock = systemClock): Promise<Instance> {
   const kind = instanceKind(config);
-  // Until HA lands, a data instance in HA mode serves as its own MAIN (coordinators are not there to promote it).
   const role = kind === 'coordinator' ? 'coordinator' : 'main';
-  if (kind === 'data') log.warn({ kind }, 'HA data instance: coordinators are not implemented yet; serving as MAIN');
   const startedAt = clock.now();
 
   const storage = new InMemoryStorage();
@@ -134,6 +134,7 @@ export async function startInstance(config: Config, version: string, log: Logger
 
   let ready = false;
   let bolt: BoltServer | null = null;
+  let management: RpcServer | null = null;
   const repl = replication;
   const app = createHttpApp({
     registry: metrics.registry,
@@ -156,6 +157,11 @@ export async function startInstance(config: Config, version: string, log: Logger
   let http: HttpServer;
   try {
     http = await listenHttp(app, config.metricsAddress, config.metricsPort);
+    // HA data instance: the coordinators' state checks and role changes (DESIGN §2).
+    if (kind === 'data' && repl !== null) {
+      management = createManagementServer({ host: config.managementAddress, port: config.managementPort, replication: repl, log, registry: metrics.registry });
+      await management.listen();
+    }
     bolt = await startBoltServer({
       host: config.boltAddress,
       port: config.boltPort,
@@ -166,6 +172,7 @@ export async function startInstance(config: Config, version: string, log: Logger
       hooks: metrics.hooks,
     });
   } catch (e) {
+    await management?.close().catch(() => undefined);
     await repl?.close().catch(() => undefined);
     await durability?.close({ snapshotOnExit: false }).catch(() => undefined);
     throw new InstanceStartError(describeListenError(e, config), 'listen', e);
@@ -173,6 +180,7 @@ export async function startInstance(config: Config, version: string, log: Logger
   ready = true;
   metrics.setUp(true);
   const boltServer = bolt;
+  const managementServer = management;
   return {
     kind,
     engine,
@@ -185,6 +193,8 @@ export async function startInstance(config: Config, version: string, log: Logger
       ready = false;
       metrics.setUp(false);
       engine.stop();
+      // Coordinators see this instance go down before it stops serving.
+      await managementServer?.close();
       await boltServer.close();
       await repl?.close();
       await durability?.close();

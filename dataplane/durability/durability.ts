@@ -395,7 +395,7 @@ export class Durability {
     while (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
     const meta = verifySnapshot(file);
     this.writer?.finalise();
-    setAsideOldFiles(this.config.dataDirectory, this.log, 'the graph is replaced by a snapshot from the MAIN');
+    setAsideOldFiles(this.config.dataDirectory, this.log, 'the graph is replaced by a snapshot from the MAIN', this.config.enableBackupDir !== false);
     const target = path.join(this.snapshotDir, path.basename(file));
     fs.copyFileSync(file, target);
     fsyncDirectory(this.snapshotDir);
@@ -405,6 +405,26 @@ export class Durability {
     this.adoptEpoch(meta.epoch);
     this.log.info({ file: target, timestamp: meta.timestamp, ...this.storage.counts() }, 'graph replaced by a snapshot');
     return meta;
+  }
+
+  /**
+   * Empties the graph and starts the durable state over (a diverged REPLICA told to
+   * resynchronise, Memgraph's force reset): the WAL and snapshot files move to `.old/`
+   * (deleted with --storage-enable-backup-dir=false), the storage is replaced by an empty
+   * one at timestamp 0 and the epoch is fresh, so its MAIN catches it up from scratch.
+   * The caller clears plan caches and drops replication state that refers to the old graph.
+   */
+  async resetToEmpty(): Promise<void> {
+    while (this.snapshotRunning !== null) await this.snapshotRunning.catch(() => undefined);
+    this.writer?.finalise();
+    setAsideOldFiles(this.config.dataDirectory, this.log, 'forced resynchronisation with the MAIN', this.config.enableBackupDir !== false);
+    this.storage.replaceContents(() => undefined);
+    this.lastSnapshotTs = -1;
+    this.writer?.restartAt(0);
+    this.epochState = freshEpoch();
+    saveEpoch(epochFile(this.config.dataDirectory), this.epochState);
+    this.writer?.setEpoch(this.epochState.epochId);
+    this.log.warn({ dataDirectory: this.config.dataDirectory }, 'storage reset to empty for a resynchronisation from the MAIN');
   }
 
   /**
@@ -497,13 +517,21 @@ function prepareDirectories(dataDirectory: string): void {
   }
 }
 
-/** Without recovery the old files must not mix with new ones: they go to `.old/`. */
-function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger, why = '--data-recovery-on-startup=false'): void {
+/**
+ * Old files must not mix with new ones: they go to `.old/` (one generation), or are
+ * deleted when `keep` is false (--storage-enable-backup-dir=false).
+ */
+function setAsideOldFiles(dataDirectory: string, log: DurabilityLogger, why = '--data-recovery-on-startup=false', keep = true): void {
   for (const dir of [snapshotDirectory(dataDirectory), walDirectory(dataDirectory)]) {
     const names = fs.readdirSync(dir).filter((n) => !n.startsWith('.'));
     if (names.length === 0) continue;
     const old = path.join(dir, '.old');
     fs.rmSync(old, { recursive: true, force: true });
+    if (!keep) {
+      for (const n of names) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+      log.warn({ directory: dir, files: names.length }, `${why}: existing durability files deleted (--storage-enable-backup-dir=false)`);
+      continue;
+    }
     fs.mkdirSync(old);
     for (const n of names) fs.renameSync(path.join(dir, n), path.join(old, n));
     log.warn({ directory: dir, files: names.length, movedTo: old }, `${why}: existing durability files moved aside`);
@@ -543,7 +571,7 @@ export async function openDurability(
       checkFormatVersions(config.dataDirectory);
       recovery = recover(config.dataDirectory, storage, log);
     } else {
-      setAsideOldFiles(config.dataDirectory, log);
+      setAsideOldFiles(config.dataDirectory, log, undefined, config.enableBackupDir !== false);
     }
     const file = epochFile(config.dataDirectory);
     let epoch = config.recoveryOnStartup ? loadEpoch(file) : null;

@@ -11,7 +11,7 @@ export interface InstanceInfo {
   storage: { vertexCount: number; edgeCount: number };
   bolt: { address: string; port: number; advertisedAddress: string; connections: number };
   /** Replication role, epoch id, the MAIN UUID (own on MAIN, followed on a REPLICA), last commit timestamp. */
-  replication?: { role: string; epoch: string; mainUuid: string | null; lastCommitTimestamp: number };
+  replication?: { role: string; epoch: string; mainUuid: string | null; lastCommitTimestamp: number; writingEnabled: boolean };
 }
 
 export interface HttpDeps {

@@ -8,12 +8,15 @@
 //                pipeline's mayAbort); all STRICT_SYNC replicas must hold it, else the
 //                commit aborts everywhere; settle() sends FINALIZE commit/abort and the
 //                client's acknowledgement waits for the STRICT_SYNC replicas' answers.
+// HA (DESIGN §3 fencing): a SYNC or STRICT_SYNC replica that refuses a commit because it
+// follows another MAIN (or was last heard refusing this one) fails the commit: nothing is
+// visible, so a deposed MAIN acknowledges no write its SYNC replicas lack.
 
 import type { Logger } from 'pino';
 import { RecordKind } from '../durability/wal-format.js';
 import { ByteWriter } from '../durability/codec.js';
 import type { CommitNotice, CommitStage, PipelineCommit } from '../storage/types.js';
-import { strictSyncAbort, syncFailureNotice, type FailureReason, type ReplicaFailure } from './messages.js';
+import { fencedCommit, strictSyncAbort, syncFailureNotice, type FailureReason, type ReplicaFailure } from './messages.js';
 import type { ShippedRecord } from './protocol.js';
 import type { ReplicaClient } from './replica-client.js';
 
@@ -30,7 +33,14 @@ export class MainReplication {
    */
   lastStaged = 0;
 
-  constructor(private readonly log: Logger) {}
+  /**
+   * `failFenced`: HA mode. Community: a SYNC replica that follows another MAIN is an
+   * ordinary SYNC failure (a warning).
+   */
+  constructor(
+    private readonly log: Logger,
+    private readonly failFenced = false,
+  ) {}
 
   /** Replication runs only while this instance is MAIN. */
   setActive(active: boolean): void {
@@ -71,8 +81,14 @@ export class MainReplication {
     }
     if (commit.twoPhase) this.prepared.set(ts, took);
     if (sync.length === 0) return;
-    return Promise.all(sync.map(async ({ client, outcome }) => ({ client, reason: outcome === 'skipped' ? ('unreachable' as const) : await outcome }))).then(
+    const skipped = (c: ReplicaClient): FailureReason => (c.fenced ? 'fenced' : 'unreachable');
+    return Promise.all(sync.map(async ({ client, outcome }) => ({ client, reason: outcome === 'skipped' ? skipped(client) : await outcome }))).then(
       (results) => {
+        const fenced = results.filter((r) => r.reason === 'fenced').map((r) => r.client.registration.name);
+        if (fenced.length > 0 && this.failFenced) {
+          this.log.error({ replicas: fenced, ts }, 'replicas follow another MAIN: the commit fails (fencing)');
+          throw fencedCommit(fenced);
+        }
         const failedSync = results.filter((r) => r.reason !== null && r.client.registration.mode === 'sync');
         const failedStrict = results.filter((r) => r.reason !== null && r.client.registration.mode === 'strict_sync');
         if (failedStrict.length > 0) throw strictSyncAbort(failedStrict.map((r) => failure(r.client, r.reason ?? 'unreachable')));

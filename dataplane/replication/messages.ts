@@ -8,6 +8,14 @@ export const WRITE_ON_REPLICA =
   'Write queries are forbidden on the replica instance. Replica instances accept only read queries, while the main ' +
   'instance accepts read and write queries. Please retry your query on the main instance.';
 
+/** A MAIN whose writes are off: an HA MAIN until a coordinator promotes it, or `global_read_only`. */
+export const WRITE_FORBIDDEN_ON_MAIN =
+  'Write queries currently forbidden on the main instance. Either the cluster is in read-only mode, or a new main ' +
+  'instance is being set up. Please retry the query later on if this is transient.';
+
+/** Bolt ROUTE on an HA data instance (Memgraph v3.12+): only coordinators route. */
+export const ROUTE_ON_DATA_INSTANCE = 'Cannot fetch routing table from a data instance!';
+
 export const SHOW_REPLICAS_ON_REPLICA = 'Show replicas query should only be run on the main instance.';
 export const REPLICA_CANT_REGISTER = "Replica can't register another replica!";
 export const REPLICA_CANT_UNREGISTER = "Replica can't unregister a replica! Please rerun the query on main in order to unregister a replica from it.";
@@ -39,11 +47,13 @@ export function clientError(text: string): MghaError {
 }
 
 /** Why a replica did not confirm a commit, in Memgraph's words. */
-export type FailureReason = 'unreachable' | 'rpc' | 'diverged' | 'timeout';
+export type FailureReason = 'unreachable' | 'rpc' | 'diverged' | 'timeout' | 'fenced';
 
 function reasonText(reason: FailureReason, plural: boolean): string {
   switch (reason) {
+    // Community: a replica that follows another MAIN is, for this one, not in sync.
     case 'unreachable':
+    case 'fenced':
       return plural ? 'replicas are not reachable or not in sync with the main' : 'replica is not reachable or not in sync with the main';
     case 'rpc':
       return 'RPC communication error';
@@ -90,4 +100,17 @@ export function strictSyncAbort(failures: readonly ReplicaFailure[]): MghaError 
 
 export function info(code: string, title: string): Notification {
   return { severity: 'INFO', code, title };
+}
+
+/**
+ * HA: a replica refused the commit because the coordinators told it to follow another
+ * MAIN, so this instance was deposed. It must acknowledge nothing: the commit fails (mgha's
+ * text; Memgraph's fencing has no client-visible message for it).
+ */
+export function fencedCommit(names: readonly string[]): MghaError {
+  return new MghaError(
+    Codes.MemgraphClientError,
+    `Replication Exception: ${quotedNames(names)} ${names.length > 1 ? 'follow' : 'follows'} another main: this instance is no longer the main. ` +
+      'The transaction was not committed. Please retry the query on the current main instance.',
+  );
 }

@@ -8,7 +8,7 @@ import type { EpochState } from '../durability/epoch.js';
 import { RpcClient } from '../rpc/client.js';
 import { RpcCodes, RpcError, type RpcCallHook } from '../rpc/types.js';
 import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot, type ShippedRecord } from './protocol.js';
-import { initialReplicaState, step, type MainView, type ReplicaEvent, type ReplicaState } from './replica-state.js';
+import { initialReplicaState, leaveDivergence, step, type MainView, type ReplicaEvent, type ReplicaState } from './replica-state.js';
 import type { FailureReason } from './messages.js';
 import { ReplicationCodes, type ReplicaProgress, type ReplicaRegistration } from './types.js';
 import { readWalAfter } from './wal-source.js';
@@ -45,6 +45,8 @@ export interface ReplicaClientOptions {
   main: MainSide;
   log: Logger;
   checkFrequencySec: number;
+  /** HA: a diverged replica that was force-resynced is caught up again (community: terminal). */
+  recoverFromDivergence?: boolean;
   onCall?: RpcCallHook;
   /** State changes (metrics). */
   onChange?(client: ReplicaClient): void;
@@ -55,7 +57,8 @@ export function failureReason(e: unknown): FailureReason {
   if (!(e instanceof RpcError)) return 'rpc';
   if (e.code === RpcCodes.Timeout) return 'timeout';
   if (e.code === RpcCodes.ConnectFailed || e.code === RpcCodes.ConnectionLost || e.code === RpcCodes.ClientClosed) return 'unreachable';
-  if (e.code === ReplicationCodes.Gap || e.code === ReplicationCodes.WrongMain) return 'unreachable';
+  if (e.code === ReplicationCodes.WrongMain) return 'fenced';
+  if (e.code === ReplicationCodes.Gap) return 'unreachable';
   return 'rpc';
 }
 
@@ -66,6 +69,8 @@ export class ReplicaClient {
   private heartbeatRunning = false;
   private heartbeatTimeouts = 0;
   private closed = false;
+  /** The replica's last refusal said it follows another MAIN (HA fencing); cleared by a success. */
+  fenced = false;
   /** Highest commit timestamp the commit stage skipped this replica for. */
   skippedUpTo = 0;
   /** Records waiting for the call in flight to return (see ship()). */
@@ -210,6 +215,7 @@ export class ReplicaClient {
       .call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records })
       .then(
         (progress) => {
+          this.fenced = false;
           this.acked(progress.ts);
           for (const b of batch) {
             this.apply({ kind: 'commitAcked', progress });
@@ -219,6 +225,7 @@ export class ReplicaClient {
         (e: unknown) => {
           if (!this.closed) this.options.log.warn({ replica: this.registration.name, err: e }, 'replicating commits failed');
           const reason = failureReason(e);
+          this.fenced = reason === 'fenced';
           for (const b of batch) {
             this.apply({ kind: 'commitFailed' });
             b.done(reason);
@@ -255,18 +262,26 @@ export class ReplicaClient {
     if (this.closed || this.heartbeatRunning) return;
     this.heartbeatRunning = true;
     try {
-      const main = this.options.main;
-      const progress = await this.rpc.call(Heartbeat, { mainUuid: main.mainUuid(), epochId: main.epoch().epochId, mainTs: main.mainTs(this.skippedUpTo) });
+      const side = this.options.main;
+      const progress = await this.rpc.call(Heartbeat, { mainUuid: side.mainUuid(), epochId: side.epoch().epochId, mainTs: side.mainTs(this.skippedUpTo) });
       if (this.closed) return;
       this.heartbeatTimeouts = 0;
+      this.fenced = false;
       if (this.stateValue.status !== 'replicating') this.acked(progress.ts);
-      this.apply({ kind: 'heartbeatOk', progress, main: this.mainView() });
+      const main = this.mainView();
+      const reset = this.options.recoverFromDivergence === true ? leaveDivergence(this.stateValue, progress, main) : null;
+      if (reset !== null) {
+        this.options.log.info({ replica: this.registration.name, ts: progress.ts }, 'replica no longer diverges (force-resynced)');
+        this.stateValue = reset;
+      }
+      this.apply({ kind: 'heartbeatOk', progress, main });
     } catch (e) {
       if (this.closed) return;
       // A refused or broken connection is definite; a slow answer (a busy machine) counts
       // only on the third in a row, as Memgraph's 3 failed checks.
       if (e instanceof RpcError && e.code === RpcCodes.Timeout && ++this.heartbeatTimeouts < HEARTBEAT_TIMEOUTS_TO_FAIL) return;
       this.heartbeatTimeouts = 0;
+      this.fenced = failureReason(e) === 'fenced';
       if (this.stateValue.status !== 'invalid') this.options.log.warn({ replica: this.registration.name, err: e }, 'replica heartbeat failed');
       this.apply({ kind: 'heartbeatFailed' });
     } finally {

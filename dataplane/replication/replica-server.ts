@@ -29,6 +29,12 @@ export interface ReplicaServerOptions {
   mainUuid(): string | null;
   /** A MAIN registered this replica: remember (and persist) its UUID. */
   setMainUuid(uuid: string): void;
+  /**
+   * HA: only the coordinators say whom this replica follows (DemoteToReplica,
+   * SwapMainUuid over the management port); a MAIN's registration handshake with another
+   * UUID is refused, so a deposed MAIN cannot take a replica back.
+   */
+  coordinatorFenced: boolean;
   onCall?: RpcCallHook;
   /** Called after records were applied (metrics). */
   onApplied?(ts: number): void;
@@ -60,7 +66,8 @@ export class ReplicaServer {
     this.replay = this.newReplay();
     this.server = new RpcServer({ host: options.host, port: options.port, logger: options.log, onCall: options.onCall })
       .handle(SwapMainUuid, ({ mainUuid }) => {
-        if (mainUuid !== options.mainUuid()) {
+        if (options.coordinatorFenced) this.checkMain(mainUuid);
+        else if (mainUuid !== options.mainUuid()) {
           options.log.info({ mainUuid, previous: options.mainUuid() }, 'replica now follows a new MAIN');
           options.setMainUuid(mainUuid);
         }
@@ -102,6 +109,11 @@ export class ReplicaServer {
 
   async close(): Promise<void> {
     await this.server.close();
+  }
+
+  /** The storage was reset under this server (ForceResync): held prepares are dropped. */
+  reset(): void {
+    this.replay = this.newReplay();
   }
 
   private incomingDir(): string {

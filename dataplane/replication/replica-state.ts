@@ -7,7 +7,9 @@
 //     ▼ heartbeat: behind       ▼
 //   recovery ◀──heartbeat: behind── invalid ◀── heartbeat failed (any state but diverged)
 //     │ log tail read → replicating (it is the first live batch);  failed → invalid
-//   diverged: terminal (Community: an operator must act; DROP REPLICA)
+//   diverged: terminal (Community: an operator must act; DROP REPLICA). HA: the
+//   coordinators force-resync the replica; once its data no longer diverges, it starts
+//   over as `invalid` (see leaveDivergence).
 //
 // Unlike Memgraph, commits are pipelined to a replica (several in flight on one
 // connection, applied in order there), so a commit that arrives while `replicating` is
@@ -63,6 +65,16 @@ export function hasDiverged(replica: ReplicaProgress, main: MainView): boolean {
   const entry = main.epoch.history.find((h) => h.epochId === replica.epochId);
   if (entry === undefined) return true;
   return replica.ts > entry.lastCommitTs;
+}
+
+/**
+ * HA only: a diverged replica that was reset (ForceResync) and no longer holds commits
+ * MAIN lacks starts over as `invalid`, so the heartbeat that showed it moves it on.
+ * Null while it still diverges (or was not diverged).
+ */
+export function leaveDivergence(state: ReplicaState, progress: ReplicaProgress, main: MainView): ReplicaState | null {
+  if (state.status !== 'diverged' || hasDiverged(progress, main)) return null;
+  return { ...initialReplicaState(), progress };
 }
 
 export function step(state: ReplicaState, event: ReplicaEvent): Transition {

@@ -128,7 +128,8 @@ test('roles, refusals on a replica, and ROUTE on a replica lists it as reader an
   const [mi, ri] = [await info(main), await info(replica)];
   expect(mi.role).toBe('main');
   expect(ri.role).toBe('replica');
-  expect(ri.replication).toEqual({ role: 'replica', epoch: mi.replication.epoch, mainUuid: mi.replication.mainUuid, lastCommitTimestamp: mi.replication.lastCommitTimestamp });
+  expect(ri.replication).toEqual({ role: 'replica', epoch: mi.replication.epoch, mainUuid: mi.replication.mainUuid, lastCommitTimestamp: mi.replication.lastCommitTimestamp, writingEnabled: false });
+  expect(mi.replication.writingEnabled).toBe(true);
   expect(await metricsText(replica)).toMatch(new RegExp(`mgha_replication_applied_timestamp ${String(mi.replication.lastCommitTimestamp)}`));
   expect(await metricsText(main)).toMatch(/mgha_replication_rpc_duration_seconds_count\{rpc="AppendRecords",ok="true"\} [1-9]/);
   const { notifications } = await run(main, 'DROP REPLICA r1');

@@ -32,6 +32,7 @@ describe('defaults', () => {
       snapshotOnExit: true,
       snapshotRetentionCount: 3,
       recoveryOnStartup: true,
+      enableBackupDir: true,
     });
     expect(c.help).toBe(false);
     expect(c.version).toBe(false);
@@ -203,11 +204,24 @@ describe('errors', () => {
   test('the same port twice', () => {
     expect(fails(['--management-port=7687'])).toMatch(/--management-port and --bolt-port are both 7687/);
   });
+
+  test('an HA data instance needs the WAL (a coordinator has no graph, so it does not)', () => {
+    expect(fails(['--management-port=10000', '--storage-wal-enabled=false'])).toBe(
+      'an HA data instance (--management-port) needs the WAL: --storage-wal-enabled=false is not allowed',
+    );
+    const c = parse(['--coordinator-id=1', '--coordinator-port=12000', '--coordinator-hostname=c1', '--management-port=10000', '--storage-wal-enabled=false']);
+    expect(instanceKind(c)).toBe('coordinator');
+  });
 });
 
 describe('instance kinds', () => {
   test('management port alone makes an HA data instance', () => {
     expect(instanceKind(parse(['--management-port=10000']))).toBe('data');
+  });
+
+  test('--storage-enable-backup-dir=false: replaced files are deleted, not kept in .old', () => {
+    expect(parse(['--storage-enable-backup-dir=false']).durability.enableBackupDir).toBe(false);
+    expect(parse(['--nostorage-enable-backup-dir']).durability.enableBackupDir).toBe(false);
   });
 
   test('all coordinator flags make a coordinator', () => {

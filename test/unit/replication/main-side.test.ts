@@ -14,6 +14,8 @@ class FakeReplica {
   status: ReplicaStatus = 'ready';
   /** What the next sends answer. */
   answer: FailureReason | null = null;
+  /** Its last refusal said it follows another MAIN. */
+  fenced = false;
   readonly registration;
   constructor(name: string, mode: ReplicationMode) {
     this.registration = { name, mode, address: `${name}:1`, host: name, port: 1 };
@@ -33,9 +35,13 @@ class FakeReplica {
 }
 
 function setup(...replicas: FakeReplica[]): { storage: InMemoryStorage; main: MainReplication } {
+  return setupWith(false, ...replicas);
+}
+
+function setupWith(ha: boolean, ...replicas: FakeReplica[]): { storage: InMemoryStorage; main: MainReplication } {
   const storage = new InMemoryStorage();
   storage.setCommitEncoder((c) => Buffer.from(`ts=${c.commitTimestamp}`));
-  const main = new MainReplication(pino({ level: 'silent' }));
+  const main = new MainReplication(pino({ level: 'silent' }), ha);
   for (const r of replicas) main.clients.set(r.registration.name, r as unknown as ReplicaClient);
   main.setActive(true);
   storage.addCommitStage(main.stage());
@@ -138,4 +144,32 @@ test('inactive (a REPLICA) or without replicas: the stage does nothing and never
   await commitOne(storage);
   expect(st.sent).toEqual([]);
   expect(main.stage().mayAbort?.()).toBe(false);
+});
+
+test('HA fencing: a SYNC replica that follows another MAIN fails the commit, which stays invisible; community: a warning', async () => {
+  const s1 = new FakeReplica('s1', 'sync');
+  const a = new FakeReplica('a', 'async');
+  const ha = setupWith(true, s1, a);
+  await commitOne(ha.storage);
+  s1.answer = 'fenced';
+  await expect(commitOne(ha.storage)).rejects.toMatchObject({
+    message: expect.stringContaining("'s1' follows another main: this instance is no longer the main. The transaction was not committed."),
+  });
+  expect(count(ha.storage)).toBe(1);
+  // Skipped (invalid after a refused heartbeat) and last heard fenced: still refused.
+  s1.status = 'invalid';
+  s1.fenced = true;
+  await expect(commitOne(ha.storage)).rejects.toMatchObject({ message: expect.stringContaining('follows another main') });
+  expect(count(ha.storage)).toBe(1);
+  // Only unreachable: Memgraph's SYNC rule (committed with a warning).
+  s1.fenced = false;
+  expect((await commitOne(ha.storage)).notifications[0]).toMatchObject({ code: 'SyncReplicationFailure' });
+  expect(count(ha.storage)).toBe(2);
+
+  const c1 = new FakeReplica('c1', 'sync');
+  const community = setupWith(false, c1);
+  c1.answer = 'fenced';
+  const r = await commitOne(community.storage);
+  expect(r.notifications[0].title).toContain("Failed to replicate to SYNC replica 'c1': replica is not reachable or not in sync with the main.");
+  expect(count(community.storage)).toBe(1);
 });

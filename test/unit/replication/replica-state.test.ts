@@ -1,6 +1,6 @@
 // The replica state machine MAIN keeps (pure): Memgraph's states and the transitions
 // between them, the branching-point rule.
-import { hasDiverged, initialReplicaState, step, type ReplicaEvent, type ReplicaState } from '../../../dataplane/replication/replica-state.js';
+import { hasDiverged, initialReplicaState, leaveDivergence, step, type ReplicaEvent, type ReplicaState } from '../../../dataplane/replication/replica-state.js';
 
 const epoch = { epochId: 'E2', history: [{ epochId: 'E1', lastCommitTs: 10 }] };
 const main = (ts: number) => ({ epoch, ts });
@@ -83,4 +83,15 @@ test('the branching-point rule', () => {
   // The current epoch: ahead of MAIN is diverged.
   expect(hasDiverged(at(20), main(20))).toBe(false);
   expect(hasDiverged(at(21), main(20))).toBe(true);
+});
+
+test('HA: a diverged replica that was reset (ts 0, or back within MAIN\'s history) starts over as invalid; still diverged stays', () => {
+  const diverged = run(initialReplicaState(), { kind: 'heartbeatOk', progress: at(7, 'X'), main: main(5) }).state;
+  expect(diverged.status).toBe('diverged');
+  expect(leaveDivergence(diverged, at(7, 'X'), main(5))).toBeNull();
+  const reset = leaveDivergence(diverged, at(0, 'fresh'), main(5));
+  expect(reset).toEqual({ status: 'invalid', inFlight: 0, progress: at(0, 'fresh') });
+  // The heartbeat that showed the reset then starts the catch-up.
+  expect(run(reset!, { kind: 'heartbeatOk', progress: at(0, 'fresh'), main: main(5) }).actions).toEqual(['startRecovery']);
+  expect(leaveDivergence(initialReplicaState(), at(0), main(5))).toBeNull();
 });

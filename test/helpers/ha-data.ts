@@ -1,0 +1,60 @@
+// HA data instances for tests: the real `mgha` binary with --management-port on 127.0.0.1,
+// driven the way the coordinator leader drives it, over the management RPCs of
+// dataplane/coordination/management-rpc.ts with a real RpcClient.
+import { randomUUID } from 'node:crypto';
+import { RpcClient } from '../../dataplane/rpc/client.js';
+import type { RpcDef } from '../../dataplane/rpc/messages.js';
+import { StateCheck, type WireReport } from '../../dataplane/coordination/management-rpc.js';
+import { freePort } from './ports.js';
+import { FAST_CHECKS } from './replication.js';
+import { startServer, type TestServer } from './server.js';
+
+export interface DataInstance {
+  server: TestServer;
+  managementPort: number;
+  /** A free port for its replication server, and the "127.0.0.1:<port>" the coordinators would register. */
+  replicationPort: number;
+  replicationServer: string;
+  rpc: RpcClient;
+  call<Req, Res>(def: RpcDef<Req, Res>, req: Req): Promise<Res>;
+  state(): Promise<WireReport>;
+  /** SIGTERM and close the client. */
+  stop(): Promise<void>;
+}
+
+const clients: RpcClient[] = [];
+
+/**
+ * Starts an HA data instance (on `dataDirectory` when given: restarts keep the data; then
+ * pass the previous instance's ports to keep its addresses).
+ */
+export async function startDataInstance(
+  extraArgs: string[] = [],
+  ports: { managementPort?: number; replicationPort?: number } = {},
+): Promise<DataInstance> {
+  const managementPort = ports.managementPort ?? (await freePort());
+  const replicationPort = ports.replicationPort ?? (await freePort());
+  const server = await startServer(['--management-address=127.0.0.1', `--management-port=${managementPort}`, ...FAST_CHECKS, ...extraArgs], { timeoutMs: 30000 });
+  const rpc = new RpcClient({ host: '127.0.0.1', port: managementPort, connectTimeoutMs: 2000 });
+  clients.push(rpc);
+  const call = <Req, Res>(def: RpcDef<Req, Res>, req: Req): Promise<Res> => rpc.call(def, req);
+  return {
+    server,
+    managementPort,
+    replicationPort,
+    replicationServer: `127.0.0.1:${replicationPort}`,
+    rpc,
+    call,
+    state: () => call(StateCheck, {}),
+    stop: async () => {
+      await rpc.close();
+      await server.stop();
+    },
+  };
+}
+
+export async function closeRpcClients(): Promise<void> {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+}
+
+export const newMainUuid = (): string => randomUUID();

@@ -1,0 +1,200 @@
+// An HA data instance as a real process, driven over its management port the way the
+// coordinator leader drives it (coordination/management-rpc.ts): state checks, writes off
+// until a promotion, demotion, ROUTE refused, startup refusals, restarts.
+// Two instances (replication, fencing, forced resync): ha-data-replication.test.ts.
+import net from 'node:net';
+import neo4j from 'neo4j-driver';
+import {
+  DemoteToReplica,
+  PromoteToMain,
+  SwapMainUuid,
+  UpdateDataInstanceConfig,
+} from '../../dataplane/coordination/management-rpc.js';
+import { chunk, Dechunker } from '../../dataplane/bolt/chunking.js';
+import { Packer, Unpacker } from '../../dataplane/bolt/packstream.js';
+import type { Value } from '../../dataplane/values/model.js';
+import { closeRpcClients, newMainUuid, startDataInstance, type DataInstance } from '../helpers/ha-data.js';
+import { canConnect, freePort } from '../helpers/ports.js';
+import { closeDrivers, count, dataDir, metricsText, removeDataDirs, run, waitFor } from '../helpers/replication.js';
+import { runMgha } from '../helpers/server.js';
+
+const WRITE_FORBIDDEN_ON_MAIN =
+  'Write queries currently forbidden on the main instance. Either the cluster is in read-only mode, or a new main instance is being set up. Please retry the query later on if this is transient.';
+const WRITE_ON_REPLICA =
+  'Write queries are forbidden on the replica instance. Replica instances accept only read queries, while the main instance accepts read and write queries. Please retry your query on the main instance.';
+/** HA refusals carry NotALeader so that routing drivers drop the writer and re-route (issue #11). */
+const NOT_A_LEADER = 'Neo.ClientError.Cluster.NotALeader';
+
+const instances: DataInstance[] = [];
+
+async function data(extraArgs: string[] = []): Promise<DataInstance> {
+  const d = await startDataInstance(extraArgs);
+  instances.push(d);
+  return d;
+}
+
+afterEach(async () => {
+  await closeDrivers();
+  await closeRpcClients();
+  await Promise.all(instances.splice(0).map((d) => d.server.stop()));
+});
+
+test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a repeated promotion is a no-op', async () => {
+  const a = await data();
+  const fresh = await a.state();
+  expect(fresh).toMatchObject({ role: 'main', writingEnabled: false, replicas: [], lastCommitTs: 0, history: [], deltasBatchProgressSize: 100000 });
+  expect(typeof fresh.mainUuid).toBe('string');
+  await expect(run(a.server, 'CREATE (:X)')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  expect(await count(a.server)).toBe(0);
+  const instance = async (): Promise<{ role: string; replication: { writingEnabled: boolean } }> =>
+    (await (await fetch(`http://127.0.0.1:${a.server.metricsPort}/v1/instance`)).json()) as { role: string; replication: { writingEnabled: boolean } };
+  expect(await instance()).toMatchObject({ role: 'main', replication: { writingEnabled: false } });
+
+  const uuid = newMainUuid();
+  await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
+  const promoted = await a.state();
+  expect(promoted).toMatchObject({ role: 'main', mainUuid: uuid, writingEnabled: true });
+  // A promotion starts a new epoch; the fresh one goes into the history.
+  expect(promoted.epochId).not.toBe(fresh.epochId);
+  expect(promoted.history).toEqual([{ epochId: fresh.epochId, lastCommitTs: 0 }]);
+  await run(a.server, 'CREATE (:X {i: 1})');
+  expect(await count(a.server)).toBe(1);
+  expect((await instance()).replication.writingEnabled).toBe(true);
+  expect(await metricsText(a.server)).toMatch(/mgha_management_rpc_duration_seconds_count\{rpc="PromoteToMain",ok="true"\} 1/);
+
+  await a.call(PromoteToMain, { mainUuid: uuid, replicas: [], writingEnabled: true });
+  const again = await a.state();
+  expect(again).toMatchObject({ role: 'main', mainUuid: uuid, writingEnabled: true, epochId: promoted.epochId, lastCommitTs: 1 });
+
+  // global_read_only: the coordinators switch writes off and on again.
+  await a.call(UpdateDataInstanceConfig, { deltasBatchProgressSize: 500, writingEnabled: false });
+  expect(await a.state()).toMatchObject({ writingEnabled: false, deltasBatchProgressSize: 500 });
+  await expect(run(a.server, 'CREATE (:X)')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  await a.call(UpdateDataInstanceConfig, { deltasBatchProgressSize: 500, writingEnabled: null });
+  expect((await a.state()).writingEnabled).toBe(false);
+  await a.call(UpdateDataInstanceConfig, { deltasBatchProgressSize: 500, writingEnabled: true });
+  await run(a.server, 'CREATE (:X {i: 2})');
+  expect(await count(a.server)).toBe(2);
+});
+
+test('DemoteToReplica: the replication server listens, writes get the replica text, a repeat is a no-op', async () => {
+  const a = await data();
+  await a.call(PromoteToMain, { mainUuid: newMainUuid(), replicas: [], writingEnabled: true });
+  // An open write transaction is aborted by the demotion.
+  const driver = neo4j.driver(a.server.boltUrl, neo4j.auth.basic('', ''));
+  const s = driver.session();
+  const tx = s.beginTransaction();
+  await tx.run('CREATE (:Open)');
+
+  await a.call(DemoteToReplica, { mainUuid: null, replicationServer: a.replicationServer });
+  expect(await canConnect(a.replicationPort)).toBe(true);
+  expect(await a.state()).toMatchObject({ role: 'replica', mainUuid: null, writingEnabled: false, replicas: [] });
+  await expect(tx.commit()).rejects.toMatchObject({ message: expect.stringContaining(WRITE_ON_REPLICA) });
+  await s.close();
+  await driver.close();
+  await expect(run(a.server, 'CREATE (:X)')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_ON_REPLICA });
+  expect(await count(a.server)).toBe(0);
+
+  const uuid = newMainUuid();
+  await a.call(DemoteToReplica, { mainUuid: uuid, replicationServer: a.replicationServer });
+  await a.call(DemoteToReplica, { mainUuid: uuid, replicationServer: a.replicationServer });
+  expect(await a.state()).toMatchObject({ role: 'replica', mainUuid: uuid });
+  await a.call(SwapMainUuid, { mainUuid: uuid });
+  expect((await a.state()).mainUuid).toBe(uuid);
+
+  // Registered again with another replication server: it moves to that port.
+  const moved = await freePort();
+  await a.call(DemoteToReplica, { mainUuid: uuid, replicationServer: `127.0.0.1:${moved}` });
+  expect(await canConnect(moved)).toBe(true);
+  expect(await canConnect(a.replicationPort)).toBe(false);
+  expect(await a.state()).toMatchObject({ role: 'replica', mainUuid: uuid });
+});
+
+/** A Bolt 4.4 client on a raw socket: HELLO, then ROUTE; the server's answers. */
+function helloAndRoute(port: number): Promise<{ tag: number; fields: Value[] }[]> {
+  const message = (tag: number, ...fields: Value[]): Buffer => {
+    const p = new Packer({ elementIds: true, utcDateTime: true });
+    p.packStructHeader(fields.length, tag);
+    for (const f of fields) p.pack(f);
+    return chunk(p.take());
+  };
+  const handshake = Buffer.from('6060b01700000404000000000000000000000000', 'hex');
+  const hello = message(0x01, new Map<string, Value>([['user_agent', 'ha-test/1'], ['scheme', 'none']]));
+  const route = message(0x66, new Map<string, Value>([['address', `127.0.0.1:${port}`]]), [], new Map<string, Value>());
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const got: Buffer[] = [];
+    const answers = (): { tag: number; fields: Value[] }[] =>
+      new Dechunker().feed(Buffer.concat(got).subarray(4)).map((m) => {
+        const u = new Unpacker(m);
+        const { size, tag } = u.structHeader();
+        return { tag, fields: Array.from({ length: size }, () => u.unpack()) };
+      });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer to ROUTE'));
+    }, 10_000);
+    socket.on('data', (d) => {
+      got.push(d);
+      if (Buffer.concat(got).length > 4 && answers().length >= 2) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(answers());
+      }
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(Buffer.concat([handshake, hello, route])));
+  });
+}
+
+test('ROUTE on a data instance fails with "Cannot fetch routing table from a data instance!"', async () => {
+  const a = await data();
+  await a.call(PromoteToMain, { mainUuid: newMainUuid(), replicas: [], writingEnabled: true });
+  const [hello, route] = await helloAndRoute(a.server.boltPort);
+  expect(hello.tag).toBe(0x70);
+  expect(route.tag).toBe(0x7f);
+  expect(route.fields[0]).toEqual(
+    new Map([
+      ['code', 'Memgraph.ClientError.MemgraphError.MemgraphError'],
+      ['message', 'Cannot fetch routing table from a data instance!'],
+    ]),
+  );
+  // Plain Bolt works.
+  expect(await count(a.server)).toBe(0);
+});
+
+test('an HA data instance refuses to start with the WAL off', async () => {
+  const r = await runMgha(['--bolt-address=127.0.0.1', '--metrics-address=127.0.0.1', '--management-address=127.0.0.1', '--management-port=17999', '--storage-wal-enabled=false']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('an HA data instance (--management-port) needs the WAL: --storage-wal-enabled=false is not allowed');
+});
+
+test('restarts: an HA MAIN comes back as MAIN with writes off until promoted again; a REPLICA follows its main UUID', async () => {
+  const dirA = dataDir();
+  const dirB = dataDir();
+  const a = await data([`--data-directory=${dirA}`]);
+  const b = await data([`--data-directory=${dirB}`]);
+  const uuid = newMainUuid();
+  await b.call(DemoteToReplica, { mainUuid: uuid, replicationServer: b.replicationServer });
+  await a.call(PromoteToMain, { mainUuid: uuid, replicas: [{ name: 'b', mode: 'async', replicationServer: b.replicationServer }], writingEnabled: true });
+  await run(a.server, 'CREATE (:Kept)');
+  await waitFor('b to have the write', async () => (await count(b.server)) === 1);
+  const before = await a.state();
+  await Promise.all([a.stop(), b.stop()]);
+  instances.splice(0);
+
+  const a2 = await startDataInstance([`--data-directory=${dirA}`], { managementPort: a.managementPort });
+  const b2 = await startDataInstance([`--data-directory=${dirB}`], { managementPort: b.managementPort, replicationPort: b.replicationPort });
+  instances.push(a2, b2);
+  expect(await a2.state()).toMatchObject({ role: 'main', mainUuid: uuid, writingEnabled: false, epochId: before.epochId, lastCommitTs: 1, replicas: ['b'] });
+  await expect(run(a2.server, 'CREATE (:X)')).rejects.toMatchObject({ message: WRITE_FORBIDDEN_ON_MAIN });
+  expect(await b2.state()).toMatchObject({ role: 'replica', mainUuid: uuid, lastCommitTs: 1 });
+  expect(await canConnect(b2.replicationPort)).toBe(true);
+
+  await a2.call(PromoteToMain, { mainUuid: uuid, replicas: [{ name: 'b', mode: 'async', replicationServer: b2.replicationServer }], writingEnabled: true });
+  expect(await a2.state()).toMatchObject({ writingEnabled: true, epochId: before.epochId });
+  await run(a2.server, 'CREATE (:After)');
+  await waitFor('b to have the write after the restart', async () => (await count(b2.server)) === 2);
+});
+
+afterAll(() => removeDataDirs());
