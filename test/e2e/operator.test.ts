@@ -195,7 +195,6 @@ suite('operator end to end on a real kube-apiserver (Kubernetes 1.20)', () => {
     expect(ro.spec.selector).toMatchObject({ 'mgha.io/role': 'replica' });
     const hl = await env.api.get<{ spec: { clusterIP: string } }>(`${CORE}/services/${NAME}-data-hl`);
     expect(hl.spec.clusterIP).toBe('None');
-    expect((await mgc()).metadata.finalizers?.length).toBeGreaterThan(0);
     // The controller-manager made the pods from the StatefulSets; the stand-in runs them.
     await wait('5 running pods', async () => {
       const pods = [...(await dataPods()), ...(await coordPods())];
@@ -325,13 +324,17 @@ suite('operator end to end on a real kube-apiserver (Kubernetes 1.20)', () => {
     expect(used.size).toBeGreaterThan(0);
   });
 
-  test('deleting the MemgraphCluster runs the finalizer and its owned objects go; volume claims stay', async () => {
+  test('deleting the MemgraphCluster: its owned objects are garbage-collected, volume claims stay', async () => {
     await env.api.must('DELETE', `${MGC}/${NAME}`);
     await wait('the MemgraphCluster to go', async () => (await env.api.request('GET', `${MGC}/${NAME}`)).status === 404, 120000);
     for (const url of [`${APPS}/statefulsets/${NAME}-data`, `${APPS}/statefulsets/${NAME}-coord`, `${CORE}/services/${NAME}-rw`, `${CORE}/configmaps/${NAME}-config`]) {
       await wait(`${url} to go`, async () => (await env.api.request('GET', url)).status === 404, 60000);
     }
-    await wait('every pod to go', async () => [...(await dataPods()), ...(await coordPods())].length === 0, 120000);
+    await wait('every pod to go', async () => {
+      const left = [...(await dataPods()), ...(await coordPods())];
+      if (left.length > 0) throw new Error(`left: ${left.map((p) => `${p.metadata.name} ${p.metadata.uid} deleting=${p.metadata.deletionTimestamp ?? 'no'}`).join(', ')}`);
+      return true;
+    }, 120000);
     const claims = await env.api.get<{ items: Array<{ metadata: Meta }> }>(`${CORE}/persistentvolumeclaims`);
     expect(claims.items.map((c) => c.metadata.name)).toContain(`data-${NAME}-data-0`);
   }, 300000);

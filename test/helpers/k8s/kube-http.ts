@@ -22,14 +22,16 @@ export class KubeHttp {
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse<T>> {
-    const opts: https.RequestOptions = {
-      method,
-      hostname: this.server.hostname,
-      port: this.server.port,
-      path,
-      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': contentType } : {}) },
-    };
+    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const opts: https.RequestOptions = { method, hostname: this.server.hostname, port: this.server.port, path };
     await this.kc.applyToHTTPSOptions(opts);
+    // After applyToHTTPSOptions, which replaces the headers (a DELETE body without its
+    // content type is silently ignored by the API server).
+    opts.headers = {
+      ...(opts.headers as Record<string, string>),
+      accept: 'application/json',
+      ...(payload ? { 'content-type': contentType, 'content-length': String(payload.length) } : {}),
+    };
     return new Promise((resolve, reject) => {
       const req = https.request(opts, (res) => {
         const chunks: Buffer[] = [];
@@ -48,7 +50,7 @@ export class KubeHttp {
       });
       req.setTimeout(30000, () => req.destroy(new Error(`${method} ${path} timed out`)));
       req.on('error', reject);
-      if (body !== undefined) req.write(typeof body === 'string' ? body : JSON.stringify(body));
+      if (payload) req.write(payload);
       req.end();
     });
   }

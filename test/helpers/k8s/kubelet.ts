@@ -372,7 +372,8 @@ export class Kubelet {
   /** The kubelet's last word on a terminated pod: delete it with no further grace. */
   private async finalDelete(namespace: string, name: string, uid: string): Promise<void> {
     try {
-      await this.o.api.must('DELETE', `/api/v1/namespaces/${namespace}/pods/${name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } }, undefined, [404, 409]);
+      const r = await this.o.api.request('DELETE', `/api/v1/namespaces/${namespace}/pods/${name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } });
+      if (r.status >= 300 && r.status !== 404) this.error(`delete ${namespace}/${name}`, `${r.status} ${JSON.stringify(r.body)}`);
     } catch (err) {
       this.error(`delete ${namespace}/${name}`, err);
     }
