@@ -27,8 +27,8 @@ export interface E2eEnv {
   kubelet: Kubelet;
   stateDir: string;
   operatorLog: string;
-  /** Operator output and kubelet errors, for failure messages. */
-  diagnostics(): string;
+  /** MemgraphCluster status, operator output and kubelet errors, for failure messages. */
+  diagnostics(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
     }
     if (Date.now() > end) {
       const why = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`timed out after ${ms} ms waiting for ${what}${why}${env ? `\n${env.diagnostics()}` : ''}`);
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${why}${env ? `\n${await env.diagnostics()}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -145,8 +145,12 @@ export async function startE2eEnv(namespaces: string[]): Promise<E2eEnv> {
     kubelet: k,
     stateDir,
     operatorLog,
-    diagnostics: () =>
+    diagnostics: async () =>
       [
+        `clusters:\n${await api
+          .get<{ items: Array<{ metadata: { namespace: string; name: string }; status?: unknown }> }>('/apis/mgha.io/v1alpha1/memgraphclusters')
+          .then((l) => l.items.map((c) => `${c.metadata.namespace}/${c.metadata.name} ${JSON.stringify(c.status)}`).join('\n'))
+          .catch((e: unknown) => String(e))}`,
         `operator (${operatorLog}):\n${tail(operatorLog, 25)}`,
         `kubelet errors:\n${k.errors.slice(-10).join('\n')}`,
         `pod events:\n${k.events.slice(-15).map((e) => `${new Date(e.at).toISOString()} ${e.kind} ${e.namespace}/${e.name} ${e.detail ?? ''}`).join('\n')}`,
