@@ -149,9 +149,11 @@ export function processSpec(pod: V1Pod, container: V1Container, ctx: ProcessCont
       return { container: m.mountPath, host };
     }),
   ];
-  const base = { ...ctx.hostEnv, ...ctx.image.env, HOSTNAME: pod.metadata?.name ?? '', ...podNetworkEnv(ctx.ip) };
+  const base = { ...ctx.image.env, HOSTNAME: pod.metadata?.name ?? '', ...podNetworkEnv(ctx.ip) };
   const declared = containerEnv(pod, container.env ?? [], base);
-  const env = Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, mapPaths(v, mounts)]));
+  // The stand-in's own variables name host paths already (its hosts file may well live under
+  // /tmp, a mount point in the pod): they are added after the container paths are mapped.
+  const env = { ...Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, mapPaths(v, mounts)])), ...ctx.hostEnv };
   const vars = declared;
   // Kubernetes: `command` replaces ENTRYPOINT; `args` replace CMD (mgha's image has none).
   const command = container.command ? container.command.map((c) => expand(c, vars)) : ctx.image.entrypoint;
