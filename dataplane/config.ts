@@ -43,12 +43,16 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'bolt-port', kind: 'port', default: '7687', group: 'bolt', help: 'Bolt port.' },
   { name: 'bolt-advertised-address', kind: 'string', default: '', group: 'bolt', help: 'host:port clients are routed to (default: bolt-address:bolt-port, 0.0.0.0 replaced by the host name).' },
   { name: 'bolt-server-name-for-init', kind: 'string', default: DEFAULT_SERVER_NAME, group: 'bolt', help: 'Server agent sent in the Bolt HELLO reply.' },
+  { name: 'bolt-session-inactivity-timeout', kind: 'seconds', default: '1800', group: 'bolt', help: "Close a session idle this long between requests (its open transaction rolls back); 0 = never (Memgraph's flag)." },
+  { name: 'bolt-handshake-timeout-sec', kind: 'seconds', default: '20', group: 'bolt', help: 'Close a connection that has not completed the Bolt handshake this long after connecting; 0 = never (mgha).' },
   { name: 'bolt-num-workers', kind: 'int', default: '0', group: 'bolt', help: 'Accepted for compatibility and ignored: one event loop serves all sessions.' },
   { name: 'log-level', kind: 'logLevel', default: 'INFO', group: 'observability', help: 'TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL (Memgraph defaults to WARNING).' },
   { name: 'also-log-to-stderr', kind: 'bool', default: 'false', group: 'observability', help: 'Copy log lines to stderr as well as stdout.' },
   { name: 'metrics-address', kind: 'string', default: '0.0.0.0', group: 'observability', help: 'Address of the HTTP server (/metrics, /livez, /readyz, /v1/instance).' },
   { name: 'metrics-port', kind: 'port', default: '9091', group: 'observability', help: 'Port of the HTTP server.' },
   { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: "Time limit of a transaction (an auto-commit query is one); 0 = none. A client's own timeout wins." },
+  { name: 'memory-limit', kind: 'int', default: '0', group: 'query', help: "Memory limit of the process in MiB; a query running past it fails with Memgraph's out-of-memory error; 0 = none (Memgraph's flag; there 0 means 90% of RAM)." },
+  { name: 'allow-load-csv', kind: 'bool', default: 'true', group: 'query', help: 'Whether LOAD CSV may run (Memgraph\'s flag).' },
   { name: 'test-procedures', kind: 'bool', default: 'false', group: 'query', help: 'Test-only: adds mgha.test.register_procedure() so a test harness (the openCypher TCK runner) can declare table-backed procedures. Never enable in production.' },
   { name: 'storage-gc-cycle-sec', kind: 'seconds', default: '30', group: 'query', help: 'Interval of storage garbage collection.' },
   { name: 'management-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Management RPC port; set on HA data instances and coordinators (0 = unset).' },
@@ -98,6 +102,10 @@ export interface Config {
   boltAdvertisedAddress: string;
   serverName: string;
   boltNumWorkers: number;
+  /** Seconds; 0 = never. */
+  boltSessionInactivityTimeoutSec: number;
+  /** Seconds; 0 = never. */
+  boltHandshakeTimeoutSec: number;
   logLevel: PinoLevel;
   alsoLogToStderr: boolean;
   metricsAddress: string;
@@ -107,6 +115,9 @@ export interface Config {
   storageGcCycleSec: number;
   /** `--test-procedures`: the TCK runner may register table-backed procedures. */
   testProcedures: boolean;
+  allowLoadCsv: boolean;
+  /** MiB; 0 = none. */
+  memoryLimitMib: number;
   /** 0 = unset. */
   managementPort: number;
   /** 0 = not a coordinator. */
@@ -129,6 +140,26 @@ export interface ReplicationFlags {
 }
 
 export type InstanceKind = 'standalone' | 'data' | 'coordinator';
+
+/** One row of SHOW CONFIG. */
+export interface FlagSetting {
+  /** Memgraph's (gflags) spelling, with underscores. */
+  name: string;
+  defaultValue: string;
+  currentValue: string;
+  description: string;
+}
+
+/** SHOW CONFIG's rows: every flag but help and version (as Memgraph), values as text. Pure. */
+export function flagSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): FlagSetting[] {
+  const fromArgs = scanArgs(argv);
+  return FLAGS.filter((f) => f.name !== 'help' && f.name !== 'version').map((f) => ({
+    name: f.name.replace(/-/g, '_'),
+    defaultValue: f.default,
+    currentValue: fromArgs.get(f.name) ?? env[envName(f.name)] ?? f.default,
+    description: f.help,
+  }));
+}
 
 /** Standalone (community mode), HA data instance (management port) or coordinator. */
 export function instanceKind(config: Config): InstanceKind {
@@ -280,6 +311,8 @@ export function parseConfig(
       str('bolt-advertised-address') || advertisedAddress(str('bolt-address'), num('bolt-port'), hostname || '127.0.0.1'),
     serverName: str('bolt-server-name-for-init'),
     boltNumWorkers: num('bolt-num-workers'),
+    boltSessionInactivityTimeoutSec: num('bolt-session-inactivity-timeout'),
+    boltHandshakeTimeoutSec: num('bolt-handshake-timeout-sec'),
     logLevel: values.get('log-level') as PinoLevel,
     alsoLogToStderr: bool('also-log-to-stderr'),
     metricsAddress: str('metrics-address'),
@@ -287,6 +320,8 @@ export function parseConfig(
     queryExecutionTimeoutSec: num('query-execution-timeout-sec'),
     storageGcCycleSec: num('storage-gc-cycle-sec'),
     testProcedures: bool('test-procedures'),
+    allowLoadCsv: bool('allow-load-csv'),
+    memoryLimitMib: num('memory-limit'),
     managementPort: num('management-port'),
     coordinatorId: num('coordinator-id'),
     coordinatorPort: num('coordinator-port'),

@@ -4,8 +4,10 @@
 // close HTTP → exit 0). A second signal exits at once.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
-import { ConfigError, helpText, instanceKind, parseConfig, type Config } from './config.js';
+import { ConfigError, flagSettings, helpText, instanceKind, parseConfig, type Config } from './config.js';
+import { registerServerInfo } from './query/server-info.js';
 import { createLogger } from './log.js';
 import { startInstance, type Instance } from './instance.js';
 
@@ -52,6 +54,13 @@ async function run(config: Config, version: string): Promise<void> {
     process.stderr.write(`mgha: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
+  // Before the first query can arrive (this runs in the same turn as startInstance's end).
+  instance.engine.dialect.allowLoadCsv = config.allowLoadCsv;
+  instance.engine.dialect.memoryLimitBytes = config.memoryLimitMib * 1024 * 1024;
+  registerServerInfo(instance.engine.admin, { version, flags: () => flagSettings(process.argv.slice(2), process.env) }, kind === 'coordinator');
+  if (kind !== 'coordinator') instance.engine.triggers.persistTo(path.join(config.dataDirectory, 'triggers.json'));
+  instance.bolt.setTimeouts({ idleMs: config.boltSessionInactivityTimeoutSec * 1000, handshakeMs: config.boltHandshakeTimeoutSec * 1000 });
+  instance.engine.onTriggerError = (trigger, err) => log.warn({ trigger, err: err.message }, 'AFTER COMMIT trigger failed');
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => instance.flushOnExit());
 

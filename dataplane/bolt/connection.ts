@@ -26,6 +26,14 @@ export type ConnectionDeps = Omit<SessionDeps, 'enableUtcDateTime'> & {
   maxMessageBytes: number;
 };
 
+/** Limits on idle sockets, in ms (0 = none); shared by all connections and changeable. */
+export interface ConnectionTimeouts {
+  /** Until the handshake is complete (a half-open or silent client). */
+  handshakeMs: number;
+  /** Between requests (Memgraph's --bolt-session-inactivity-timeout). */
+  idleMs: number;
+}
+
 export class BoltConnection implements ResponseSink {
   private handshake: Buffer | null = Buffer.alloc(0);
   private dechunker: Dechunker;
@@ -36,6 +44,8 @@ export class BoltConnection implements ResponseSink {
   private busy = false;
   private ended = false;
   private readonly closedPromise: Promise<void>;
+  /** When the last request arrived or finished (ms); the timeout sweep reads it. */
+  private lastActive = Date.now();
 
   constructor(
     private readonly socket: Socket,
@@ -97,8 +107,24 @@ export class BoltConnection implements ResponseSink {
 
   // --- input -------------------------------------------------------------------------
 
+  /**
+   * Called by the server's periodic sweep: ends a connection that stayed in the handshake,
+   * or idle between requests, longer than allowed (its open transaction rolls back).
+   */
+  expire(now: number, timeouts: ConnectionTimeouts): void {
+    if (this.ended || this.busy || this.queue.length > 0) return;
+    const inHandshake = this.handshake !== null;
+    const limit = inHandshake ? timeouts.handshakeMs : timeouts.idleMs;
+    if (limit <= 0 || now - this.lastActive < limit) return;
+    this.deps.logger.info({ conn: this.deps.connectionId, idleMs: now - this.lastActive, inHandshake }, 'closing idle bolt connection');
+    this.ended = true;
+    void this.session?.shutdown();
+    this.socket.destroy();
+  }
+
   private onData(data: Buffer): void {
     if (this.ended) return;
+    this.lastActive = Date.now();
     try {
       if (this.handshake !== null) {
         data = this.onHandshake(data);
@@ -182,6 +208,7 @@ export class BoltConnection implements ResponseSink {
       this.afterRequest(session);
     }
     if (!this.busy) {
+      this.lastActive = Date.now();
       this.flush();
       if (this.queue.length <= MAX_QUEUED && this.socket.isPaused()) this.socket.resume();
     }

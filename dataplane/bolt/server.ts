@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { Logger } from 'pino';
 import type { Engine } from '../query/engine-types.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './chunking.js';
-import { BoltConnection } from './connection.js';
+import { BoltConnection, type ConnectionTimeouts } from './connection.js';
 import type { BoltHooks, RoutingProvider } from './session.js';
 
 export type { BoltHooks, RoutingProvider, RoutingTable } from './session.js';
@@ -25,10 +25,17 @@ export interface BoltServer {
   /** Stops accepting, rolls back open transactions, closes sockets. */
   close(): Promise<void>;
   connectionCount(): number;
+  /** Idle and handshake limits for all connections, now and later (0 = none). */
+  setTimeouts(timeouts: ConnectionTimeouts): void;
 }
+
+/** How often idle connections are looked for: limits are met to within this. */
+const SWEEP_MS = 250;
 
 export async function startBoltServer(options: BoltServerOptions): Promise<BoltServer> {
   const connections = new Set<BoltConnection>();
+  const timeouts: ConnectionTimeouts = { handshakeMs: 0, idleMs: 0 };
+  let sweep: NodeJS.Timeout | null = null;
   let nextId = 1;
   const server = net.createServer((socket) => {
     const connectionId = `bolt-${nextId++}`;
@@ -64,7 +71,18 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
   return {
     port,
     connectionCount: () => connections.size,
+    setTimeouts(next) {
+      Object.assign(timeouts, next);
+      if (sweep === null && (timeouts.handshakeMs > 0 || timeouts.idleMs > 0)) {
+        sweep = setInterval(() => {
+          const now = Date.now();
+          for (const c of connections) c.expire(now, timeouts);
+        }, SWEEP_MS);
+        sweep.unref();
+      }
+    },
     async close() {
+      if (sweep !== null) clearInterval(sweep);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...connections].map((c) => c.close()));
       await closed;

@@ -362,6 +362,7 @@ export class BoltSession {
     if (stats !== null) meta.stats = stats;
     if (summary.plan !== null) meta.plan = summary.plan;
     if (summary.notifications.length > 0) meta.notifications = summary.notifications;
+    if (summary.extra !== undefined) Object.assign(meta, summary.extra);
     return meta;
   }
 

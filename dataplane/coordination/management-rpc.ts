@@ -28,8 +28,17 @@ export type WireReplicaConfig = PayloadOf<typeof replicaConfig>;
 
 const done = p.empty;
 
-/** Health and position: answered at every health-check tick. */
-export const StateCheck = defineRpc({ type: 201, name: 'StateCheck', timeoutMs: 2000, request: p.empty, response: report });
+/**
+ * Health and position: answered at every health-check tick. It also carries the write
+ * lease: the Raft MAIN gets `leaseMs` (at most `instance_down_timeout_sec`) and may accept
+ * writes until `sentAtMs + leaseMs` (the leader's wall clock when it sent the check), every
+ * other instance gets 0 and accepts none. So a MAIN cut off from the leader (partitioned,
+ * paused) stops acknowledging writes before a failover can be committed without it, and a
+ * check that sat in a paused MAIN's socket renews nothing when it is finally read. Clocks
+ * are assumed synchronised (NTP): a data instance whose clock runs behind the leader's by d
+ * holds its lease up to d longer.
+ */
+export const StateCheck = defineRpc({ type: 201, name: 'StateCheck', timeoutMs: 2000, request: p.struct({ leaseMs: p.uint, sentAtMs: p.uint }), response: report });
 
 /**
  * Become MAIN under `mainUuid` (a new epoch unless already MAIN under it), replicate to

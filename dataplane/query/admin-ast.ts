@@ -112,7 +112,52 @@ export interface OtherShow {
   what: string;
 }
 
-export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement;
+/** `TERMINATE TRANSACTIONS 'id', $id, …`: ids as written (string literals or parameters). */
+export interface TerminateTransactions {
+  kind: 'TerminateTransactions';
+  ids: ConfigValue[];
+}
+
+/** Memgraph's trigger event types, as SHOW TRIGGERS prints them. */
+export type TriggerEventType =
+  | 'ANY'
+  | 'CREATE'
+  | '() CREATE'
+  | '--> CREATE'
+  | 'DELETE'
+  | '() DELETE'
+  | '--> DELETE'
+  | 'UPDATE'
+  | '() UPDATE'
+  | '--> UPDATE';
+
+/** `CREATE TRIGGER name [ON [() | -->] CREATE | UPDATE | DELETE] BEFORE | AFTER COMMIT EXECUTE statement` */
+export interface CreateTrigger {
+  kind: 'CreateTrigger';
+  name: string;
+  event: TriggerEventType;
+  phase: 'BEFORE COMMIT' | 'AFTER COMMIT';
+  /** The Cypher text after EXECUTE, as written. */
+  statement: string;
+}
+
+export type TriggerStatement = CreateTrigger | { kind: 'DropTrigger'; name: string } | { kind: 'ShowTriggers' };
+
+/** Introspection of the server and its open transactions. */
+export type InfoStatement =
+  | { kind: 'ShowConfig' }
+  | { kind: 'ShowVersion' }
+  /** `SHOW DATABASE` / `SHOW CURRENT DATABASE` */
+  | { kind: 'ShowDatabase' }
+  | { kind: 'ShowDatabases' }
+  | { kind: 'ShowTransactions' }
+  | TerminateTransactions
+  /** `FREE MEMORY`: storage garbage collection now. */
+  | { kind: 'FreeMemory' }
+  /** `STORAGE MODE IN_MEMORY_TRANSACTIONAL | IN_MEMORY_ANALYTICAL | ON_DISK_TRANSACTIONAL` */
+  | { kind: 'StorageMode'; mode: string };
+
+export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement;
 
 /** Everything the admin registry dispatches. */
 export type DispatchedStatement = AdminStatement | OtherShow;
@@ -120,7 +165,9 @@ export type DispatchedStatement = AdminStatement | OtherShow;
 export type AdminKind = DispatchedStatement['kind'];
 
 /** The statements a coordinator answers (Memgraph refuses everything else there). */
-export const COORDINATOR_KINDS: ReadonlySet<AdminKind> = new Set<CoordinatorStatement['kind']>([
+export const COORDINATOR_KINDS: ReadonlySet<AdminKind> = new Set<CoordinatorStatement['kind'] | 'ShowVersion'>([
+  // Memgraph answers SHOW VERSION on coordinators too.
+  'ShowVersion',
   'AddCoordinator',
   'RemoveCoordinator',
   'RegisterInstance',

@@ -18,6 +18,8 @@ export interface AdminContext {
   params: ReadonlyMap<string, Value>;
   /** True in an auto-commit transaction, false inside BEGIN … COMMIT. */
   implicit: boolean;
+  /** The first statement of its transaction (all an `executeQuery` transaction holds). */
+  firstInTransaction?: boolean;
 }
 
 export interface AdminResult {
@@ -34,6 +36,11 @@ export interface AdminOptions {
    * in multicommand transactions.`; omitted: the statement runs there too.
    */
   refusedInTransaction?: string;
+  /**
+   * Beyond Memgraph: a read-only statement refused in explicit transactions still runs as
+   * the first statement of one, which is what the driver's `executeQuery` sends.
+   */
+  firstInTransactionAllowed?: boolean;
 }
 
 interface Entry {
@@ -88,7 +95,8 @@ export class AdminRegistry {
       return Promise.reject(new MghaError(Codes.MemgraphClientError, `${text} is not supported yet.`));
     }
     const refusal = entry.options.refusedInTransaction;
-    if (!ctx.implicit && refusal !== undefined) return Promise.reject(new MghaError(Codes.MemgraphClientError, refusal));
+    const allowed = ctx.implicit || (entry.options.firstInTransactionAllowed === true && ctx.firstInTransaction === true);
+    if (!allowed && refusal !== undefined) return Promise.reject(new MghaError(Codes.MemgraphClientError, refusal));
     return entry.handler(stmt, ctx);
   }
 }

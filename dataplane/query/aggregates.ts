@@ -89,6 +89,19 @@ class Collect implements Accumulator {
   }
 }
 
+/** Memgraph's two-argument `collect(key, value)`: a map (rows with a null key or value skipped). */
+class CollectMap implements Accumulator {
+  private readonly entries = new Map<string, Value>();
+  add([k, v]: Value[]): void {
+    if (k === null || v === null) return;
+    if (typeof k !== 'string') throw typeError(`collect() map keys must be STRINGs, got ${typeName(k)}.`);
+    this.entries.set(k, v);
+  }
+  result(): Value {
+    return this.entries;
+  }
+}
+
 class StDev implements Accumulator {
   private readonly xs: number[] = [];
   constructor(private readonly population: boolean) {}
@@ -162,9 +175,10 @@ const ACCUMULATORS: ReadonlyMap<string, () => Accumulator> = new Map<string, () 
   ['percentiledisc', () => new Percentile(false)],
 ]);
 
-/** `name` null means count(*). */
-export function createAccumulator(name: string | null, distinct: boolean): Accumulator {
+/** `name` null means count(*); `arity` is the number of arguments written. */
+export function createAccumulator(name: string | null, distinct: boolean, arity = 1): Accumulator {
   if (name === null) return new Count(true);
+  if (name === 'collect' && arity === 2) return distinct ? new Distinct(new CollectMap()) : new CollectMap();
   const start = ACCUMULATORS.get(name);
   if (start === undefined) throw argumentError(`Unknown aggregate function ${name}().`);
   const acc = start();

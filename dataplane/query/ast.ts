@@ -130,6 +130,10 @@ export type SubqueryBody =
 export interface NodePattern {
   variable: string | null;
   labels: string[];
+  /** Memgraph's label alternatives `(n:A|B)`: the node has at least one of them (MATCH only). */
+  anyLabel?: string[];
+  /** Memgraph's dynamic labels `(n:$label)`, `(n:$(expr))`: a string or a list of strings each. */
+  dynamicLabels?: Expr[];
   /** A Map literal or a Parameter, or null. */
   properties: Expr | null;
   pos: Pos;
@@ -218,12 +222,14 @@ export type SetItem =
   | { kind: 'ReplaceProperties'; variable: string; value: Expr; pos: Pos }
   /** `n += {map}` */
   | { kind: 'MergeProperties'; variable: string; value: Expr; pos: Pos }
-  /** `n:A:B` */
-  | { kind: 'SetLabels'; variable: string; labels: string[]; pos: Pos };
+  /** Memgraph's `n.a += {map}` / `n.a.b += {map}`: merges into a map-valued property. */
+  | { kind: 'MergeProperty'; target: Expr & { kind: 'Property' }; value: Expr; pos: Pos }
+  /** `n:A:B`; Memgraph's `n:$label` / `n:$(expr)` in `dynamic` */
+  | { kind: 'SetLabels'; variable: string; labels: string[]; dynamic?: Expr[]; pos: Pos };
 
 export type RemoveItem =
   | { kind: 'RemoveProperty'; target: Expr & { kind: 'Property' }; pos: Pos }
-  | { kind: 'RemoveLabels'; variable: string; labels: string[]; pos: Pos };
+  | { kind: 'RemoveLabels'; variable: string; labels: string[]; dynamic?: Expr[]; pos: Pos };
 
 export interface YieldItem {
   name: string;
@@ -250,8 +256,23 @@ export type Clause =
       where: Expr | null;
       pos: Pos;
     }
-  /** `CALL { … }` */
-  | { kind: 'CallSubquery'; query: QueryBody; pos: Pos };
+  /** `CALL { … }`; Memgraph's scoped `CALL (a, b) { … }` / `CALL (*) { … }` sees only `scope` */
+  | { kind: 'CallSubquery'; query: QueryBody; scope?: string[] | '*'; pos: Pos }
+  /**
+   * Memgraph's `LOAD CSV FROM file (WITH | NO) HEADER [IGNORE BAD] [DELIMITER d] [QUOTE q]
+   * [NULLIF s] AS row`: the file is a string literal or a parameter; the options are literals.
+   */
+  | {
+      kind: 'LoadCsv';
+      file: Expr;
+      header: boolean;
+      ignoreBad: boolean;
+      delimiter: string | null;
+      quote: string | null;
+      nullif: string | null;
+      variable: string;
+      pos: Pos;
+    };
 
 /** A query without UNION. */
 export interface SingleQuery {
@@ -268,7 +289,8 @@ export interface QueryBody {
 // Statements
 
 export type Statement =
-  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean }
+  /** `memoryLimit`: Memgraph's `QUERY MEMORY LIMIT n KB|MB` in bytes, null for `QUERY MEMORY UNLIMITED`. */
+  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null; hopsLimit?: number }
   /** `CREATE INDEX ON :L` (property null) / `CREATE INDEX ON :L(p)` */
   | { kind: 'CreateIndex'; label: string; property: string | null }
   | { kind: 'DropIndex'; label: string; property: string | null }

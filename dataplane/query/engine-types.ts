@@ -31,6 +31,8 @@ export interface QuerySummary {
   /** Query plan for EXPLAIN (Bolt `plan` metadata), if any. */
   plan: Map<string, Value> | null;
   notifications: Map<string, Value>[];
+  /** More SUCCESS metadata (Memgraph's `number_of_hops`). */
+  extra?: Record<string, Value>;
 }
 
 /** A value now, or a Promise of it when the work has to wait for the event loop. */

@@ -9,13 +9,19 @@ import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransac
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
-import { analyze } from './semantic.js';
+import { analyze, analyzeBody } from './semantic.js';
 import { LazyStorageTransaction } from './lazy-transaction.js';
 import { PlanCache } from './plan-cache.js';
-import { explainLines, planQuery, type Plan } from './planner.js';
+import { explainLines, planQuery, planWithInputs, type Catalog, type Plan } from './planner.js';
+import { Triggers, type Trigger } from './triggers/triggers.js';
+import { collectEvents, variableValues, variablesFor, type TriggerEvents } from './triggers/events.js';
+import type { TriggerEventType } from './admin-ast.js';
 import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
+import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
+import { memoryCheck } from './memory-limit.js';
+import { registerStorageStatements } from './storage-statements.js';
 import { notificationValue } from '../notifications.js';
 import { materialize } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
@@ -27,7 +33,7 @@ import type { ProcedureRegistry } from './procedures/registry.js';
 export type WriteGuard = () => MghaError | null;
 
 type Prepared =
-  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean }
+  | { kind: 'query'; plan: Plan; explain: boolean; profile: boolean; memoryLimit: number | null; hopsLimit: number | null }
   | { kind: 'schema'; stmt: SchemaStatement }
   | { kind: 'admin'; stmt: DispatchedStatement; text: string };
 
@@ -49,6 +55,8 @@ function withNotices(summary: QuerySummary, notices: CommitNotice[]): QuerySumma
 }
 
 const BOOKMARK_WAIT_MS = 5000;
+/** Memgraph numbers transactions from 2^63; SHOW TRANSACTIONS prints the ids as strings. */
+const FIRST_TRANSACTION_ID = 1n << 63n;
 
 export class QueryEngine implements Engine {
   private readonly cache: PlanCache<Prepared>;
@@ -61,6 +69,15 @@ export class QueryEngine implements Engine {
   readonly admin = new AdminRegistry();
   /** What `CALL` can call; later modules register theirs here. */
   readonly procedures: ProcedureRegistry;
+  /** Dialect switches from the flags (main.ts sets them before serving). */
+  readonly dialect = { allowLoadCsv: true, memoryLimitBytes: 0 };
+  /** Transactions begun and not yet ended, for SHOW / TERMINATE TRANSACTIONS. */
+  private readonly open = new Set<Transaction>();
+  private nextTransactionId = FIRST_TRANSACTION_ID;
+  /** CREATE TRIGGER's triggers (none on a coordinator). */
+  readonly triggers: Triggers;
+  /** Where an AFTER COMMIT trigger's failure is reported (main.ts logs it). */
+  onTriggerError: (trigger: string, error: MghaError) => void = () => undefined;
 
   constructor(
     readonly storage: Storage,
@@ -70,6 +87,65 @@ export class QueryEngine implements Engine {
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
     this.procedures = builtinProcedures({ storage, checkWritable: () => this.checkWritesAllowed(), changed: () => this.schemaChanged() });
+    this.triggers = new Triggers((statement, event) => this.validateTrigger(statement, event));
+    if (!this.coordinator) {
+      registerTransactionQueue(this.admin, () => [...this.open]);
+      this.triggers.register(this.admin);
+      registerStorageStatements(this.admin, storage);
+    }
+  }
+
+  private catalogFor(tx: StorageTransaction): Catalog {
+    return {
+      hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
+      estimateCount: (label?: string, property?: string) => tx.estimateCount(label, property),
+      procedures: this.procedures,
+      allowLoadCsv: this.dialect.allowLoadCsv,
+    };
+  }
+
+  private planTrigger(statement: string, event: TriggerEventType, tx: StorageTransaction): Plan & { inputSlots: number[]; names: string[] } {
+    const stmt = parse(statement);
+    if (stmt.kind !== 'Query' || stmt.explain || stmt.profile) throw new MghaError(Codes.MemgraphClientError, 'Trigger statement must be a Cypher query.');
+    const names = variablesFor(event);
+    analyzeBody(stmt.body, new Map(names.map((n) => [n, 'any'])), true);
+    return { ...planWithInputs(stmt.body, this.catalogFor(tx), names), names };
+  }
+
+  private validateTrigger(statement: string, event: TriggerEventType): void {
+    const probe = this.storage.begin();
+    try {
+      this.planTrigger(statement, event, probe);
+    } finally {
+      probe.abort();
+    }
+  }
+
+  /** @internal runs a trigger's statement to its end inside `tx`. */
+  runTrigger(t: Trigger, tx: StorageTransaction, vars: Map<string, Value>): void {
+    const plan = this.planTrigger(t.statement, t.event, tx);
+    const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
+    plan.names.forEach((n, i) => (arg[plan.inputSlots[i]] = vars.get(n) ?? null));
+    const ctx: ExecContext = { tx, params: new Map(), statementTime: this.clock.now(), work: 0, slotCount: plan.slotCount };
+    for (const step of plan.root.run(ctx, arg)) if (step === PAUSE) continue;
+  }
+
+  /** @internal AFTER COMMIT triggers: each in its own transaction, after the client got its answer. */
+  runAfterCommit(events: TriggerEvents, triggers: Trigger[]): void {
+    const run = async (): Promise<void> => {
+      for (const t of triggers) {
+        const tx = this.storage.begin();
+        try {
+          this.runTrigger(t, tx, variableValues(events, tx));
+          if (tx.pendingDeltas().length > 0) this.checkWritesAllowed();
+          await tx.commit();
+        } catch (e) {
+          if (tx.isActive()) tx.abort();
+          this.onTriggerError(t.name, toMghaError(e));
+        }
+      }
+    };
+    setImmediate(() => void run());
   }
 
   /** A coordinator holds no graph: only coordinator statements are answered. */
@@ -88,8 +164,17 @@ export class QueryEngine implements Engine {
 
   /** An explicit transaction's snapshot is taken at BEGIN; an auto-commit one's when first needed. */
   private newTransaction(options: TransactionOptions): Transaction {
-    const tx = options.implicit ? new LazyStorageTransaction(this.storage) : this.storage.begin();
-    return new Transaction(this, tx, options);
+    // With triggers, a snapshot from the start gives their old values and deleted objects.
+    const triggered = this.triggers.size > 0;
+    const tx = options.implicit && !triggered ? new LazyStorageTransaction(this.storage) : this.storage.begin();
+    const t = new Transaction(this, tx, options, this.nextTransactionId++, triggered ? this.storage.begin() : null);
+    this.open.add(t);
+    return t;
+  }
+
+  /** @internal the transaction committed, rolled back or failed */
+  ended(tx: Transaction): void {
+    this.open.delete(tx);
   }
 
   currentBookmark(): string {
@@ -167,12 +252,8 @@ export class QueryEngine implements Engine {
     if (stmt.kind === 'Query') {
       const probe = this.storage.begin();
       try {
-        const catalog = {
-          hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
-          estimateCount: (label?: string, property?: string) => probe.estimateCount(label, property),
-          procedures: this.procedures,
-        };
-        prepared = { kind: 'query', plan: planQuery(stmt.body, catalog), explain: stmt.explain, profile: stmt.profile };
+        const plan = planQuery(stmt.body, this.catalogFor(probe));
+        prepared = { kind: 'query', plan, explain: stmt.explain, profile: stmt.profile, memoryLimit: stmt.memoryLimit ?? null, hopsLimit: stmt.hopsLimit ?? null };
       } finally {
         probe.abort();
       }
@@ -205,8 +286,11 @@ export class QueryEngine implements Engine {
   }
 }
 
-class Transaction implements EngineTransaction {
+class Transaction implements EngineTransaction, TransactionInfo {
   private failure: MghaError | null = null;
+  /** Every statement run in it, in order (SHOW TRANSACTIONS' `query`). */
+  readonly queries: string[] = [];
+  status: TransactionInfo['status'] = 'running';
   private stream: QueryStream | null = null;
   private readonly deadline: number;
   /** Ran a write or schema statement: the write guards are asked again at commit. */
@@ -216,6 +300,9 @@ class Transaction implements EngineTransaction {
     private readonly engine: QueryEngine,
     private readonly tx: StorageTransaction,
     private readonly options: TransactionOptions,
+    readonly id: bigint,
+    /** A snapshot from the start, kept while triggers may need old values. */
+    private snapshot: StorageTransaction | null,
   ) {
     this.deadline = options.timeoutMs !== null && options.timeoutMs > 0 ? engine.clock.now() + options.timeoutMs : Infinity;
   }
@@ -228,13 +315,18 @@ class Transaction implements EngineTransaction {
     }
   }
 
-  /** Ends the transaction from outside (a demotion): nothing of it commits. */
+  get metadata(): Map<string, Value> {
+    return this.options.metadata;
+  }
+
+  /** Ends the transaction from outside (a demotion, TERMINATE TRANSACTIONS): nothing of it commits. */
   terminate(error: MghaError): void {
     this.fail(error);
   }
 
   run(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     this.checkUsable();
+    this.queries.push(query);
     // An earlier result may still be open (Bolt qid streams): buffer the rest of it so
     // this statement sees its effects and the client can still pull it.
     if (this.stream !== null && !this.stream.finished) {
@@ -279,7 +371,7 @@ class Transaction implements EngineTransaction {
     }
     if (prepared.kind === 'admin') {
       return this.engine.admin
-        .dispatch(prepared.stmt, { text: prepared.text, params, implicit: this.options.implicit })
+        .dispatch(prepared.stmt, { text: prepared.text, params, implicit: this.options.implicit, firstInTransaction: this.queries.length === 1 })
         .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: (r.notifications ?? []).map(notificationValue) }));
     }
     const { plan, explain } = prepared;
@@ -289,7 +381,8 @@ class Transaction implements EngineTransaction {
       const lines = explainLines(plan.root);
       return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: null, notifications: [] });
     }
-    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount };
+    const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
+    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
@@ -298,8 +391,16 @@ class Transaction implements EngineTransaction {
       clock: this.engine.clock,
       deadline: this.deadline,
       isActive: () => this.tx.isActive(),
+      abortReason: () => this.failure,
+      memory: memoryCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
       onError: (e) => this.fail(e),
-      summary: () => ({ type: plan.type, stats: statsDiff(before, this.tx.stats), plan: null, notifications: [] }),
+      summary: () => ({
+        type: plan.type,
+        stats: statsDiff(before, this.tx.stats),
+        plan: null,
+        notifications: [],
+        ...(prepared.hopsLimit !== null ? { extra: { number_of_hops: BigInt(hops.count) } } : {}),
+      }),
     });
   }
 
@@ -314,26 +415,62 @@ class Transaction implements EngineTransaction {
 
   private commitNow(): MaybePromise<EngineCommit> {
     this.checkUsable();
+    this.status = 'committing';
     try {
       // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
       if (this.wrote) this.engine.checkWritesAllowed();
+      const after = this.runBeforeCommitTriggers();
       this.engine.trackWriter(this, false);
       const committed = this.tx.commit();
+      const done = (c: CommitResult): EngineCommit => {
+        this.engine.ended(this);
+        if (after !== null) this.engine.runAfterCommit(after.events, after.triggers);
+        return this.engine.commitOutcome(c);
+      };
       if (committed instanceof Promise) {
         return committed.then(
-          (c) => this.engine.commitOutcome(c),
+          done,
           (e: unknown) => {
             throw this.fail(e);
           },
         );
       }
-      return this.engine.commitOutcome(committed);
+      return done(committed);
     } catch (e) {
       throw this.fail(e);
     }
   }
 
+  /**
+   * Runs the BEFORE COMMIT triggers this transaction's changes fire, inside it, and returns
+   * what the AFTER COMMIT ones need; closes the start snapshot.
+   */
+  private runBeforeCommitTriggers(): { events: TriggerEvents; triggers: Trigger[] } | null {
+    const snapshot = this.snapshot;
+    if (snapshot === null) return null;
+    try {
+      const deltas = this.tx.pendingDeltas();
+      if (deltas.length === 0) return null;
+      const events = collectEvents(deltas, snapshot);
+      const { before, after } = this.engine.triggers.firing(events);
+      if (before.length > 0) {
+        const vars = variableValues(events, this.tx);
+        for (const t of before) this.engine.runTrigger(t, this.tx, vars);
+      }
+      return after.length > 0 ? { events, triggers: after } : null;
+    } finally {
+      this.closeSnapshot();
+    }
+  }
+
+  private closeSnapshot(): void {
+    if (this.snapshot !== null && this.snapshot.isActive()) this.snapshot.abort();
+    this.snapshot = null;
+  }
+
   rollback(): void {
+    this.closeSnapshot();
+    this.engine.ended(this);
     this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
   }
@@ -349,6 +486,9 @@ class Transaction implements EngineTransaction {
   private fail(e: unknown): MghaError {
     const err = toMghaError(e);
     if (this.failure === null) this.failure = err;
+    this.status = 'aborting';
+    this.closeSnapshot();
+    this.engine.ended(this);
     this.engine.trackWriter(this, false);
     if (this.tx.isActive()) this.tx.abort();
     return err;
@@ -373,6 +513,10 @@ interface StreamHooks {
   deadline: number;
   /** False once the transaction was rolled back underneath the stream (RESET, shutdown). */
   isActive: () => boolean;
+  /** Why the transaction was ended from outside (TERMINATE TRANSACTIONS), if it was. */
+  abortReason?: () => MghaError | null;
+  /** The memory limits' check (memory-limit.ts), asked at every yield; null = no limit. */
+  memory?: (() => MghaError | null) | null;
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
 }
@@ -455,8 +599,12 @@ class QueryStream implements ResultStream {
     await yieldToLoop();
     if (paused) {
       try {
-        if (!this.hooks.isActive()) throw new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
+        if (!this.hooks.isActive()) {
+          throw this.hooks.abortReason?.() ?? new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
+        }
         if (this.hooks.clock.now() > this.hooks.deadline) throw timedOut();
+        const oom = this.hooks.memory?.() ?? null;
+        if (oom !== null) throw oom;
       } catch (e) {
         throw this.failWith(e);
       }

@@ -6,6 +6,7 @@
 import { Codes, MghaError } from '../errors.js';
 import type {
   CommitResult,
+  Delta,
   MaybePromise,
   EdgeAccessor,
   Gid,
@@ -100,5 +101,9 @@ export class LazyStorageTransaction implements StorageTransaction {
 
   isActive(): boolean {
     return this.tx !== null ? this.tx.isActive() : !this.ended;
+  }
+
+  pendingDeltas(): readonly Delta[] {
+    return this.tx !== null ? this.tx.pendingDeltas() : [];
   }
 }

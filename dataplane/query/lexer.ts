@@ -128,6 +128,12 @@ export function tokenize(text: string): Token[] {
       i = readNumber(text, i, fail, push);
       continue;
     }
+    // Memgraph's `$(expression)` (dynamic labels): a bare `$` before `(`.
+    if (c === '$' && text[i + 1] === '(') {
+      i++;
+      push('punct', start, i, '$');
+      continue;
+    }
     if (c === '$') {
       i++;
       if (text[i] === '`') {

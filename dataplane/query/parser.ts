@@ -18,6 +18,7 @@ import type { Statement } from './ast.js';
 import { parseAdminStatement } from './parser/admin.js';
 import { parseQueryBody } from './parser/clauses.js';
 import { Cursor } from './parser/cursor.js';
+import { Codes } from '../errors.js';
 
 /** Parses one statement; throws MghaError (SyntaxError with line/column) on invalid input. */
 export function parse(text: string): Statement {
@@ -30,13 +31,36 @@ export function parse(text: string): Statement {
   }
 }
 
+/** `QUERY MEMORY LIMIT n (KB | MB)` → bytes; `QUERY MEMORY UNLIMITED` → null. */
+function parseQueryMemoryLimit(c: Cursor): number | null {
+  c.i += 2;
+  if (c.acceptKw('UNLIMITED')) return null;
+  c.expectKw('LIMIT');
+  const t = c.tok;
+  if (t.kind !== 'int') throw new MghaError(Codes.SemanticError, 'Memory limit must be an integer literal.');
+  c.i++;
+  if (c.acceptKw('KB')) return Number(t.int) * 1024;
+  if (c.acceptKw('MB')) return Number(t.int) * 1024 * 1024;
+  throw c.error('KB or MB');
+}
+
 function parseStatement(c: Cursor): Statement {
   let explain = false;
   let profile = false;
   if (c.acceptKw('EXPLAIN')) explain = true;
   else if (c.acceptKw('PROFILE')) profile = true;
-  const admin = explain || profile ? null : parseAdminStatement(c);
-  const statement: Statement = admin ?? { kind: 'Query', body: parseQueryBody(c), explain, profile };
+  // Memgraph's pre-query directive `USING HOPS LIMIT n`.
+  let hopsLimit: number | undefined;
+  if (c.isKw('USING') && c.isKw('HOPS', 1) && c.isKw('LIMIT', 2)) {
+    c.i += 3;
+    const t = c.tok;
+    if (t.kind !== 'int') throw c.error('an integer hops limit');
+    c.i++;
+    hopsLimit = Number(t.int);
+  }
+  const admin = explain || profile || hopsLimit !== undefined ? null : parseAdminStatement(c);
+  let statement: Statement = admin ?? { kind: 'Query', body: parseQueryBody(c), explain, profile, ...(hopsLimit !== undefined ? { hopsLimit } : {}) };
+  if (statement.kind === 'Query' && c.isKw('QUERY') && c.isKw('MEMORY', 1)) statement = { ...statement, memoryLimit: parseQueryMemoryLimit(c) };
   c.acceptPunct(';');
   if (c.tok.kind !== 'eof') throw c.error(statement.kind === 'Query' ? 'a clause or end of input' : 'end of input');
   return statement;

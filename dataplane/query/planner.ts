@@ -16,10 +16,11 @@ import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './ex
 import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
 import { BfsExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
-import { Create, Delete, Foreach, Merge, Mutate, removeProperty, setLabels, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
+import { Create, Delete, Foreach, Merge, Mutate, labelsOf, removeProperty, setLabels, setNestedProperty, setProperties, setProperty, type CreatePartSpec, type Mutation } from './executor/write-ops.js';
 import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
 import { BuildRange, UnwindRange } from './executor/ranges.js';
+import { LoadCsv } from './executor/load-csv.js';
 import { builtinProcedures } from './procedures/builtin.js';
 import { checkArgumentCount, checkedArgument } from './procedures/registry.js';
 import type { ProcedureLookup } from './procedures/types.js';
@@ -28,6 +29,8 @@ import type { ProcedureLookup } from './procedures/types.js';
 export interface Catalog extends IndexCatalog {
   /** Defaults to the built-in procedures. */
   procedures?: ProcedureLookup;
+  /** Memgraph's `--allow-load-csv` (default true). */
+  allowLoadCsv?: boolean;
 }
 
 const BUILTIN_PROCEDURES = builtinProcedures();
@@ -49,6 +52,23 @@ export function planQuery(body: QueryBody, catalog: Catalog): Plan {
   return { root, columns, resultSlots: slots, slotCount: planner.slotCount, type };
 }
 
+/**
+ * A plan whose body reads variables bound from outside (a trigger's predefined variables):
+ * the caller puts their values in `inputSlots` of the argument row.
+ */
+export function planWithInputs(body: QueryBody, catalog: Catalog, inputs: readonly string[]): Plan & { inputSlots: number[] } {
+  const planner = new Planner(catalog);
+  const outer: Vars = new Map();
+  const inputSlots = inputs.map((name) => {
+    const slot = planner.newSlot();
+    outer.set(name, slot);
+    return slot;
+  });
+  const { root, columns, slots } = planner.planBody(body, outer);
+  const type = planner.writes ? (planner.reads ? 'rw' : 'w') : 'r';
+  return { root, columns, resultSlots: slots, slotCount: planner.slotCount, type, inputSlots };
+}
+
 /** EXPLAIN text, Memgraph style: ` * Operator` lines, branches shown with `|\`. */
 export function explainLines(op: Operator, prefix = ''): string[] {
   const lines = [`${prefix} * ${op.describe()}`];
@@ -62,6 +82,68 @@ export function explainLines(op: Operator, prefix = ''): string[] {
 }
 
 type Vars = Map<string, number>;
+
+/** Arguments an aggregate takes; Memgraph's `collect(key, value)` builds a map. */
+const AGGREGATE_ARITY: Readonly<Record<string, [number, number]>> = { collect: [1, 2], percentilecont: [2, 2], percentiledisc: [2, 2] };
+
+function checkAggregateArity(name: string, count: number): void {
+  const [min, max] = AGGREGATE_ARITY[name] ?? [1, 1];
+  if (count < min || count > max) {
+    const wanted = min === max ? `${min}` : `${min} or ${max}`;
+    throw compileError(`${name}() takes ${wanted} argument${max === 1 ? '' : 's'}, got ${count}.`);
+  }
+}
+
+/** The pending MATCH predicate of `(n:A|B)`: n has at least one of the labels. */
+function anyLabelPredicate(name: string, labels: string[]): Pending {
+  return {
+    deps: new Set([name]),
+    expr: null,
+    make: (env) => {
+      const subject = compileExpr({ kind: 'Variable', name, pos: { line: 1, column: 1, offset: 0 } }, env);
+      return (row, ctx) => {
+        const v = subject(row, ctx);
+        if (!isNode(v)) return false;
+        const have = v.labels();
+        return labels.some((l) => have.includes(l));
+      };
+    },
+  };
+}
+
+/** The pending MATCH predicate of `(n:$label)`: n has every label the expressions name. */
+function dynamicLabelPredicate(name: string, exprs: Expr[]): Pending {
+  const deps = new Set([name]);
+  for (const e of exprs) for (const d of exprVars(e)) deps.add(d);
+  return {
+    deps,
+    expr: null,
+    make: (env) => {
+      const subject = compileExpr({ kind: 'Variable', name, pos: exprs[0].pos }, env);
+      const evals = exprs.map((e) => compileExpr(e, env));
+      return (row, ctx) => {
+        const v = subject(row, ctx);
+        if (!isNode(v)) return false;
+        const have = v.labels();
+        return evals.every((f) => labelsOf(f(row, ctx)).every((l) => have.includes(l)));
+      };
+    },
+  };
+}
+
+/**
+ * `n.a.b.c` → root `n` and keys [a, b, c] when the root is a variable; otherwise (e.g.
+ * `(m).a`, `list[0].a`) the last key on its object, as openCypher reads it.
+ */
+function propertyPath(target: Expr & { kind: 'Property' }): { root: Expr; keys: string[] } {
+  const keys = [target.key];
+  let object = target.object;
+  while (object.kind === 'Property') {
+    keys.unshift(object.key);
+    object = object.object;
+  }
+  return object.kind === 'Variable' ? { root: object, keys } : { root: target.object, keys: [target.key] };
+}
 
 /** What a variable is known to hold at plan time (for VariableTypeConflict checks). */
 type Kind = 'node' | 'rel' | 'rels' | 'path' | 'list' | 'value' | 'any';
@@ -148,8 +230,9 @@ class Planner {
     if (last === undefined) throw compileError('Empty query.');
     const lastKind = last.kind;
     if (openEnd && last.kind !== 'Return') return { root: this.planClauses(new Once(), vars, clauses), columns: [], slots: [] };
-    if (lastKind === 'Match' || lastKind === 'With' || lastKind === 'Unwind') {
-      throw compileError(`Query cannot conclude with ${lastKind.toUpperCase()} (must be RETURN or an update clause).`);
+    if (lastKind === 'Match' || lastKind === 'With' || lastKind === 'Unwind' || lastKind === 'LoadCsv') {
+      const word = lastKind === 'LoadCsv' ? 'LOAD CSV' : lastKind.toUpperCase();
+      throw compileError(`Query cannot conclude with ${word} (must be RETURN or an update clause).`);
     }
     let op: Operator = new Once();
     for (let i = 0; i < clauses.length - 1; i++) op = this.planClause(op, vars, clauses[i]);
@@ -206,6 +289,17 @@ class Planner {
       }
       case 'Return':
         throw compileError('RETURN can only be used at the end of the query.');
+      case 'LoadCsv': {
+        if (this.catalog.allowLoadCsv === false) {
+          throw new MghaError(Codes.MemgraphClientError, 'Load CSV not allowed on this instance because it was disabled by a config.');
+        }
+        this.reads = true;
+        const file = compileExpr(c.file, this.env(vars));
+        const slot = this.newSlot();
+        vars.set(c.variable, slot);
+        const spec = { header: c.header, ignoreBad: c.ignoreBad, delimiter: c.delimiter ?? ',', quote: c.quote ?? '"', nullif: c.nullif };
+        return new LoadCsv(op, file, spec, slot);
+      }
       case 'Create': {
         this.writes = true;
         const before = new Set(vars.keys());
@@ -236,7 +330,7 @@ class Planner {
         const slot = this.newSlot();
         inner.set(c.variable, slot);
         for (const cl of c.clauses) {
-          if (cl.kind === 'Match' || cl.kind === 'With' || cl.kind === 'Return' || cl.kind === 'Unwind' || cl.kind === 'CallSubquery') {
+          if (cl.kind === 'Match' || cl.kind === 'With' || cl.kind === 'Return' || cl.kind === 'Unwind' || cl.kind === 'CallSubquery' || cl.kind === 'LoadCsv') {
             throw compileError('FOREACH can only contain updating clauses.');
           }
         }
@@ -246,7 +340,8 @@ class Planner {
       case 'CallProcedure':
         return this.planCall(op, vars, c, false).op;
       case 'CallSubquery': {
-        const sub = this.planBody(c.query, new Map(vars));
+        const visible = Array.isArray(c.scope) ? new Map(c.scope.map((n): [string, number] => [n, vars.get(n) as number])) : new Map(vars);
+        const sub = this.planBody(c.query, visible);
         if (sub.columns.length === 0) return new Apply(op, sub.root, 'Apply', true);
         sub.columns.forEach((col, i) => {
           if (vars.has(col)) throw compileError(`Variable \`${col}\` already declared in outer scope.`);
@@ -362,7 +457,11 @@ class Planner {
     for (const name of matchNames) if (vars.has(name)) matchNames.delete(name);
     const pending: Pending[] = conjuncts(where).map((e) => ({ deps: exprVars(e), make: (env) => compileExpr(e, env), expr: e }));
     for (const p of parts) {
-      for (const n of p.nodes) this.addPropertyPredicates(n.variable as string, n.properties, pending);
+      for (const n of p.nodes) {
+        this.addPropertyPredicates(n.variable as string, n.properties, pending);
+        if (n.anyLabel !== undefined) pending.push(anyLabelPredicate(n.variable as string, n.anyLabel));
+        if (n.dynamicLabels !== undefined) pending.push(dynamicLabelPredicate(n.variable as string, n.dynamicLabels));
+      }
       for (const r of p.relationships) if (r.varLength === null) this.addPropertyPredicates(r.variable as string, r.properties, pending);
     }
     const relSlots: number[] = [];
@@ -624,6 +723,7 @@ class Planner {
   // ---------------------------------------------------------------- CREATE / MERGE
 
   private createSpec(p: PatternPart, vars: Vars, before: Set<string>): CreatePartSpec {
+    if (p.nodes.some((n) => n.anyLabel !== undefined)) throw compileError('Label alternatives (:A|B) can only be used in MATCH.');
     const created = new Set<string>();
     const nodes = p.nodes.map((n) => {
       const name = n.variable as string;
@@ -638,7 +738,8 @@ class Planner {
       }
       if (!declared) this.kinds.set(slot, 'node');
       created.add(name);
-      return { slot, bound, labels: n.labels, props: n.properties === null ? null : compileExpr(n.properties, this.env(vars)) };
+      const dynamicLabels = n.dynamicLabels?.map((d) => compileExpr(d, this.env(vars)));
+      return { slot, bound, labels: n.labels, ...(dynamicLabels ? { dynamicLabels } : {}), props: n.properties === null ? null : compileExpr(n.properties, this.env(vars)) };
     });
     const rels = p.relationships.map((r, i) => {
       const name = r.variable as string;
@@ -687,20 +788,32 @@ class Planner {
   private setItem(it: SetItem, vars: Vars): Mutation {
     const env = this.env(vars);
     switch (it.kind) {
-      case 'SetProperty':
-        return setProperty(compileExpr(it.target.object, env), it.target.key, compileExpr(it.value, env));
+      case 'SetProperty': {
+        const { root, keys } = propertyPath(it.target);
+        if (keys.length === 1) return setProperty(compileExpr(root, env), keys[0], compileExpr(it.value, env));
+        return setNestedProperty(compileExpr(root, env), keys, compileExpr(it.value, env), 'set', 'SET');
+      }
+      case 'MergeProperty': {
+        const { root, keys } = propertyPath(it.target);
+        return setNestedProperty(compileExpr(root, env), keys, compileExpr(it.value, env), 'merge', 'SET');
+      }
       case 'ReplaceProperties':
         return setProperties(this.variable(it.variable, vars, it.pos), compileExpr(it.value, env), true);
       case 'MergeProperties':
         return setProperties(this.variable(it.variable, vars, it.pos), compileExpr(it.value, env), false);
       case 'SetLabels':
-        return setLabels(this.variable(it.variable, vars, it.pos), it.labels, true);
+        return setLabels(this.variable(it.variable, vars, it.pos), it.labels, true, (it.dynamic ?? []).map((d) => compileExpr(d, env)));
     }
   }
 
   private removeItem(it: RemoveItem, vars: Vars): Mutation {
-    if (it.kind === 'RemoveProperty') return removeProperty(compileExpr(it.target.object, this.env(vars)), it.target.key);
-    return setLabels(this.variable(it.variable, vars, it.pos), it.labels, false);
+    if (it.kind === 'RemoveProperty') {
+      const { root, keys } = propertyPath(it.target);
+      const target = compileExpr(root, this.env(vars));
+      return keys.length === 1 ? removeProperty(target, keys[0]) : setNestedProperty(target, keys, () => null, 'set', 'REMOVE');
+    }
+    const env = this.env(vars);
+    return setLabels(this.variable(it.variable, vars, it.pos), it.labels, false, (it.dynamic ?? []).map((d) => compileExpr(d, env)));
   }
 
   // ---------------------------------------------------------------- WITH / RETURN
@@ -782,6 +895,7 @@ class Planner {
         if (e.kind === 'CountStar') aggs.push({ slot, name: null, distinct: false, args: [] });
         else if (e.kind === 'FunctionCall') {
           if (e.args.some((a) => callsFunction(a, 'rand'))) throw compileError('Aggregating a non-deterministic expression (rand()) is not allowed.');
+          checkAggregateArity(e.name, e.args.length);
           aggs.push({ slot, name: e.name, distinct: e.distinct, args: e.args.map((a) => compileExpr(a, argEnv)) });
         }
         return slot;

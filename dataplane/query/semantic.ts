@@ -68,6 +68,11 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
       if (scope.has(c.variable)) fail('VariableAlreadyBound', `Variable \`${c.variable}\` already declared`, c.pos);
       scope.set(c.variable, 'any');
       return null;
+    case 'LoadCsv':
+      checkExpr(c.file, scope, NO_AGGREGATES);
+      if (scope.has(c.variable)) fail('VariableAlreadyBound', `Variable \`${c.variable}\` already declared`, c.pos);
+      scope.set(c.variable, 'any');
+      return null;
     case 'With': {
       const next = analyzeProjection(c.projection, scope, true, c.pos);
       // WITH … WHERE may still read the variables the WITH did not project (TCK WithWhere1/7).
@@ -91,7 +96,10 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
     case 'Remove':
       for (const item of c.items) {
         if (item.kind === 'RemoveProperty') checkExpr(item.target, scope, NO_AGGREGATES);
-        else requireVariable(item.variable, scope, item.pos);
+        else {
+          requireVariable(item.variable, scope, item.pos);
+          for (const d of item.dynamic ?? []) checkExpr(d, scope, NO_AGGREGATES);
+        }
       }
       return null;
     case 'Delete':
@@ -121,16 +129,25 @@ function analyzeClause(c: Clause, scope: Scope, standaloneCall: boolean): { scop
       }
       if (c.where) checkWhere(c.where, scope);
       return null;
-    case 'CallSubquery':
-      for (const name of analyzeBody(c.query, new Map(scope), false)) scope.set(name, 'any');
+    case 'CallSubquery': {
+      const visible: Scope = c.scope === undefined || c.scope === '*' ? new Map(scope) : new Map();
+      if (Array.isArray(c.scope)) {
+        for (const name of c.scope) {
+          requireVariable(name, scope, c.pos);
+          visible.set(name, scope.get(name) ?? 'any');
+        }
+      }
+      for (const name of analyzeBody(c.query, visible, false)) scope.set(name, 'any');
       return null;
+    }
   }
 }
 
 function checkSetItem(item: SetItem, scope: Scope): void {
-  if (item.kind === 'SetProperty') checkExpr(item.target, scope, NO_AGGREGATES);
+  if (item.kind === 'SetProperty' || item.kind === 'MergeProperty') checkExpr(item.target, scope, NO_AGGREGATES);
   else requireVariable(item.variable, scope, item.pos);
   if (item.kind !== 'SetLabels') checkExpr(item.value, scope, NO_AGGREGATES);
+  else for (const d of item.dynamic ?? []) checkExpr(d, scope, NO_AGGREGATES);
 }
 
 function checkDeleteTarget(e: Expr, scope: Scope): void {

@@ -77,7 +77,10 @@ export function createManagementServer(options: ManagementServerOptions): RpcSer
   const { replication, log } = options;
   const onCall = options.registry === undefined ? undefined : managementMetrics(options.registry);
   return new RpcServer({ host: options.host, port: options.port, logger: log, onCall })
-    .handle(StateCheck, () => reportToWire(replication.report()))
+    .handle(StateCheck, ({ leaseMs, sentAtMs }) => {
+      replication.renewLease(leaseMs - Math.max(0, Date.now() - sentAtMs));
+      return reportToWire(replication.report());
+    })
     .handle(PromoteToMain, async ({ mainUuid, replicas, writingEnabled }) => {
       await replication.promote(mainUuid, replicas.map(registrationFromWire), writingEnabled);
       return {};

@@ -98,6 +98,12 @@ export class Replication {
   private mainUuid: string | null = null;
   /** Off on an HA MAIN until a coordinator promotes it, and under `global_read_only`. */
   private writingEnabled = true;
+  /**
+   * performance.now() after which this HA MAIN refuses writes until the leader checks it
+   * again (the lease of StateCheck). Monotonic, so it keeps running while the process is
+   * paused: a MAIN resumed after SIGSTOP finds its lease expired.
+   */
+  private leaseUntil = Infinity;
   private deltasBatchProgressSize = DEFAULT_DELTAS_BATCH_PROGRESS_SIZE;
   private server: ReplicaServer | null = null;
   private readonly main: MainReplication;
@@ -192,7 +198,14 @@ export class Replication {
     const code = this.deps.config.haDataInstance ? Codes.NotALeader : Codes.MemgraphClientError;
     if (this.role === 'replica') return new MghaError(code, M.WRITE_ON_REPLICA);
     if (!this.writingEnabled) return new MghaError(code, M.WRITE_FORBIDDEN_ON_MAIN);
+    // Checked again at commit (write guards are), so a write begun before the lease ran out cannot commit after it.
+    if (performance.now() > this.leaseUntil) return new MghaError(code, M.WRITE_FORBIDDEN_ON_MAIN);
     return null;
+  }
+
+  /** A leader's state check: as MAIN, writes are accepted for `ms` more (≤ 0: none until the next check). */
+  renewLease(ms: number): void {
+    this.leaseUntil = performance.now() + ms;
   }
 
   /** What a coordinator's state check reads (cheap: it runs every second). */

@@ -73,6 +73,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return this.active && !this.prepared;
   }
 
+  pendingDeltas(): readonly Delta[] {
+    return this.redo;
+  }
+
   // ---- reads ---------------------------------------------------------------------
 
   vertex(gid: Gid): VertexAccessor | null {

@@ -194,6 +194,8 @@ export interface StorageTransaction {
   abort(): void;
   /** True until commit() or abort(). */
   isActive(): boolean;
+  /** The redo deltas written so far, in order (what triggers are computed from before commit). */
+  pendingDeltas(): readonly Delta[];
 }
 
 export interface IndexInfo {

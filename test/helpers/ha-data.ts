@@ -22,6 +22,9 @@ export interface DataInstance {
   stop(): Promise<void>;
 }
 
+/** A write lease no test outlives: these tests drive roles, not leases (ha-data-instance tests those). */
+export const LONG_LEASE_MS = 3_600_000;
+
 const clients: RpcClient[] = [];
 
 /**
@@ -45,7 +48,7 @@ export async function startDataInstance(
     replicationServer: `127.0.0.1:${replicationPort}`,
     rpc,
     call,
-    state: () => call(StateCheck, {}),
+    state: () => call(StateCheck, { leaseMs: LONG_LEASE_MS, sentAtMs: Date.now() }),
     stop: async () => {
       await rpc.close();
       await server.stop();

@@ -7,6 +7,7 @@ import neo4j from 'neo4j-driver';
 import {
   DemoteToReplica,
   PromoteToMain,
+  StateCheck,
   SwapMainUuid,
   UpdateDataInstanceConfig,
 } from '../../dataplane/coordination/management-rpc.js';
@@ -75,6 +76,39 @@ test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a 
   await a.call(UpdateDataInstanceConfig, { deltasBatchProgressSize: 500, writingEnabled: true });
   await run(a.server, 'CREATE (:X {i: 2})');
   expect(await count(a.server)).toBe(2);
+});
+
+test("the write lease: a MAIN refuses writes once the leader's last state check is older than its lease, and a pause does not stop the lease", async () => {
+  const a = await data();
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
+  await a.call(PromoteToMain, { mainUuid: newMainUuid(), replicas: [], writingEnabled: true });
+  await run(a.server, 'CREATE (:L {i: 1})');
+  await new Promise((r) => setTimeout(r, 600));
+  await expect(run(a.server, 'CREATE (:L {i: 2})')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  // A transaction begun inside the lease cannot commit after it ran out.
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
+  const driver = neo4j.driver(a.server.boltUrl, neo4j.auth.basic('', ''));
+  const session = driver.session();
+  const tx = await session.beginTransaction();
+  await tx.run('CREATE (:L {i: 3})');
+  // SIGSTOP past the lease: the monotonic clock runs on while the process is paused.
+  process.kill(a.server.pid, 'SIGSTOP');
+  await new Promise((r) => setTimeout(r, 600));
+  process.kill(a.server.pid, 'SIGCONT');
+  await expect(tx.commit()).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  await session.close();
+  await driver.close();
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
+  await run(a.server, 'CREATE (:L {i: 4})');
+  // A check sent longer ago than its lease renews nothing (it sat in a paused MAIN's socket).
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() - 500 });
+  await expect(run(a.server, 'CREATE (:L {i: 5})')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  // Lease 0: the leader no longer holds this instance for the MAIN; no writes, at once.
+  await a.call(StateCheck, { leaseMs: 400, sentAtMs: Date.now() });
+  await run(a.server, 'CREATE (:L {i: 6})');
+  await a.call(StateCheck, { leaseMs: 0, sentAtMs: Date.now() });
+  await expect(run(a.server, 'CREATE (:L {i: 7})')).rejects.toMatchObject({ code: NOT_A_LEADER, message: WRITE_FORBIDDEN_ON_MAIN });
+  expect(await count(a.server, 'MATCH (n:L) RETURN count(n) AS c')).toBe(3);
 });
 
 test('DemoteToReplica: the replication server listens, writes get the replica text, a repeat is a no-op', async () => {

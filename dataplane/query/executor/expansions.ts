@@ -116,7 +116,7 @@ export class VarExpand extends Expansion {
     // stack[i] lists the relationships out of nodes[i]; the top belongs to the walk's end.
     const stack: Iterator<EdgeAccessor>[] = [];
     const enter = (v: VertexAccessor): void => {
-      stack.push(edges.length < max ? edgesOf(v, dir, types, null)[Symbol.iterator]() : emptyIterator());
+      stack.push(edges.length < max ? edgesOf(v, dir, types, null, ctx.hops)[Symbol.iterator]() : emptyIterator());
     };
     if (min === 0 && this.endsHere(row, start, bound, ctx)) yield this.output(row, [], start);
     enter(start);
@@ -174,7 +174,7 @@ export class BfsExpand extends Expansion {
     for (let depth = 1; depth <= max && frontier.length > 0; depth++) {
       const next: VertexAccessor[] = [];
       for (const v of frontier) {
-        for (const e of edgesOf(v, dir, types, null)) {
+        for (const e of edgesOf(v, dir, types, null, ctx.hops)) {
           if (tick(ctx)) yield PAUSE;
           const other = otherEnd(e, v);
           if (links.has(other.id)) continue;
@@ -320,7 +320,7 @@ export class WeightedShortest extends Expansion {
       settled.add(cur.key);
       const from = cur;
       if (from.depth < max) {
-        for (const e of edgesOf(from.vertex, dir, types, null)) {
+        for (const e of edgesOf(from.vertex, dir, types, null, ctx.hops)) {
           const other = otherEnd(e, from.vertex);
           if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;
           const key = stateOf(other, from.depth + 1);
@@ -415,7 +415,7 @@ export class ShortestPath extends Unary {
     for (let d = 1; d <= max && frontier.length > 0 && !found; d++) {
       const next: VertexAccessor[] = [];
       for (const v of frontier) {
-        for (const e of edgesOf(v, dir, types, null)) {
+        for (const e of edgesOf(v, dir, types, null, ctx.hops)) {
           if (tick(ctx)) yield PAUSE;
           const other = otherEnd(e, v);
           if (edgeFilter !== null && !edgeFilter(e, row, ctx)) continue;

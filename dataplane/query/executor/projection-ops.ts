@@ -59,7 +59,7 @@ export class Aggregate extends Unary {
       if (g === undefined) {
         const out = row.slice();
         for (let i = 0; i < keyVals.length; i++) out[this.keys[i][0]] = keyVals[i];
-        g = { row: out, accs: this.aggs.map((a) => createAccumulator(a.name, a.distinct)) };
+        g = { row: out, accs: this.aggs.map((a) => createAccumulator(a.name, a.distinct, a.args.length)) };
         groups.set(k, g);
       }
       for (let i = 0; i < this.aggs.length; i++) g.accs[i].add(this.aggs[i].args.map((f) => f(row, ctx)));
@@ -67,7 +67,7 @@ export class Aggregate extends Unary {
     }
     // No input rows and no grouping keys: one row of "empty" aggregates (count = 0 …).
     if (groups.size === 0 && this.keys.length === 0) {
-      groups.set('', { row: arg.slice(), accs: this.aggs.map((a) => createAccumulator(a.name, a.distinct)) });
+      groups.set('', { row: arg.slice(), accs: this.aggs.map((a) => createAccumulator(a.name, a.distinct, a.args.length)) });
     }
     for (const g of groups.values()) {
       for (let i = 0; i < this.aggs.length; i++) g.row[this.aggs[i].slot] = g.accs[i].result();

@@ -4,7 +4,7 @@
 
 import type { EdgeAccessor, PropertyFilter, VertexAccessor } from '../../storage/types.js';
 import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values/model.js';
-import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type Operator, type Row, type Step } from './types.js';
+import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type HopsCounter, type Operator, type Row, type Step } from './types.js';
 
 export type Direction = 'out' | 'in' | 'both';
 
@@ -119,13 +119,28 @@ export class Filter extends Unary {
   }
 }
 
-/** Relationships of `v` in the direction; use `otherEnd` for the far node. */
-export function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
-  if (dir !== 'in') yield* v.outEdges(types, to);
+/**
+ * Relationships of `v` in the direction; use `otherEnd` for the far node. Each one costs a
+ * hop of Memgraph's `USING HOPS LIMIT` budget; once it is spent, no more are produced.
+ */
+export function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null, hops?: HopsCounter): Generator<EdgeAccessor> {
+  if (dir !== 'in') {
+    for (const e of v.outEdges(types, to)) {
+      if (hops !== undefined) {
+        if (hops.count >= hops.limit) return;
+        hops.count++;
+      }
+      yield e;
+    }
+  }
   if (dir !== 'out') {
     for (const e of v.inEdges(types, to)) {
       // A self-loop was already produced by the outgoing side of an undirected pattern.
       if (dir === 'both' && e.startId === e.endId) continue;
+      if (hops !== undefined) {
+        if (hops.count >= hops.limit) return;
+        hops.count++;
+      }
       yield e;
     }
   }
@@ -160,7 +175,7 @@ export class Expand extends Unary {
       const bound = this.toBound ? row[this.toSlot] : null;
       if (this.toBound && !isNode(bound)) continue;
       const start = from as VertexAccessor;
-      for (const e of edgesOf(start, this.dir, this.types, bound as VertexAccessor | null)) {
+      for (const e of edgesOf(start, this.dir, this.types, bound as VertexAccessor | null, ctx.hops)) {
         const other = otherEnd(e, start);
         const out = row.slice();
         out[this.relSlot] = e;

@@ -28,6 +28,13 @@ export interface ExecContext {
   work: number;
   /** Number of slots every row of this plan has. */
   readonly slotCount: number;
+  /** Relationships expanded so far and Memgraph's `USING HOPS LIMIT` (Infinity: none). */
+  hops?: HopsCounter;
+}
+
+export interface HopsCounter {
+  count: number;
+  limit: number;
 }
 
 export function tick(ctx: ExecContext): boolean {

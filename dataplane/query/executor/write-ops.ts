@@ -35,6 +35,8 @@ export interface CreateNodeSpec {
   /** Already bound: reuse the row's node. */
   bound: boolean;
   labels: string[];
+  /** Memgraph's dynamic labels, evaluated per row. */
+  dynamicLabels?: Eval[];
   props: Eval | null;
 }
 
@@ -88,6 +90,7 @@ export function createParts(parts: CreatePartSpec[], row: Row, ctx: ExecContext,
       const props = n.props === null ? null : checked(propertyMap(n.props(row, ctx), 'CREATE'));
       const v = ctx.tx.createVertex();
       for (const l of n.labels) v.addLabel(l);
+      for (const d of n.dynamicLabels ?? []) for (const l of labelsOf(d(row, ctx))) v.addLabel(l);
       if (props !== null) setAll(v, props);
       row[n.slot] = v;
     }
@@ -190,6 +193,45 @@ export function setProperty(target: Eval, key: string, value: Eval): Mutation {
   };
 }
 
+/**
+ * Memgraph's nested property update: `SET n.a.b = v` writes key `b` inside the map property
+ * `a` (maps created where absent), `SET n.a += {…}` merges into it, and null (or REMOVE)
+ * deletes the key. Only when the root is a node or relationship; otherwise the usual error.
+ */
+export function setNestedProperty(target: Eval, keys: string[], value: Eval, mode: 'set' | 'merge', what: 'SET' | 'REMOVE'): Mutation {
+  return (row, ctx) => {
+    const e = entityOrNull(target(row, ctx), what);
+    if (e === null) return;
+    const v = checkStorable(value(row, ctx));
+    const updated = updateIn(e.getProperty(keys[0]), keys, 1, v, mode);
+    e.setProperty(keys[0], updated);
+  };
+}
+
+function updateIn(current: Value, keys: string[], i: number, v: Value, mode: 'set' | 'merge'): Value {
+  if (i === keys.length) {
+    if (mode === 'set' || v === null) return mode === 'set' ? v : current;
+    const base = current === null ? new Map<string, Value>() : nestedMap(current, keys[i - 1]);
+    const out = new Map(base);
+    for (const [k, x] of propertyMap(v, 'SET')) {
+      if (x === null) out.delete(k);
+      else out.set(k, x);
+    }
+    return out;
+  }
+  if (current === null && v === null) return null;
+  const out = new Map(current === null ? new Map<string, Value>() : nestedMap(current, keys[i - 1]));
+  const next = updateIn(out.get(keys[i]) ?? null, keys, i + 1, v, mode);
+  if (next === null) out.delete(keys[i]);
+  else out.set(keys[i], next);
+  return out;
+}
+
+function nestedMap(v: Value, key: string): Map<string, Value> {
+  if (!(v instanceof Map)) throw typeError(`Nested property update expects property '${key}' to be a map, got ${typeName(v)}.`);
+  return v;
+}
+
 export function setProperties(target: Eval, value: Eval, replace: boolean): Mutation {
   return (row, ctx) => {
     const e = entityOrNull(target(row, ctx), 'SET');
@@ -205,11 +247,20 @@ export function setProperties(target: Eval, value: Eval, replace: boolean): Muta
   };
 }
 
-export function setLabels(target: Eval, labels: string[], add: boolean): Mutation {
+/** A dynamic label's value: a string or a list of strings (null: none). */
+export function labelsOf(v: Value): string[] {
+  if (v === null) return [];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) return v;
+  throw typeError(`A dynamic label must be a STRING or a LIST of STRINGs, got ${typeName(v)}.`);
+}
+
+export function setLabels(target: Eval, fixed: string[], add: boolean, dynamic: Eval[] = []): Mutation {
   return (row, ctx) => {
     const v = target(row, ctx);
     if (v === null) return;
     const n = liveNode(v, add ? 'SET' : 'REMOVE');
+    const labels = dynamic.length === 0 ? fixed : [...fixed, ...dynamic.flatMap((d) => labelsOf(d(row, ctx)))];
     for (const l of labels) {
       if (add) n.addLabel(l);
       else n.removeLabel(l);

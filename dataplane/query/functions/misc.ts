@@ -24,6 +24,8 @@ function counter(ctx: FunctionContext, name: string, initial: bigint, increment:
 
 export const miscFunctions: FunctionDef[] = [
   def('randomUUID', 0, 0, () => randomUUID()),
+  // Memgraph's count of relationships the query expanded so far (see USING HOPS LIMIT).
+  def('getHopsCounter', 0, 0, (_args, ctx) => BigInt(ctx.hopsCount?.() ?? 0)),
   // Memgraph returns microseconds since the epoch (Neo4j: milliseconds), fixed per
   // statement so every row of one query sees the same value.
   def('timestamp', 0, 0, (_args, ctx) => BigInt(Math.floor(ctx.statementTime)) * 1000n),

@@ -6,6 +6,8 @@ export interface FunctionContext {
   /** Epoch milliseconds, fixed for the whole statement (timestamp(), date() …). */
   statementTime: number;
   nodeById(id: number): NodeValue | null;
+  /** Relationships the statement expanded so far (Memgraph's getHopsCounter()). */
+  hopsCount?: () => number;
 }
 
 export interface FunctionDef {

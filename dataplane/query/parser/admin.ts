@@ -4,12 +4,46 @@
 // keywords cannot start a Cypher query (`SET INSTANCE x TO`, not `SET instance.x = 1`).
 
 import { Codes, MghaError, semanticError } from '../../errors.js';
-import type { ConfigMap, ConfigValue, ReplicationMode } from '../admin-ast.js';
+import type { ConfigMap, ConfigValue, ReplicationMode, TriggerEventType } from '../admin-ast.js';
 import type { Statement } from '../ast.js';
 import type { Cursor } from './cursor.js';
 
+/**
+ * Memgraph statements mgha does not implement yet, by their leading keywords: they answer
+ * `<words> is not supported yet.` instead of a syntax error.
+ */
+const NOT_YET: readonly string[][] = [
+  ['CREATE', 'ENUM'], ['ALTER', 'ENUM'], ['DROP', 'ENUM'],
+  ['CREATE', 'EDGE', 'INDEX'], ['DROP', 'EDGE', 'INDEX'], ['CREATE', 'GLOBAL', 'EDGE', 'INDEX'], ['DROP', 'GLOBAL', 'EDGE', 'INDEX'],
+  ['CREATE', 'POINT', 'INDEX'], ['DROP', 'POINT', 'INDEX'], ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
+  ['CREATE', 'VECTOR', 'INDEX'], ['CREATE', 'VECTOR', 'EDGE', 'INDEX'], ['DROP', 'VECTOR', 'INDEX'],
+  ['ANALYZE', 'GRAPH'],
+  ['SET', 'DESCRIPTION', 'ON'], ['DELETE', 'DESCRIPTION', 'ON'], ['SET', 'GLOBAL', 'PARAMETER'], ['UNSET', 'GLOBAL', 'PARAMETER'],
+  ['SET', 'DATABASE', 'SETTING'], ['CREATE', 'DATABASE'], ['DROP', 'DATABASE'], ['USE', 'DATABASE'],
+  ['CREATE', 'USER'], ['DROP', 'USER'], ['CREATE', 'ROLE'], ['DROP', 'ROLE'], ['SET', 'PASSWORD'], ['SET', 'ROLE'], ['CLEAR', 'ROLE'],
+  ['GRANT'], ['DENY'], ['REVOKE'],
+  ['CREATE', 'KAFKA', 'STREAM'], ['CREATE', 'PULSAR', 'STREAM'], ['START', 'STREAM'], ['START', 'ALL', 'STREAMS'],
+  ['STOP', 'STREAM'], ['STOP', 'ALL', 'STREAMS'], ['DROP', 'STREAM'], ['CHECK', 'STREAM'],
+  ['DUMP', 'DATABASE'], ['RECOVER', 'SNAPSHOT'], ['EDGE', 'IMPORT', 'MODE'], ['ENABLE', 'TTL'], ['DISABLE', 'TTL'], ['STOP', 'TTL'],
+  ['SET', 'SESSION', 'TRANSACTION'], ['SET', 'GLOBAL', 'TRANSACTION'], ['SET', 'NEXT', 'TRANSACTION'],
+  ['USING', 'PERIODIC', 'COMMIT'], ['USING', 'INDEX'],
+];
+
+function notYet(c: Cursor): string | null {
+  for (const words of NOT_YET) {
+    if (!words.every((w, k) => c.isKw(w, k))) continue;
+    // `CREATE user = (…)` is a path variable, `SET role.x = 1` a property: Cypher, not this.
+    const after = c.peek(words.length);
+    if (after.kind === 'punct' && ['=', '.', ':', '+=', '('].includes(after.text)) continue;
+    return words.filter((w) => w !== 'ON').join(' ');
+  }
+  return null;
+}
+
 /** Parses an admin statement at the cursor, or returns null if it is not one. */
 export function parseAdminStatement(c: Cursor): Statement | null {
+  const missing = notYet(c);
+  if (missing !== null) throw new MghaError(Codes.MemgraphClientError, `${missing} is not supported yet.`);
   if (c.isKw('SHOW')) return parseShow(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('INDEX', 1) && c.isKw('ON', 2)) return parseIndex(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('CONSTRAINT', 1)) return parseConstraint(c);
@@ -20,6 +54,18 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (keywords(c, 'SET', 'REPLICATION', 'ROLE')) return parseSetReplicationRole(c);
   if (keywords(c, 'REGISTER', 'REPLICA')) return parseRegisterReplica(c);
   if (keywords(c, 'DROP', 'REPLICA')) return { kind: 'DropReplica', name: c.expectName('a replica name') };
+  if (keywords(c, 'TERMINATE', 'TRANSACTIONS')) return parseTerminateTransactions(c);
+  if (keywords(c, 'FREE', 'MEMORY')) return { kind: 'FreeMemory' };
+  if (keywords(c, 'STORAGE', 'MODE')) {
+    const mode = c.tok.text.toUpperCase();
+    if (!['IN_MEMORY_TRANSACTIONAL', 'IN_MEMORY_ANALYTICAL', 'ON_DISK_TRANSACTIONAL'].includes(mode) || c.tok.kind !== 'ident') {
+      throw c.error('IN_MEMORY_TRANSACTIONAL, IN_MEMORY_ANALYTICAL or ON_DISK_TRANSACTIONAL');
+    }
+    c.i++;
+    return { kind: 'StorageMode', mode };
+  }
+  if (keywords(c, 'CREATE', 'TRIGGER')) return parseCreateTrigger(c);
+  if (keywords(c, 'DROP', 'TRIGGER')) return { kind: 'DropTrigger', name: c.expectName('a trigger name') };
   return parseCoordinatorStatement(c);
 }
 
@@ -88,6 +134,13 @@ const SHOWS = new Map<string, Statement>([
   ['ROUTING TABLE', { kind: 'ShowRoutingTable' }],
   ['REPLICATION LAG', { kind: 'ShowReplicationLag' }],
   ['COORDINATOR SETTINGS', { kind: 'ShowCoordinatorSettings' }],
+  ['CONFIG', { kind: 'ShowConfig' }],
+  ['VERSION', { kind: 'ShowVersion' }],
+  ['DATABASE', { kind: 'ShowDatabase' }],
+  ['CURRENT DATABASE', { kind: 'ShowDatabase' }],
+  ['DATABASES', { kind: 'ShowDatabases' }],
+  ['TRANSACTIONS', { kind: 'ShowTransactions' }],
+  ['TRIGGERS', { kind: 'ShowTriggers' }],
 ]);
 
 function parseShow(c: Cursor): Statement {
@@ -108,6 +161,8 @@ function parseIndex(c: Cursor): Statement {
   let property: string | null = null;
   if (c.acceptPunct('(')) {
     property = c.expectName('a property name');
+    if (c.isPunct('.')) throw new MghaError(Codes.MemgraphClientError, 'Nested property indexes (:L(a.b)) are not supported yet.');
+    if (c.isPunct(',')) throw new MghaError(Codes.MemgraphClientError, 'Composite indexes (:L(a, b)) are not supported yet.');
     c.expectPunct(')');
   }
   return { kind: create ? 'CreateIndex' : 'DropIndex', label, property };
@@ -189,6 +244,43 @@ function parseRegisterInstance(c: Cursor): Statement {
   c.expectKw('WITH');
   c.expectKw('CONFIG');
   return { kind: 'RegisterInstance', name, mode, config: parseConfigMap(c) };
+}
+
+/** After `CREATE TRIGGER`: Memgraph's grammar; the statement is the rest of the text. */
+function parseCreateTrigger(c: Cursor): Statement {
+  const name = c.expectName('a trigger name');
+  let event: TriggerEventType = 'ANY';
+  if (c.acceptKw('ON')) {
+    let object = '';
+    if (c.isPunct('(') && c.isPunct(')', 1)) {
+      c.i += 2;
+      object = '() ';
+    } else if (c.isPunct('-') && c.isPunct('-', 1) && c.isPunct('>', 2)) {
+      c.i += 3;
+      object = '--> ';
+    }
+    const what = ['CREATE', 'UPDATE', 'DELETE'].find((w) => c.acceptKw(w));
+    if (what === undefined) throw c.error('CREATE, UPDATE or DELETE');
+    event = (object === '' ? what : `${object}${what}`) as TriggerEventType;
+  }
+  let phase: 'BEFORE COMMIT' | 'AFTER COMMIT';
+  if (c.acceptKw('BEFORE')) phase = 'BEFORE COMMIT';
+  else if (c.acceptKw('AFTER')) phase = 'AFTER COMMIT';
+  else throw c.error('BEFORE COMMIT or AFTER COMMIT');
+  c.expectKw('COMMIT');
+  c.expectKw('EXECUTE');
+  if (c.tok.kind === 'eof') throw c.error('a trigger statement');
+  const statement = c.text.slice(c.tok.offset).trim().replace(/;$/, '').trimEnd();
+  c.i = c.tokens.length - 1;
+  return { kind: 'CreateTrigger', name, event, phase, statement };
+}
+
+/** After `TERMINATE TRANSACTIONS`: one or more ids, string literals or parameters. */
+function parseTerminateTransactions(c: Cursor): Statement {
+  const ids: ConfigValue[] = [];
+  do ids.push(configValue(c));
+  while (c.acceptPunct(','));
+  return { kind: 'TerminateTransactions', ids };
 }
 
 function coordinatorId(c: Cursor): number {

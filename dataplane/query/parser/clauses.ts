@@ -13,12 +13,13 @@ import type {
   YieldItem,
 } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { parseExpression, parseLabels, parsePostfix } from './expressions.js';
+import { semanticError } from '../../errors.js';
+import { notSupportedYet, parseExpression, parseLabelList, parsePostfix } from './expressions.js';
 import { parsePatternList, parsePatternPart } from './patterns.js';
 
 const CLAUSE_WORDS = new Set([
   'MATCH', 'OPTIONAL', 'UNWIND', 'WITH', 'RETURN', 'CREATE', 'MERGE', 'SET', 'REMOVE', 'DELETE',
-  'DETACH', 'FOREACH', 'CALL',
+  'DETACH', 'FOREACH', 'CALL', 'LOAD',
 ]);
 
 export function isClauseStart(c: Cursor): boolean {
@@ -84,6 +85,8 @@ function parseClause(c: Cursor): Clause {
       return { kind: 'Delete', detach: false, expressions: parseExpressionList(c), pos };
     case 'FOREACH':
       return parseForeach(c, pos);
+    case 'LOAD':
+      return parseLoadCsv(c, pos);
     default:
       return parseCall(c, pos);
   }
@@ -128,7 +131,8 @@ function parseSetItem(c: Cursor): SetItem {
   if (c.isVariable()) {
     if (c.isPunct(':', 1)) {
       const variable = c.expectVariable();
-      return { kind: 'SetLabels', variable, labels: parseLabels(c), pos };
+      const { labels, dynamic } = parseLabelList(c);
+      return dynamic.length > 0 ? { kind: 'SetLabels', variable, labels, dynamic, pos } : { kind: 'SetLabels', variable, labels, pos };
     }
     if (c.isPunct('=', 1) || c.isPunct('+=', 1)) {
       const variable = c.expectVariable();
@@ -139,6 +143,7 @@ function parseSetItem(c: Cursor): SetItem {
     }
   }
   const target = parsePropertyTarget(c);
+  if (c.acceptPunct('+=')) return { kind: 'MergeProperty', target, value: parseExpression(c), pos };
   c.expectPunct('=');
   return { kind: 'SetProperty', target, value: parseExpression(c), pos };
 }
@@ -147,7 +152,8 @@ function parseRemoveItem(c: Cursor): RemoveItem {
   const pos = c.pos();
   if (c.isVariable() && c.isPunct(':', 1)) {
     const variable = c.expectVariable();
-    return { kind: 'RemoveLabels', variable, labels: parseLabels(c), pos };
+    const { labels, dynamic } = parseLabelList(c);
+    return dynamic.length > 0 ? { kind: 'RemoveLabels', variable, labels, dynamic, pos } : { kind: 'RemoveLabels', variable, labels, pos };
   }
   return { kind: 'RemoveProperty', target: parsePropertyTarget(c), pos };
 }
@@ -174,10 +180,62 @@ function parseForeach(c: Cursor, pos: Clause['pos']): Clause {
   return { kind: 'Foreach', variable, list, clauses, pos };
 }
 
+/** After LOAD: Memgraph's grammar, with its semantic errors for non-literal options. */
+function parseLoadCsv(c: Cursor, pos: Clause['pos']): Clause {
+  if (c.isKw('PARQUET') || c.isKw('JSONL')) throw notSupportedYet(`LOAD ${c.tok.text.toUpperCase()}`);
+  c.expectKw('CSV');
+  c.expectKw('FROM');
+  const t = c.tok;
+  let file: Expr;
+  if (t.kind === 'string') file = { kind: 'Literal', value: t.text, pos: c.pos() };
+  else if (t.kind === 'param') file = { kind: 'Parameter', name: t.text, pos: c.pos() };
+  else throw semanticError('CSV file path should be a string literal');
+  c.i++;
+  let header: boolean;
+  if (c.acceptKw('WITH')) header = true;
+  else if (c.acceptKw('NO')) header = false;
+  else throw c.error('WITH HEADER or NO HEADER');
+  c.expectKw('HEADER');
+  let ignoreBad = false;
+  if (c.acceptKw('IGNORE')) {
+    c.expectKw('BAD');
+    ignoreBad = true;
+  }
+  const option = (word: string, what: string): string | null => {
+    if (!c.acceptKw(word)) return null;
+    const v = c.tok;
+    if (v.kind !== 'string') throw semanticError(`${what} should be a string literal`);
+    c.i++;
+    return v.text;
+  };
+  const delimiter = option('DELIMITER', 'Delimiter');
+  const quote = option('QUOTE', 'Quote');
+  const nullif = option('NULLIF', 'Nullif');
+  c.expectKw('AS');
+  return { kind: 'LoadCsv', file, header, ignoreBad, delimiter, quote, nullif, variable: c.expectVariable(), pos };
+}
+
 function parseCall(c: Cursor, pos: Clause['pos']): Clause {
+  if (c.isPunct('(')) {
+    // `CALL (a, b) { … }` / `CALL () { … }` / `CALL (*) { … }`: a scoped subquery.
+    c.i++;
+    let scope: string[] | '*' = [];
+    if (c.acceptPunct('*')) scope = '*';
+    else if (!c.isPunct(')')) {
+      do scope.push(c.expectVariable());
+      while (c.acceptPunct(','));
+    }
+    c.expectPunct(')');
+    c.expectPunct('{');
+    const query = c.nested(() => parseQueryBody(c));
+    c.expectPunct('}');
+    if (c.isKw('IN') && c.isKw('TRANSACTIONS', 1)) throw notSupportedYet('CALL { … } IN TRANSACTIONS');
+    return { kind: 'CallSubquery', query, scope, pos };
+  }
   if (c.acceptPunct('{')) {
     const query = c.nested(() => parseQueryBody(c));
     c.expectPunct('}');
+    if (c.isKw('IN') && c.isKw('TRANSACTIONS', 1)) throw notSupportedYet('CALL { … } IN TRANSACTIONS');
     return { kind: 'CallSubquery', query, pos };
   }
   const parts = [c.expectName('a procedure name')];

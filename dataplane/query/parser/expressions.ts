@@ -8,6 +8,7 @@
 
 import type { CaseWhen, Expr, MapEntry, MapProjectionItem, PatternPart, Pos, SubqueryBody } from '../ast.js';
 import type { Cursor } from './cursor.js';
+import { Codes, MghaError } from '../../errors.js';
 import { parsePatternList, parsePatternPart, speculatePattern } from './patterns.js';
 import { isClauseStart, parseQueryBody } from './clauses.js';
 
@@ -194,6 +195,29 @@ export function parsePostfix(c: Cursor): Expr {
 }
 
 /** `:A:B` (at least one). */
+/** `:A:$label:$(expr)`: names, and Memgraph's dynamic labels (a parameter or `$(expression)`). */
+export function parseLabelList(c: Cursor): { labels: string[]; dynamic: Expr[] } {
+  const labels: string[] = [];
+  const dynamic: Expr[] = [];
+  while (c.acceptPunct(':')) {
+    const t = c.tok;
+    if (t.kind === 'param') {
+      dynamic.push({ kind: 'Parameter', name: t.text, pos: c.pos() });
+      c.i++;
+    } else if (c.isPunct('$') && c.isPunct('(', 1)) {
+      c.i += 2;
+      dynamic.push(parseExpression(c));
+      c.expectPunct(')');
+    } else labels.push(c.expectName('a label name'));
+  }
+  return { labels, dynamic };
+}
+
+/** Memgraph syntax mgha does not implement yet: its own refusal, not a syntax error. */
+export function notSupportedYet(what: string): MghaError {
+  return new MghaError(Codes.MemgraphClientError, `${what} is not supported yet.`);
+}
+
 export function parseLabels(c: Cursor): string[] {
   const labels: string[] = [];
   while (c.acceptPunct(':')) labels.push(c.expectName('a label name'));
@@ -235,6 +259,8 @@ function parseAtom(c: Cursor): Expr {
 function parseWordAtom(c: Cursor): Expr {
   const t = c.tok;
   const pos = c.pos();
+  // Memgraph's enum values `Status::Good`.
+  if (c.isPunct(':', 1) && c.isPunct(':', 2) && c.peek(1).end === c.peek(2).offset) throw notSupportedYet('Enum value syntax (Type::Value)');
   const word = t.text.toUpperCase();
   const call = c.isPunct('(', 1);
   switch (word) {

@@ -2,7 +2,7 @@
 
 import type { Expr, ExpansionLambda, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { parseExpression, parseLabels, parseMapLiteral } from './expressions.js';
+import { notSupportedYet, parseExpression, parseLabelList, parseMapLiteral } from './expressions.js';
 
 /**
  * At `(`: does the matching `)` continue with a relationship (`--`, `-[`, `<-`)?
@@ -89,7 +89,23 @@ function parseNodePattern(c: Cursor): NodePattern {
   const pos = c.pos();
   c.expectPunct('(');
   const variable = c.isName() ? c.expectName() : null;
-  const labels = c.isPunct(':') ? parseLabels(c) : [];
+  const { labels, dynamic } = c.isPunct(':') ? parseLabelList(c) : { labels: [], dynamic: [] };
+  if (dynamic.length > 0) {
+    const properties = parseProperties(c);
+    c.expectPunct(')');
+    return { variable, labels, dynamicLabels: dynamic, properties, pos };
+  }
+  // `(n:A|B)`: the last label and the ones joined to it by `|` are alternatives.
+  if (labels.length > 0 && c.isPunct('|')) {
+    const anyLabel = [labels.pop() as string];
+    while (c.acceptPunct('|')) {
+      c.acceptPunct(':');
+      anyLabel.push(c.expectName('a label name'));
+    }
+    const properties = parseProperties(c);
+    c.expectPunct(')');
+    return { variable, labels, anyLabel, properties, pos };
+  }
   const properties = parseProperties(c);
   c.expectPunct(')');
   return { variable, labels, properties, pos };
@@ -141,6 +157,7 @@ function parseVarLength(c: Cursor): VarLength {
     if (t.int > BigInt(Number.MAX_SAFE_INTEGER)) throw c.errorAt(`Path length bound is too large: '${t.text}'`, t);
     return Number(t.int);
   };
+  if (c.isKw('KSHORTEST')) throw notSupportedYet('*KSHORTEST');
   const algorithm = c.acceptKw('BFS') ? 'bfs' : c.acceptKw('WSHORTEST') ? 'wshortest' : c.acceptKw('ALLSHORTEST') ? 'allshortest' : 'dfs';
   if (algorithm === 'wshortest' || algorithm === 'allshortest') {
     // Only an upper bound: `*WSHORTEST 4 (r, n | r.w) total (r, n | filter)`.
