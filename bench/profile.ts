@@ -12,6 +12,7 @@ import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import { startServer } from '../test/helpers/server.js';
 import { argNumber, runLoad, type Operation } from './lib/harness.js';
+import { profileIn, topSelfTime } from './lib/cpu-profile.js';
 import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
 import type { Value } from '../dataplane/values/model.js';
@@ -23,19 +24,6 @@ const flags = arg('flags', '').split(' ').filter((f) => f !== '');
 const clients = argNumber('clients', 16);
 const nodes = argNumber('nodes', 10_000);
 const top = argNumber('top', 40);
-
-interface Profile {
-  nodes: ProfileNode[];
-  endTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-}
 
 const QUERIES: Record<string, { text: string; params: (i: number) => Record<string, number | string> }> = {
   return1: { text: 'RETURN 1', params: () => ({}) },
@@ -88,31 +76,10 @@ async function main(): Promise<void> {
     await server.stop();
   }
   const exited = performance.now();
-  const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  if (file === undefined) throw new Error('no profile written');
-  const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as Profile;
-  // Only the samples of the measured load: the profile ends when the server exits, so the
-  // window is placed back from its end by what our own clock saw (µs).
-  const from = profile.endTime - (exited - loadStart) * 1000;
-  const to = profile.endTime - (exited - loadEnd) * 1000;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const hitsById = new Map<number, number>();
-  let t = profile.endTime - profile.timeDeltas.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i];
-    if (t >= from && t <= to) hitsById.set(profile.samples[i], (hitsById.get(profile.samples[i]) ?? 0) + 1);
-  }
-  const self = new Map<string, number>();
-  let total = 0;
-  for (const [id, hits] of hitsById) {
-    const f = (byId.get(id) as ProfileNode).callFrame;
-    if (f.functionName === '(idle)') continue; // percentages of the time the server worked
-    total += hits;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + hits);
-  }
-  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
-  console.log(`profile: ${path.join(profDir, file)}`);
+  const file = profileIn(profDir);
+  // Only the samples of the measured load.
+  for (const { share, fn } of topSelfTime(file, { from: exited - loadStart, to: exited - loadEnd }, top)) console.log(`${share.toFixed(1).padStart(5)}%  ${fn}`);
+  console.log(`profile: ${file}`);
 }
 
 main().catch((e) => {

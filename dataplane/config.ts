@@ -59,6 +59,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'coordinator-id', kind: 'int', default: '0', group: 'ha', help: 'Coordinator id (>= 1) on coordinators (0 = not a coordinator).' },
   { name: 'coordinator-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Raft port on coordinators (0 = unset).' },
   { name: 'coordinator-hostname', kind: 'string', default: '', group: 'ha', help: 'Host name other coordinators use to reach this one.' },
+  { name: 'coordinator-election-timeout-ms', kind: 'int', default: '1000', group: 'ha', help: 'Raft election timeout on coordinators (mgha; heartbeats every tenth of it). Memgraph uses 2000-4000.' },
+  { name: 'coordinator-routing-ttl-sec', kind: 'int', default: '300', group: 'ha', help: 'TTL of the routing table coordinators answer ROUTE with (mgha; Memgraph: 300).' },
   { name: 'replication-replica-check-frequency-sec', kind: 'seconds', default: '1', group: 'replication', help: 'How often MAIN checks each replica (heartbeat); below 1 disables the checks, and with them automatic recovery.' },
   { name: 'replication-restore-state-on-startup', kind: 'bool', default: 'true', group: 'replication', help: 'Restore the replication role and registered replicas on startup.' },
   { name: 'management-address', kind: 'string', default: '0.0.0.0', group: 'ha', help: 'Address the management RPC server listens on (mgha; Memgraph always uses all interfaces).' },
@@ -127,6 +129,11 @@ export interface Config {
   /** Bind addresses of the management RPC, Raft and replication listeners. */
   managementAddress: string;
   coordinatorAddress: string;
+  /** Raft election timeout of a coordinator. */
+  coordinatorElectionTimeoutMs: number;
+  coordinatorRoutingTtlSec: number;
+  /** MEMGRAPH_HA_CLUSTER_INIT_QUERIES: a file of setup queries a coordinator runs at start ('' = none). */
+  haClusterInitQueries: string;
   replicationAddress: string;
   durability: DurabilityFlags;
   replication: ReplicationFlags;
@@ -299,6 +306,8 @@ export function parseConfig(
   if (str('metrics-address') === '') throw new ConfigError('--metrics-address must not be empty');
   if (str('data-directory') === '') throw new ConfigError('--data-directory must not be empty');
   if (num('storage-gc-cycle-sec') <= 0) throw new ConfigError('--storage-gc-cycle-sec must be greater than 0');
+  if (num('coordinator-election-timeout-ms') < 100) throw new ConfigError('--coordinator-election-timeout-ms must be at least 100');
+  if (num('coordinator-routing-ttl-sec') < 1) throw new ConfigError('--coordinator-routing-ttl-sec must be at least 1');
 
   const config: Config = {
     help: bool('help'),
@@ -328,6 +337,9 @@ export function parseConfig(
     coordinatorHostname: str('coordinator-hostname'),
     managementAddress: str('management-address'),
     coordinatorAddress: str('coordinator-address'),
+    coordinatorElectionTimeoutMs: num('coordinator-election-timeout-ms'),
+    coordinatorRoutingTtlSec: num('coordinator-routing-ttl-sec'),
+    haClusterInitQueries: env.MEMGRAPH_HA_CLUSTER_INIT_QUERIES ?? '',
     replicationAddress: str('replication-address') || str('bolt-address'),
     durability: {
       walEnabled: bool('storage-wal-enabled'),

@@ -19,6 +19,9 @@ import type { RoutingProvider } from './bolt/session.js';
 import { systemClock, type Clock } from './clock.js';
 import { graphDigest } from './storage/digest.js';
 import { startReplication, type Replication } from './replication/replication.js';
+import { Coordinator } from './coordination/coordinator.js';
+import { raftTiming } from './coordination/raft-host.js';
+import { registerCoordinatorOnlyRefusals } from './coordination/coordinator-only.js';
 import { createManagementServer } from './replication/management-server.js';
 import type { RpcServer } from './rpc/server.js';
 
@@ -29,6 +32,8 @@ export interface Instance {
   readonly durability: Durability | null;
   /** Null on a coordinator. */
   readonly replication: Replication | null;
+  /** Only on a coordinator. */
+  readonly coordinator: Coordinator | null;
   readonly metrics: InstanceMetrics;
   readonly bolt: BoltServer;
   readonly http: HttpServer;
@@ -90,9 +95,28 @@ export async function startInstance(config: Config, version: string, log: Logger
   let durability: Durability | null = null;
   let engine: QueryEngine;
   let replication: Replication | null = null;
+  let coordinator: Coordinator | null = null;
   if (kind === 'coordinator') {
-    // No graph: the storage stays empty and nothing is written under the data directory.
+    // No graph: the storage stays empty; only raft/ is written under the data directory.
     engine = new QueryEngine(storage, { clock, coordinator: true });
+    try {
+      coordinator = await Coordinator.start({
+        id: config.coordinatorId,
+        dataDirectory: config.dataDirectory,
+        hostname: config.coordinatorHostname,
+        coordinatorAddress: config.coordinatorAddress,
+        coordinatorPort: config.coordinatorPort,
+        managementAddress: config.managementAddress,
+        managementPort: config.managementPort,
+        timing: raftTiming(config.coordinatorElectionTimeoutMs),
+        routingTtlSec: config.coordinatorRoutingTtlSec,
+        engine,
+        registry: metrics.registry,
+        log,
+      });
+    } catch (e) {
+      throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'listen', e);
+    }
   } else {
     try {
       durability = await openDurability({ dataDirectory: config.dataDirectory, ...config.durability }, storage, log, metrics.registry, clock);
@@ -100,6 +124,7 @@ export async function startInstance(config: Config, version: string, log: Logger
       throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
     }
     engine = new QueryEngine(storage, { clock });
+    registerCoordinatorOnlyRefusals(engine.admin);
     durability.registerAdminStatements(engine.admin);
     const d = durability;
     engine.addWriteGuard(() => d.writeRefusal());
@@ -136,7 +161,11 @@ export async function startInstance(config: Config, version: string, log: Logger
   let bolt: BoltServer | null = null;
   let management: RpcServer | null = null;
   const repl = replication;
+  const coord = coordinator;
   const app = createHttpApp({
+    ...(coord === null
+      ? {}
+      : { cluster: (q: { watch: boolean; sinceVersion: number; timeoutSec: number }) => (q.watch ? coord.watchCluster(q.sinceVersion, q.timeoutSec) : coord.clusterDocument()) }),
     registry: metrics.registry,
     digest: kind === 'coordinator' ? undefined : () => graphDigest(storage),
     ready: () => ready,
@@ -168,10 +197,11 @@ export async function startInstance(config: Config, version: string, log: Logger
       engine: withDefaultTimeout(engine, config.queryExecutionTimeoutSec),
       serverAgent: config.serverName,
       logger: log,
-      routing: repl === null ? standaloneRouting(config.boltAdvertisedAddress) : { routingTable: () => repl.routingTable() },
+      routing: coord !== null ? coord.routing() : repl === null ? standaloneRouting(config.boltAdvertisedAddress) : { routingTable: () => repl.routingTable() },
       hooks: metrics.hooks,
     });
   } catch (e) {
+    await coord?.stop().catch(() => undefined);
     await management?.close().catch(() => undefined);
     await repl?.close().catch(() => undefined);
     await durability?.close({ snapshotOnExit: false }).catch(() => undefined);
@@ -179,6 +209,10 @@ export async function startInstance(config: Config, version: string, log: Logger
   }
   ready = true;
   metrics.setUp(true);
+  if (coord !== null && config.haClusterInitQueries !== '') {
+    const file = config.haClusterInitQueries;
+    void coord.runInitQueries(file).catch((e: unknown) => log.error({ err: e, file }, 'cluster init queries failed'));
+  }
   const boltServer = bolt;
   const managementServer = management;
   return {
@@ -186,6 +220,7 @@ export async function startInstance(config: Config, version: string, log: Logger
     engine,
     durability,
     replication: repl,
+    coordinator: coord,
     metrics,
     bolt: boltServer,
     http,
@@ -196,6 +231,7 @@ export async function startInstance(config: Config, version: string, log: Logger
       // Coordinators see this instance go down before it stops serving.
       await managementServer?.close();
       await boltServer.close();
+      await coord?.stop();
       await repl?.close();
       await durability?.close();
       await http.close();

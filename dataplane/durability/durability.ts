@@ -236,6 +236,23 @@ export class Durability {
     );
   }
 
+  /**
+   * A replica's batch: `append` makes appendReplicated calls, then everything it appended
+   * is handed to the OS in one write (also when it throws). Returns the WAL's failure, if
+   * the write failed (the records are then not safe to acknowledge).
+   */
+  appendReplicatedBatch(append: () => void): Error | null {
+    const writer = this.openWriter();
+    writer.writesImmediately = true;
+    try {
+      append();
+    } finally {
+      writer.writesImmediately = false;
+      this.flushToOs();
+    }
+    return writer.failed();
+  }
+
   /** Writes buffered WAL records to the OS (batched mode); best effort, for exit paths. */
   flushToOs(): void {
     try {

@@ -121,6 +121,12 @@ export class WalWriter {
   bytesAppended = 0;
   /** Reused for every commit's encoding. */
   private scratch = new ByteWriter(4096);
+  /**
+   * Set while a caller appends records it writes to the OS itself right after (a
+   * replica's AppendRecords batch): no write-delay timer is armed for them (a setTimeout
+   * and clearTimeout per batch were ~3% of a replica's CPU in profiles).
+   */
+  writesImmediately = false;
 
   constructor(private readonly options: WalWriterOptions) {
     this.epochId = options.epochId;
@@ -223,7 +229,7 @@ export class WalWriter {
     frameKindRecordInto(this.buffer, this.buffered, kind, body);
     if (this.buffered === 0) this.bufferFromTs = commitTs;
     this.buffered += size;
-    this.bufferTimer ??= setTimeout(() => this.flushFromTimer(), WRITE_DELAY_MS);
+    if (!this.writesImmediately) this.bufferTimer ??= setTimeout(() => this.flushFromTimer(), WRITE_DELAY_MS);
   }
 
   private flushFromTimer(): void {

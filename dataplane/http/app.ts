@@ -21,7 +21,12 @@ export interface HttpDeps {
   instance(): InstanceInfo;
   /** The graph's content digest (storage/digest.ts): tests and operators compare a replica with its MAIN. */
   digest?(): unknown;
+  /** Coordinators: the /v1/cluster document (DESIGN §4); with watch, once its version differs from sinceVersion. */
+  cluster?(query: { watch: boolean; sinceVersion: number; timeoutSec: number }): Promise<unknown>;
 }
+
+/** Long polls end after this long without a change (the answer is then the unchanged document). */
+const DEFAULT_WATCH_TIMEOUT_SEC = 30;
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
@@ -44,6 +49,21 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/v1/digest', (_req, res) => {
     if (deps.digest === undefined) res.status(404).json({ error: 'not found' });
     else res.json(deps.digest());
+  });
+  app.get('/v1/cluster', async (req, res) => {
+    if (deps.cluster === undefined) {
+      res.status(404).json({ error: 'not a coordinator' });
+      return;
+    }
+    const q = req.query;
+    const watch = q.watch === 'true';
+    const sinceVersion = Number(typeof q.sinceVersion === 'string' ? q.sinceVersion : '0');
+    const timeoutSec = Number(typeof q.timeoutSec === 'string' ? q.timeoutSec : DEFAULT_WATCH_TIMEOUT_SEC);
+    if (!Number.isFinite(sinceVersion) || !Number.isFinite(timeoutSec)) {
+      res.status(400).json({ error: 'sinceVersion and timeoutSec must be numbers' });
+      return;
+    }
+    res.json(await deps.cluster({ watch, sinceVersion, timeoutSec }));
   });
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -1,6 +1,7 @@
 // Prometheus metrics of one instance (prefix mgha_), and the Bolt hooks that feed them.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueryType } from '../query/engine-types.js';
+import { TalliedHistogram } from './tallied-histogram.js';
 
 export type QueryOutcome = QueryType | 'error';
 
@@ -30,73 +31,18 @@ const QUERY_DURATION = 'mgha_query_duration_seconds';
 const QUERY_DURATION_HELP = 'Query latency from RUN to the end of the result, by type';
 const QUERY_SECONDS_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60];
 
-/** prom-client's internal sample list of a histogram (not in its typings). */
-interface HistogramSamples {
-  name: string;
-  help: string;
-  type: 'histogram';
-  aggregator: 'sum';
-  values: { labels: Record<string, string | number>; sharedLabels: Record<string, string>; value: number; metricName: string }[];
-}
-
-/** One query type's latencies: counts per bucket (not cumulative), sum and count. */
-interface Tally {
-  buckets: number[];
-  sum: number;
-  count: number;
-}
-
 /**
- * mgha_query_duration_seconds, tallied in plain numbers per query and turned into
- * Prometheus samples only when scraped (the same samples prom-client's Histogram gives).
- * prom-client's inc()/observe() convert, validate and hash the labels on every call, even
- * through a bound child: tallying here saved 3.4 of 24.6 µs of server CPU per `RETURN 1`
- * (bench/cost-ab.ts, 16 raw clients, bench/results/2026-12-03-cost.txt).
+ * mgha_query_duration_seconds, tallied in plain numbers per query type (TalliedHistogram):
+ * tallying saved 3.4 of 24.6 µs of server CPU per `RETURN 1` (bench/cost-ab.ts, 16 raw
+ * clients, bench/results/2026-12-03-cost.txt).
  */
-class QueryDurationHistogram extends Histogram<'type'> {
-  private readonly tallies = new Map<QueryOutcome, Tally>();
-
+class QueryDurationHistogram extends TalliedHistogram<'type'> {
   constructor(registry: Registry) {
-    super({
-      name: QUERY_DURATION,
-      help: QUERY_DURATION_HELP,
-      labelNames: ['type'],
-      buckets: QUERY_SECONDS_BUCKETS,
-      registers: [registry],
-    });
+    super({ name: QUERY_DURATION, help: QUERY_DURATION_HELP, labelNames: ['type'], buckets: QUERY_SECONDS_BUCKETS, registry });
   }
 
   record(type: QueryOutcome, seconds: number): void {
-    let t = this.tallies.get(type);
-    if (t === undefined) {
-      t = { buckets: QUERY_SECONDS_BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.tallies.set(type, t);
-    }
-    let i = 0;
-    while (i < QUERY_SECONDS_BUCKETS.length && seconds > QUERY_SECONDS_BUCKETS[i]) i++;
-    if (i < QUERY_SECONDS_BUCKETS.length) t.buckets[i]++;
-    t.sum += seconds;
-    t.count++;
-  }
-
-  /**
-   * What prom-client's registry (and Histogram.get) format a histogram from; its own
-   * Histogram builds the same samples from its label hash map here.
-   */
-  getForPromString(): Promise<HistogramSamples> {
-    const name = QUERY_DURATION;
-    const values: HistogramSamples['values'] = [];
-    for (const [type, t] of this.tallies) {
-      let cumulative = 0;
-      QUERY_SECONDS_BUCKETS.forEach((le, i) => {
-        cumulative += t.buckets[i];
-        values.push({ labels: { le }, sharedLabels: { type }, value: cumulative, metricName: `${name}_bucket` });
-      });
-      values.push({ labels: { le: '+Inf' }, sharedLabels: { type }, value: t.count, metricName: `${name}_bucket` });
-      values.push({ labels: {}, sharedLabels: { type }, value: t.sum, metricName: `${name}_sum` });
-      values.push({ labels: {}, sharedLabels: { type }, value: t.count, metricName: `${name}_count` });
-    }
-    return Promise.resolve({ name, help: QUERY_DURATION_HELP, type: 'histogram', values, aggregator: 'sum' });
+    this.observeInto(this.tally(type, { type }), seconds);
   }
 }
 

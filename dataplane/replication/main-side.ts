@@ -32,6 +32,8 @@ export class MainReplication {
    * MAIN's last published commit.
    */
   lastStaged = 0;
+  /** The last commit's wait and verdict, reused by the next commit of the same batches. */
+  private lastVerdict: { wait: SyncWait; verdict: Promise<CommitNotice[] | void> } | null = null;
 
   /**
    * `failFenced`: HA mode. Community: a SYNC replica that follows another MAIN is an
@@ -65,37 +67,59 @@ export class MainReplication {
     if (!this.active || this.clients.size === 0) return;
     const ts = commit.commitTimestamp;
     if (ts > this.lastStaged) this.lastStaged = ts;
-    const clients = [...this.clients.values()];
     // A STRICT_SYNC replica that is not live refuses the commit before anything is sent.
-    const notLive = clients.filter((c) => c.registration.mode === 'strict_sync' && !isLive(c));
-    if (notLive.length > 0) throw strictSyncAbort(notLive.map((c) => failure(c, c.state.status === 'diverged' ? 'diverged' : 'unreachable')));
+    let notLive: ReplicaClient[] | null = null;
+    for (const c of this.clients.values()) if (c.registration.mode === 'strict_sync' && !isLive(c)) (notLive ??= []).push(c);
+    if (notLive !== null) throw strictSyncAbort(notLive.map((c) => failure(c, c.state.status === 'diverged' ? 'diverged' : 'unreachable')));
     // Copied once: the encoded view is reused by the next commit, and sends may be queued.
     const record: ShippedRecord = { kind: commit.twoPhase ? RecordKind.Prepare : RecordKind.Commit, ts, body: Buffer.from(commit.encoded()) };
-    const sync: { client: ReplicaClient; outcome: Promise<FailureReason | null> | 'skipped' }[] = [];
-    const took: ReplicaClient[] = [];
-    for (const c of clients) {
-      const outcome = c.offer(ts, [record]);
-      if (outcome !== 'skipped') took.push(c);
+    const records = [record];
+    let sync: SyncWait | null = null;
+    const took: ReplicaClient[] | null = commit.twoPhase ? [] : null;
+    for (const c of this.clients.values()) {
+      const outcome = c.offer(ts, records);
+      if (outcome !== 'skipped') took?.push(c);
       // ASYNC: the client records the outcome in the replica's state; nobody waits.
-      if (c.registration.mode !== 'async') sync.push({ client: c, outcome });
+      if (c.registration.mode === 'async') continue;
+      sync ??= { clients: [], outcomes: [] };
+      sync.clients.push(c);
+      // A skipped replica last heard refusing this MAIN (HA fencing) counts as fenced.
+      sync.outcomes.push(outcome === 'skipped' && c.fenced ? 'fenced' : outcome);
     }
-    if (commit.twoPhase) this.prepared.set(ts, took);
-    if (sync.length === 0) return;
-    const skipped = (c: ReplicaClient): FailureReason => (c.fenced ? 'fenced' : 'unreachable');
-    return Promise.all(sync.map(async ({ client, outcome }) => ({ client, reason: outcome === 'skipped' ? skipped(client) : await outcome }))).then(
-      (results) => {
-        const fenced = results.filter((r) => r.reason === 'fenced').map((r) => r.client.registration.name);
-        if (fenced.length > 0 && this.failFenced) {
-          this.log.error({ replicas: fenced, ts }, 'replicas follow another MAIN: the commit fails (fencing)');
-          throw fencedCommit(fenced);
-        }
-        const failedSync = results.filter((r) => r.reason !== null && r.client.registration.mode === 'sync');
-        const failedStrict = results.filter((r) => r.reason !== null && r.client.registration.mode === 'strict_sync');
-        if (failedStrict.length > 0) throw strictSyncAbort(failedStrict.map((r) => failure(r.client, r.reason ?? 'unreachable')));
-        if (failedSync.length > 0) return [syncFailureNotice(failedSync.map((r) => failure(r.client, r.reason ?? 'unreachable')))];
-        return undefined;
-      },
-    );
+    if (took !== null) this.prepared.set(ts, took);
+    if (sync === null) return;
+    return this.verdict(sync, ts);
+  }
+
+  /**
+   * What the SYNC / STRICT_SYNC replicas' answers mean for a commit. The commits of one
+   * batch share each replica's outcome promise (replica-client.ts), so consecutive commits
+   * usually wait for the very same promises: they share one verdict too (one Promise.all
+   * and one set of closures per batch, not per commit).
+   */
+  private verdict(sync: SyncWait, ts: number): Promise<CommitNotice[] | void> {
+    const last = this.lastVerdict;
+    if (last !== null && sameWait(last.wait, sync)) return last.verdict;
+    const { clients, outcomes } = sync;
+    const verdict = Promise.all(outcomes.map((o) => (o === 'skipped' ? ('unreachable' as const) : o))).then((reasons) => {
+      const fenced = clients.filter((_, i) => reasons[i] === 'fenced').map((c) => c.registration.name);
+      if (fenced.length > 0 && this.failFenced) {
+        this.log.error({ replicas: fenced, ts }, 'replicas follow another MAIN: the commit fails (fencing)');
+        throw fencedCommit(fenced);
+      }
+      const failedSync: ReplicaFailure[] = [];
+      const failedStrict: ReplicaFailure[] = [];
+      reasons.forEach((reason, i) => {
+        if (reason === null) return;
+        const c = clients[i];
+        (c.registration.mode === 'strict_sync' ? failedStrict : failedSync).push(failure(c, reason));
+      });
+      if (failedStrict.length > 0) throw strictSyncAbort(failedStrict);
+      if (failedSync.length > 0) return [syncFailureNotice(failedSync)];
+      return undefined;
+    });
+    this.lastVerdict = { wait: sync, verdict };
+    return verdict;
   }
 
   private settle(commit: PipelineCommit, committed: boolean): void | Promise<void> {
@@ -124,6 +148,19 @@ export class MainReplication {
       (e: unknown) => this.log.warn({ err: e, ts }, 'finalising a two-phase commit on a replica failed'),
     );
   }
+}
+
+/** The SYNC / STRICT_SYNC replicas a commit waits for, in registration order, and their outcomes. */
+interface SyncWait {
+  clients: ReplicaClient[];
+  /** 'skipped': not live (unreachable); 'fenced': not live and last heard following another MAIN. */
+  outcomes: (Promise<FailureReason | null> | 'skipped' | 'fenced')[];
+}
+
+function sameWait(a: SyncWait, b: SyncWait): boolean {
+  if (a.clients.length !== b.clients.length) return false;
+  for (let i = 0; i < a.clients.length; i++) if (a.clients[i] !== b.clients[i] || a.outcomes[i] !== b.outcomes[i]) return false;
+  return true;
 }
 
 function isLive(c: ReplicaClient): boolean {

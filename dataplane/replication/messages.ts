@@ -76,16 +76,42 @@ export interface ReplicaFailure {
 }
 
 /**
- * Memgraph's message for failed replicas of one mode (v3.10+ format). With several
- * failures the reason of the first names them all (Memgraph groups by one reason).
+ * When any failure was an RPC timeout, Memgraph appends this after the outcome sentence
+ * (storage_error.cpp FormatReplicationError): the timed-out replicas' names, unquoted.
+ */
+export function rpcTimeoutText(names: readonly string[]): string {
+  return (
+    `Main reached an RPC timeout while replicating to [${names.join(', ')}]. ` +
+    'One possible reason for this error is that the replica is down and in that case make sure to recover it. ' +
+    'If all of your replicas are up and running normally, then please try setting a smaller parameter value for ' +
+    "'deltas_batch_progress_size' using 'SET COORDINATOR SETTING' query on the coordinator."
+  );
+}
+
+/**
+ * Memgraph's message for failed replicas of one mode (v3.10+ format, FormatReplicationError):
+ * one sentence per reason, in order of first appearance, naming the replicas that failed
+ * for it; then recovery and outcome; then, if any replica timed out, the timeout text.
  */
 export function replicationFailureMessage(mode: 'SYNC' | 'STRICT_SYNC', failures: readonly ReplicaFailure[]): string {
-  const plural = failures.length > 1;
-  const names = quotedNames(failures.map((f) => f.name));
-  const what = `Failed to replicate to ${mode} ${plural ? 'replicas' : 'replica'} ${names}: ${reasonText(failures[0].reason, plural)}.`;
-  const recovered = plural ? 'Replicas will be recovered automatically.' : 'Replica will be recovered automatically.';
-  const outcome = mode === 'SYNC' ? 'Transaction is still committed on the main instance and other alive replicas.' : 'Transaction was aborted on all instances.';
-  return `${what} ${recovered} ${outcome} Check the status of the replicas using 'SHOW REPLICAS' query.`;
+  // Grouped by the reason's text, as Memgraph does ('fenced' reads as 'unreachable').
+  const groups = new Map<string, { reason: FailureReason; names: string[] }>();
+  for (const f of failures) {
+    const key = reasonText(f.reason, false);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { reason: f.reason, names: [f.name] });
+    else group.names.push(f.name);
+  }
+  const sentences = [...groups.values()].map(({ reason, names }) => {
+    const plural = names.length > 1;
+    return `Failed to replicate to ${mode} ${plural ? 'replicas' : 'replica'} ${quotedNames(names)}: ${reasonText(reason, plural)}.`;
+  });
+  sentences.push(failures.length > 1 ? 'Replicas will be recovered automatically.' : 'Replica will be recovered automatically.');
+  sentences.push(mode === 'SYNC' ? 'Transaction is still committed on the main instance and other alive replicas.' : 'Transaction was aborted on all instances.');
+  const timedOut = failures.filter((f) => f.reason === 'timeout').map((f) => f.name);
+  if (timedOut.length > 0) sentences.push(rpcTimeoutText(timedOut));
+  sentences.push("Check the status of the replicas using 'SHOW REPLICAS' query.");
+  return sentences.join(' ');
 }
 
 /** The one WARNING a SYNC failure adds to a commit that still succeeded (Memgraph master, PR#4601). */

@@ -16,6 +16,7 @@ import type { WalRecord } from '../durability/wal-reader.js';
 import { RpcServer } from '../rpc/server.js';
 import { RpcError, type RpcCallHook } from '../rpc/types.js';
 import type { InMemoryStorage } from '../storage/storage.js';
+import type { CommittedTransaction } from '../storage/types.js';
 import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot, type ShippedRecord } from './protocol.js';
 import { ReplicationCodes, type ReplicaProgress } from './types.js';
 
@@ -42,6 +43,9 @@ export interface ReplicaServerOptions {
   onSchemaChanged(): void;
 }
 
+/** A shipped transaction with more deltas than this is applied in slices of this many. */
+const SLICE_DELTAS = 20_000;
+
 const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createConstraint', 'dropConstraint']);
 
 function toWalRecord(r: ShippedRecord): WalRecord {
@@ -61,6 +65,8 @@ function toWalRecord(r: ShippedRecord): WalRecord {
 export class ReplicaServer {
   private readonly server: RpcServer;
   private replay: Replay;
+  /** The AppendRecords call running now (calls apply one after the other). */
+  private appending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ReplicaServerOptions) {
     this.replay = this.newReplay();
@@ -144,35 +150,80 @@ export class ReplicaServer {
   }
 
   /**
-   * Applies and logs the records synchronously, in arrival order (the RPC server calls
-   * handlers in frame order), then waits for the WAL's fsync if its policy asks for it.
+   * AppendRecords, one call after the other (a call that applies a big transaction in
+   * slices yields to the event loop; the next call must not overtake it).
    */
-  private async append(mainUuid: string, epoch: EpochState, records: ShippedRecord[]): Promise<ReplicaProgress> {
+  private append(mainUuid: string, epoch: EpochState, records: ShippedRecord[]): Promise<ReplicaProgress> {
+    const applied = this.appending.then(() => this.applyAndLog(mainUuid, epoch, records));
+    this.appending = applied.catch(() => undefined);
+    // The fsync wait is outside the chain: the next call applies meanwhile, and one
+    // fdatasync covers both (group fsync across calls).
+    return applied.then(async ({ durable }) => {
+      if (durable !== null) await durable;
+      return this.progress();
+    });
+  }
+
+  /**
+   * Applies and logs the records in arrival order; returns what to wait for before the
+   * answer (the WAL's fsync, when its policy says every commit). Records are applied and handed to the OS synchronously, in one
+   * write() per run of records; a transaction of more than SLICE_DELTAS deltas that is
+   * next in line is applied with `applyCommittedInSlices` instead (the event loop runs
+   * between slices: heartbeats and readers are answered while a huge transaction applies;
+   * nothing of it is visible before its last slice).
+   */
+  private async applyAndLog(mainUuid: string, epoch: EpochState, records: ShippedRecord[]): Promise<{ durable: Promise<void> | null }> {
     this.checkMain(mainUuid);
     const { durability, storage } = this.options;
-    if (records.length > 0 && epoch.epochId !== durability.epoch.epochId) durability.adoptEpoch(epoch);
+    if (records.length === 0) return { durable: null };
+    if (epoch.epochId !== durability.epoch.epochId) durability.adoptEpoch(epoch);
     let wait: Promise<void> | null = null;
-    for (const r of records) {
-      let outcome;
-      try {
-        outcome = this.replay.feed(toWalRecord(r));
-      } catch (e) {
-        if (e instanceof RpcError) throw e;
-        const code = e instanceof ReplayError ? ReplicationCodes.Gap : ReplicationCodes.BadRecord;
-        throw new RpcError(code, `record ${r.ts}: ${(e as Error).message}`);
-      }
-      if (outcome === 'skipped') continue;
+    const log = (r: ShippedRecord): void => {
       try {
         wait = durability.appendReplicated(r.kind as RecordKindCode, r.ts, r.body) ?? wait;
       } catch (e) {
         throw new RpcError(ReplicationCodes.WalFailed, `record ${r.ts}: ${(e as Error).message}`);
       }
+    };
+    for (let i = 0; i < records.length; ) {
+      let big: { record: ShippedRecord; ct: CommittedTransaction } | null = null;
+      // Acknowledged records survive a crash of this process (not of the machine, unless
+      // the flush policy fsyncs every commit): a run of records goes to the OS in one write().
+      const failed = durability.appendReplicatedBatch(() => {
+        for (; i < records.length; i++) {
+          const r = records[i];
+          const w = toWalRecord(r);
+          if (w.kind === 'commit' && w.ct.deltas.length > SLICE_DELTAS && w.ct.commitTimestamp === this.replay.lastApplied() + 1 && this.replay.lowestHeld() === null) {
+            big = { record: r, ct: w.ct };
+            i++;
+            return;
+          }
+          let outcome;
+          try {
+            outcome = this.replay.feed(w);
+          } catch (e) {
+            const code = e instanceof ReplayError ? ReplicationCodes.Gap : ReplicationCodes.BadRecord;
+            throw new RpcError(code, `record ${r.ts}: ${(e as Error).message}`);
+          }
+          if (outcome !== 'skipped') log(r);
+        }
+      });
+      if (failed !== null) throw new RpcError(ReplicationCodes.WalFailed, `the WAL failed: ${failed.message}`);
+      if (big === null) break;
+      const { record, ct }: { record: ShippedRecord; ct: CommittedTransaction } = big;
+      this.options.log.info({ ts: record.ts, deltas: ct.deltas.length }, 'applying a big transaction from MAIN in slices');
+      try {
+        await storage.applyCommittedInSlices(ct, SLICE_DELTAS);
+      } catch (e) {
+        throw new RpcError(ReplicationCodes.BadRecord, `record ${record.ts}: ${(e as Error).message}`);
+      }
+      // The replay follows the storage again (nothing was held: checked above).
+      this.replay = this.newReplay();
+      const walFailed = durability.appendReplicatedBatch(() => log(record));
+      if (walFailed !== null) throw new RpcError(ReplicationCodes.WalFailed, `the WAL failed: ${walFailed.message}`);
     }
-    // Acknowledged records survive a crash of this process (not of the machine, unless the
-    // flush policy fsyncs every commit): one write() per batch hands them to the OS.
-    if (records.length > 0) durability.flushToOs();
     this.options.onApplied?.(storage.lastCommitTimestamp());
-    if (wait !== null) await wait;
-    return this.progress();
+    // Wrapped: an async function would wait for a promise it returns.
+    return { durable: wait };
   }
 }

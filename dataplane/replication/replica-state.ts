@@ -36,8 +36,9 @@ export interface MainView {
 export type ReplicaEvent =
   /** A commit wants to go to the replica. */
   | { kind: 'commit' }
-  | { kind: 'commitAcked'; progress: ReplicaProgress }
-  | { kind: 'commitFailed' }
+  /** `commits` (default 1): a batch of that many commits was answered in one call. */
+  | { kind: 'commitAcked'; progress: ReplicaProgress; commits?: number }
+  | { kind: 'commitFailed'; commits?: number }
   | { kind: 'heartbeatOk'; progress: ReplicaProgress; main: MainView }
   | { kind: 'heartbeatFailed' }
   /** Catch-up read the whole log tail: it goes out as the first live batch. */
@@ -89,12 +90,12 @@ export function step(state: ReplicaState, event: ReplicaEvent): Transition {
       if (state.status === 'ready' || state.status === 'replicating') return to('replicating', { inFlight: state.inFlight + 1 }, 'send');
       return keep('skip');
     case 'commitAcked': {
-      if (state.status !== 'replicating') return to(state.status, { inFlight: Math.max(0, state.inFlight - 1), progress: event.progress });
-      const inFlight = state.inFlight - 1;
+      const inFlight = Math.max(0, state.inFlight - (event.commits ?? 1));
+      if (state.status !== 'replicating') return to(state.status, { inFlight, progress: event.progress });
       return to(inFlight > 0 ? 'replicating' : 'ready', { inFlight, progress: event.progress });
     }
     case 'commitFailed':
-      return to('invalid', { inFlight: Math.max(0, state.inFlight - 1) });
+      return to('invalid', { inFlight: Math.max(0, state.inFlight - (event.commits ?? 1)) });
     case 'heartbeatOk': {
       const patch = { progress: event.progress };
       if (hasDiverged(event.progress, event.main)) return to('diverged', patch);

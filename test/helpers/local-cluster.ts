@@ -45,7 +45,14 @@ export async function startTestCluster(o: TestClusterOptions = {}): Promise<{ cl
     extraArgs: ['--log-level=WARNING', '--storage-snapshot-on-exit=false', ...(o.extraArgs ?? [])],
   });
   const cluster = new LocalCluster(plan, { mainJs });
-  await cluster.startAll();
+  try {
+    await cluster.startAll();
+  } catch (e) {
+    // A member that failed to start must not leave the others running.
+    await cluster.stopAll(1000);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return { cluster, dir };
 }
 

@@ -27,12 +27,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.kill()));
 });
 
-async function cluster(modes: string[]): Promise<{ main: TestServer; replicas: Replica[] }> {
-  const main = await startMain();
+async function cluster(modes: string[], flags: string[] = []): Promise<{ main: TestServer; replicas: Replica[] }> {
+  const main = await startMain(flags);
   servers.push(main);
   const replicas: Replica[] = [];
   for (let i = 0; i < modes.length; i++) {
-    const r = await startReplica();
+    const r = await startReplica(flags);
     servers.push(r.server);
     replicas.push(r);
     const { notifications } = await run(main, `REGISTER REPLICA r${i + 1} ${modes[i]} TO "${r.address}"`);
@@ -94,6 +94,38 @@ test('SYNC under 8 concurrent writers: no warnings, replicas never leave ready/r
   const expected = await digest(main);
   expect(expected.vertices).toBe(1200);
   for (const r of replicas) expect(await digest(r.server)).toEqual(expected);
+});
+
+test.each([['SYNC'], ['STRICT_SYNC']])('%s with an fsync per commit everywhere, 8 concurrent writers: pipelined calls, no failures, digests equal', async (mode) => {
+  const { main, replicas } = await cluster([mode, mode], ['--storage-wal-file-flush-every-n-tx=1']);
+  const notifications: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; i < 40; i++) notifications.push(...(await run(main, 'CREATE (:D {w: $w, i: $i})', { w, i })).notifications);
+    }),
+  );
+  expect(notifications).toEqual([]);
+  const expected = await digest(main);
+  expect(expected.vertices).toBe(320);
+  // Acknowledged = applied and fsynced on both replicas: equal at once, no waiting.
+  for (const r of replicas) expect(await digest(r.server)).toEqual(expected);
+  expect((await showReplicas(main)).map((r) => r.status)).toEqual(['ready', 'ready']);
+});
+
+test('a transaction of 75 000 deltas reaches a SYNC replica (applied there in slices) and writes around it keep their order', async () => {
+  const { main, replicas } = await cluster(['SYNC']);
+  await run(main, 'CREATE (:Before {i: 0})');
+  // 25 000 vertices with a label and a property: 75 000 deltas, above the replica's slice size.
+  const { notifications } = await run(main, 'UNWIND range(1, 25000) AS i CREATE (:Big {i: i})');
+  expect(notifications).toEqual([]);
+  const after = await Promise.all(Array.from({ length: 8 }, (_, w) => run(main, 'CREATE (:After {w: $w})', { w })));
+  expect(after.flatMap((r) => r.notifications)).toEqual([]);
+  const expected = await digest(main);
+  expect(expected.vertices).toBe(25009);
+  // SYNC: acknowledged means applied on the replica, nothing to wait for.
+  expect(await digest(replicas[0].server)).toEqual(expected);
+  expect(await count(replicas[0].server, 'MATCH (n:Big) WHERE n.i > 24990 RETURN count(n) AS c')).toBe(10);
+  expect((await showReplicas(main)).map((r) => r.status)).toEqual(['ready']);
 });
 
 test('roles, refusals on a replica, and ROUTE on a replica lists it as reader and router only', async () => {

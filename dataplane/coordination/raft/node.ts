@@ -6,7 +6,7 @@
 //   propose(data)        → resolves with the entry's index once it is applied here (leader only)
 //   proposeConfChange(cc) → same, for adding or removing one member
 //   readIndex()          → resolves once this node's state machine may serve a linearizable read
-//   transferLeadership(id), status(), and the StateMachine callbacks (apply, snapshot, restore)
+//   transferLeadership(id), campaign(), status(), and the StateMachine callbacks (apply, snapshot, restore)
 
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -151,6 +151,15 @@ export class RaftNode extends EventEmitter {
     });
     this.processReady();
     return p;
+  }
+
+  /**
+   * Starts an election now instead of after an election timeout (a member that just
+   * bootstrapped a one-member cluster need not wait a timeout to lead it).
+   */
+  campaign(): void {
+    this.raft.campaign();
+    this.processReady();
   }
 
   transferLeadership(to: NodeId): void {

@@ -2,6 +2,10 @@
 // message for a peer that is down is dropped and Raft's own retries (heartbeats, probes) recover.
 // TcpTransport is a stand-in until the framed RPC module (dataplane/rpc/) lands: one outbound
 // connection per peer, length-prefixed checksummed frames (framing.ts), reconnect on demand.
+// Peers may be added while running (coordinators learn addresses from the cluster state), and
+// a member that does not know a sender's address yet (one just added, still replaying the log
+// that names its peers) answers on the connection the sender opened; both directions of a
+// connection carry frames.
 
 import net from 'node:net';
 import { decodeMessage, encodeMessage } from './codec.js';
@@ -29,11 +33,34 @@ interface Link {
   lastAttempt: number;
 }
 
+/** Delivers every complete frame of a socket's byte stream; a corrupt stream ends the socket. */
+function readMessages(socket: net.Socket, deliver: (m: Message) => void): void {
+  let pending: Buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    const { payloads, end, corrupt } = readFrames(pending);
+    pending = pending.subarray(end);
+    for (const p of payloads) {
+      let m: Message;
+      try {
+        m = decodeMessage(p);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      deliver(m);
+    }
+    if (corrupt) socket.destroy();
+  });
+}
+
 export class TcpTransport implements Transport {
   private handler: (m: Message) => void = () => undefined;
   private readonly links = new Map<NodeId, Link>();
   private readonly inbound = new Set<net.Socket>();
   private server: net.Server | undefined;
+  /** The latest inbound connection each sender used: the way back to a peer of unknown address. */
+  private readonly replyVia = new Map<NodeId, net.Socket>();
 
   constructor(
     private readonly peers: Map<NodeId, PeerAddress>,
@@ -61,9 +88,19 @@ export class TcpTransport implements Transport {
     const link = this.link(m.to);
     // A socket still connecting queues the write: a pre-vote to a peer we never talked to
     // must not be lost to connection setup (it would cost a whole election timeout).
-    if (link === undefined || link.socket === undefined) return;
-    if (link.socket.writableLength > MAX_BUFFERED) return;
-    link.socket.write(frame(encodeMessage(m)));
+    const socket = link?.socket ?? this.replyVia.get(m.to);
+    if (socket === undefined || socket.destroyed) return;
+    if (socket.writableLength > MAX_BUFFERED) return;
+    socket.write(frame(encodeMessage(m)));
+  }
+
+  /** Adds or moves a peer (a new address takes effect at the next connection). */
+  setPeer(id: NodeId, address: PeerAddress): void {
+    const old = this.peers.get(id);
+    if (old !== undefined && old.host === address.host && old.port === address.port) return;
+    this.peers.set(id, address);
+    const link = this.links.get(id);
+    if (link?.socket !== undefined) link.socket.destroy();
   }
 
   /** Opens links to every peer up front, so the first message of an election finds them ready. */
@@ -85,7 +122,8 @@ export class TcpTransport implements Transport {
       const l = link;
       l.socket = socket;
       socket.setNoDelay(true);
-      socket.on('data', () => undefined); // peers never answer on this connection
+      // A peer that does not know our address yet answers on this connection.
+      readMessages(socket, (m) => this.handler(m));
       socket.on('error', () => socket.destroy());
       socket.on('close', () => {
         l.socket = undefined;
@@ -97,25 +135,15 @@ export class TcpTransport implements Transport {
   private accept(socket: net.Socket): void {
     this.inbound.add(socket);
     socket.setNoDelay(true);
-    let pending: Buffer = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      const { payloads, end, corrupt } = readFrames(pending);
-      pending = pending.subarray(end);
-      for (const p of payloads) {
-        let m: Message;
-        try {
-          m = decodeMessage(p);
-        } catch {
-          socket.destroy();
-          return;
-        }
-        this.handler(m);
-      }
-      if (corrupt) socket.destroy();
+    readMessages(socket, (m) => {
+      this.replyVia.set(m.from, socket);
+      this.handler(m);
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.inbound.delete(socket));
+    socket.on('close', () => {
+      this.inbound.delete(socket);
+      for (const [id, s] of this.replyVia) if (s === socket) this.replyVia.delete(id);
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,68 @@
+// A MAIN with two replicas in one mode (or none), all real `mgha` processes on 127.0.0.1,
+// for the replication benchmark and its profiler: started, registered with Memgraph's
+// queries, and waited for until MAIN reports every replica `ready`.
+
+import { freePort } from '../../test/helpers/ports.js';
+import { startServer, type StartOptions, type TestServer } from '../../test/helpers/server.js';
+import { encodeRunPullWith, RawBoltConnection } from './raw-bolt.js';
+
+export type ReplicationMode = 'ASYNC' | 'SYNC' | 'STRICT_SYNC';
+
+export interface ReplicatedMain {
+  main: TestServer;
+  replicas: TestServer[];
+  close(): Promise<void>;
+}
+
+/** One auto-commit query through the raw Bolt client. */
+export async function rawQuery(server: TestServer, text: string): Promise<void> {
+  const conn = await RawBoltConnection.open(server.boltPort);
+  try {
+    await conn.request(encodeRunPullWith(text, new Map()), 2);
+  } finally {
+    conn.close();
+  }
+}
+
+/** Replicas MAIN reports `ready`, from its Prometheus state gauge. */
+async function readyReplicas(main: TestServer): Promise<number> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${main.metricsPort}/metrics`)).text();
+    return [...text.matchAll(/^mgha_replica_state\{[^}]*state="ready"[^}]*\} 1$/gm)].length;
+  } catch {
+    return 0;
+  }
+}
+
+export async function startReplicatedMain(
+  mode: ReplicationMode | null,
+  flags: string[],
+  options: { replicas?: number; startOptions?: StartOptions } = {},
+): Promise<ReplicatedMain> {
+  const main = await startServer(flags, options.startOptions);
+  const replicas: TestServer[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all([main, ...replicas].map((s) => s.kill()));
+  };
+  try {
+    if (mode !== null) {
+      const n = options.replicas ?? 2;
+      for (let i = 0; i < n; i++) {
+        const r = await startServer(flags, options.startOptions);
+        replicas.push(r);
+        const port = await freePort();
+        await rawQuery(r, `SET REPLICATION ROLE TO REPLICA WITH PORT ${port}`);
+        await rawQuery(main, `REGISTER REPLICA r${i} ${mode} TO "127.0.0.1:${port}"`);
+      }
+      const deadline = Date.now() + 15_000;
+      while ((await readyReplicas(main)) < n) {
+        if (Date.now() > deadline) throw new Error(`replicas of the ${mode} rig not ready within 15 s`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    }
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { main, replicas, close };
+}
