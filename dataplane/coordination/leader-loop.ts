@@ -34,6 +34,8 @@ export class LeaderLoop {
   private liveness: LivenessTable<string> = new Map();
   private readonly lastReports = new Map<string, InstanceReport>();
   private mainCommitted: number | null = null;
+  /** The replicas the MAIN last reported in sync (failover candidates under sync_failover_only). */
+  private mainInSync: ReadonlySet<string> | null = null;
   private ready = false;
   private occasion: FailoverOccasion = 'leader_start';
   private wake: (() => void) | null = null;
@@ -55,6 +57,7 @@ export class LeaderLoop {
     this.liveness = new Map();
     this.lastReports.clear();
     this.mainCommitted = null;
+    this.mainInSync = null;
     this.ready = false;
     this.occasion = 'leader_start';
     this.pendingFailover = null;
@@ -205,10 +208,13 @@ export class LeaderLoop {
     const health = healthTable(this.liveness, now, state.settings.instance_down_timeout_sec);
     const main = currentMain(state);
     const mainReport = main === null ? undefined : answered.get(main.name);
-    if (mainReport !== undefined) this.mainCommitted = mainReport.lastCommitTs;
+    if (mainReport !== undefined) {
+      this.mainCommitted = mainReport.lastCommitTs;
+      if (mainReport.role === 'main' && mainReport.replicasInSync !== undefined) this.mainInSync = new Set(mainReport.replicasInSync);
+    }
     const occasion = this.occasion;
     this.occasion = 'health_check';
-    const out = leaderRound({ state, health, reports: answered, mainCommittedTxns: this.mainCommitted, occasion, freshUuid: randomUUID, now });
+    const out = leaderRound({ state, health, reports: answered, mainCommittedTxns: this.mainCommitted, mainInSync: this.mainInSync, occasion, freshUuid: randomUUID, now });
 
     if (out.kind === 'failover') {
       const oldMainSince = main === null ? now : (this.liveness.get(main.name)?.lastSuccessAt ?? this.liveness.get(main.name)?.watchedSince ?? now);
@@ -220,6 +226,7 @@ export class LeaderLoop {
       }
       this.metrics.failoverCommitted();
       this.mainCommitted = null;
+    this.mainInSync = null;
       this.pendingFailover = { to: out.decision.name, since: oldMainSince };
       return true;
     }

@@ -17,6 +17,8 @@ const report = p.struct({
   writingEnabled: p.bool,
   deltasBatchProgressSize: p.uint,
   replicas: p.list(p.string),
+  /** On a MAIN: the replicas it holds in sync (ready or shipping the newest commit, not catching up). */
+  replicasInSync: p.list(p.string),
   epochId: p.string,
   history,
   lastCommitTs: p.uint,
