@@ -123,7 +123,8 @@ export async function startInstance(config: Config, version: string, log: Logger
     } catch (e) {
       throw new InstanceStartError(e instanceof Error ? e.message : String(e), 'open', e);
     }
-    engine = new QueryEngine(storage, { clock });
+    const timelineOf = durability;
+    engine = new QueryEngine(storage, { clock, timeline: () => timelineOf.epoch });
     registerCoordinatorOnlyRefusals(engine.admin);
     durability.registerAdminStatements(engine.admin);
     const d = durability;

@@ -60,7 +60,9 @@ export type ExclusionReason =
   /** More than `max_failover_replica_lag` transactions behind the last known MAIN count. */
   | 'lagging'
   /** Its epoch is in another candidate's history: that one went on past it (mgha's rule, below). */
-  | 'stale_epoch';
+  | 'stale_epoch'
+  /** A SYNC replica the MAIN last reported catching up, not in sync (mgha's rule, below). */
+  | 'not_in_sync';
 
 export interface FailoverInput {
   state: ClusterState;
@@ -69,6 +71,8 @@ export interface FailoverInput {
   positions: ReadonlyMap<string, Position>;
   /** The MAIN's committed transactions as last cached (null: unknown, e.g. a new leader). */
   mainCommittedTxns: number | null;
+  /** The replicas the MAIN last reported in sync (null: unknown, e.g. a new leader). */
+  mainInSync?: ReadonlySet<string> | null;
 }
 
 interface Candidate {
@@ -98,9 +102,17 @@ export type FailoverDecision =
  * resynced). Memgraph compares counts only and could promote it for its longer but
  * divergent tail, discarding the newer epoch's writes that SYNC replicas acknowledged.
  * mgha drops it; it is force-resynced from the new MAIN like any diverged replica.
+ *
+ * And a second: under `sync_failover_only`, a SYNC replica the MAIN last reported as
+ * catching up (restarted, or force-resynced and refilling) is not a candidate. It lacks
+ * writes the MAIN acknowledged while it was in sync before, and Memgraph would promote it
+ * when it is the only SYNC candidate. The cluster then waits for the MAIN (or for a replica
+ * in sync), as Patroni's and CloudNativePG's strict synchronous modes do. Unknown (a new
+ * leader without the MAIN's report): nobody is excluded, as with the lag rule.
  */
 export function chooseNewMain(input: FailoverInput): FailoverDecision {
   const { state, health, positions, mainCommittedTxns } = input;
+  const inSync = input.mainInSync ?? null;
   const { sync_failover_only, max_failover_replica_lag } = state.settings;
   const excluded: { name: string; reason: ExclusionReason }[] = [];
   const eligible: Candidate[] = [];
@@ -110,6 +122,7 @@ export function chooseNewMain(input: FailoverInput): FailoverDecision {
     if (!isUp(health, instance.name)) excluded.push({ name: instance.name, reason: 'down' });
     else if (position === undefined) excluded.push({ name: instance.name, reason: 'unreachable' });
     else if (sync_failover_only && instance.mode === 'async') excluded.push({ name: instance.name, reason: 'async' });
+    else if (sync_failover_only && inSync !== null && instance.role !== 'main' && !inSync.has(instance.name)) excluded.push({ name: instance.name, reason: 'not_in_sync' });
     else if (mainCommittedTxns !== null && BigInt(mainCommittedTxns) - BigInt(position.lastCommitTs) > max_failover_replica_lag) {
       excluded.push({ name: instance.name, reason: 'lagging' });
     } else eligible.push({ name: instance.name, position });

@@ -34,6 +34,8 @@ export class LeaderLoop {
   private liveness: LivenessTable<string> = new Map();
   private readonly lastReports = new Map<string, InstanceReport>();
   private mainCommitted: number | null = null;
+  /** The replicas the MAIN last reported in sync (failover candidates under sync_failover_only). */
+  private mainInSync: ReadonlySet<string> | null = null;
   private ready = false;
   private occasion: FailoverOccasion = 'leader_start';
   private wake: (() => void) | null = null;
@@ -55,6 +57,7 @@ export class LeaderLoop {
     this.liveness = new Map();
     this.lastReports.clear();
     this.mainCommitted = null;
+    this.mainInSync = null;
     this.ready = false;
     this.occasion = 'leader_start';
     this.pendingFailover = null;
@@ -143,7 +146,10 @@ export class LeaderLoop {
    */
   private nextCheckAt(started: number, mainSilent: boolean): number {
     const settings = this.host.state.settings;
-    const periodic = started + settings.instance_health_check_frequency_sec * 1000;
+    // At least twice per down timeout: each check renews the MAIN's write lease, which ends
+    // at the MAIN's last success + the down timeout (below), so a slower rhythm would leave a
+    // healthy MAIN without a lease between checks (e.g. a 1 s timeout with 1 s checks).
+    const periodic = started + Math.min(settings.instance_health_check_frequency_sec, settings.instance_down_timeout_sec / 2) * 1000;
     const main = currentMain(this.host.state);
     const liveness = main === null ? undefined : this.liveness.get(main.name);
     if (!mainSilent || liveness === undefined) return periodic;
@@ -175,7 +181,12 @@ export class LeaderLoop {
     await Promise.all(
       before.instances.map(async (i) => {
         try {
-          const leaseMs = i.role === 'main' ? before.settings.instance_down_timeout_sec * 1000 : 0;
+          // The lease ends when this leader would declare the MAIN down (last success + the
+          // down timeout), not a full timeout after this send: a check that reaches a paused
+          // MAIN late must not carry its writes past a failover committed meanwhile.
+          const lv = this.liveness.get(i.name);
+          const downAt = (lv?.lastSuccessAt ?? lv?.watchedSince ?? started) + before.settings.instance_down_timeout_sec * 1000;
+          const leaseMs = i.role === 'main' ? Math.max(0, downAt - Date.now()) : 0;
           const report = await this.clients.stateCheck(i, timeoutMs, leaseMs);
           if (generation !== this.generation) return;
           this.liveness = succeeded(this.liveness, i.name, Date.now());
@@ -197,10 +208,13 @@ export class LeaderLoop {
     const health = healthTable(this.liveness, now, state.settings.instance_down_timeout_sec);
     const main = currentMain(state);
     const mainReport = main === null ? undefined : answered.get(main.name);
-    if (mainReport !== undefined) this.mainCommitted = mainReport.lastCommitTs;
+    if (mainReport !== undefined) {
+      this.mainCommitted = mainReport.lastCommitTs;
+      if (mainReport.role === 'main' && mainReport.replicasInSync !== undefined) this.mainInSync = new Set(mainReport.replicasInSync);
+    }
     const occasion = this.occasion;
     this.occasion = 'health_check';
-    const out = leaderRound({ state, health, reports: answered, mainCommittedTxns: this.mainCommitted, occasion, freshUuid: randomUUID, now });
+    const out = leaderRound({ state, health, reports: answered, mainCommittedTxns: this.mainCommitted, mainInSync: this.mainInSync, occasion, freshUuid: randomUUID, now });
 
     if (out.kind === 'failover') {
       const oldMainSince = main === null ? now : (this.liveness.get(main.name)?.lastSuccessAt ?? this.liveness.get(main.name)?.watchedSince ?? now);
@@ -212,6 +226,7 @@ export class LeaderLoop {
       }
       this.metrics.failoverCommitted();
       this.mainCommitted = null;
+    this.mainInSync = null;
       this.pendingFailover = { to: out.decision.name, since: oldMainSince };
       return true;
     }

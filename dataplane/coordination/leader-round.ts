@@ -14,6 +14,8 @@ export interface RoundInput {
   reports: ReadonlyMap<string, InstanceReport>;
   /** The MAIN's committed transactions as last cached (null: unknown). */
   mainCommittedTxns: number | null;
+  /** The replicas the MAIN last reported in sync (null: unknown). */
+  mainInSync?: ReadonlySet<string> | null;
   occasion: FailoverOccasion;
   /** A fresh main UUID, used only when failing over. */
   freshUuid: () => string;
@@ -29,7 +31,7 @@ export type RoundOutput =
 export function leaderRound(input: RoundInput): RoundOutput {
   const { state, health, reports } = input;
   if (needsFailover(state, health, input.occasion)) {
-    const decision = chooseNewMain({ state, health, positions: reports, mainCommittedTxns: input.mainCommittedTxns });
+    const decision = chooseNewMain({ state, health, positions: reports, mainCommittedTxns: input.mainCommittedTxns, mainInSync: input.mainInSync ?? null });
     if (decision.kind === 'promote') return { kind: 'failover', decision, propose: failoverCommand(decision.name, input.freshUuid(), input.now) };
     return { kind: 'noFailover', decision };
   }

@@ -17,6 +17,8 @@ const report = p.struct({
   writingEnabled: p.bool,
   deltasBatchProgressSize: p.uint,
   replicas: p.list(p.string),
+  /** On a MAIN: the replicas it holds in sync (ready or shipping the newest commit, not catching up). */
+  replicasInSync: p.list(p.string),
   epochId: p.string,
   history,
   lastCommitTs: p.uint,
@@ -30,9 +32,9 @@ const done = p.empty;
 
 /**
  * Health and position: answered at every health-check tick. It also carries the write
- * lease: the Raft MAIN gets `leaseMs` (at most `instance_down_timeout_sec`) and may accept
- * writes until `sentAtMs + leaseMs` (the leader's wall clock when it sent the check), every
- * other instance gets 0 and accepts none. So a MAIN cut off from the leader (partitioned,
+ * lease: the Raft MAIN may accept writes until `sentAtMs + leaseMs` (`sentAtMs`: the leader's
+ * wall clock when it sent the check), which is when the leader would declare it down (its last
+ * success + `instance_down_timeout_sec`); every other instance gets 0 and accepts none. So a MAIN cut off from the leader (partitioned,
  * paused) stops acknowledging writes before a failover can be committed without it, and a
  * check that sat in a paused MAIN's socket renews nothing when it is finally read. Clocks
  * are assumed synchronised (NTP): a data instance whose clock runs behind the leader's by d

@@ -24,6 +24,8 @@ export interface InstanceReport {
   deltasBatchProgressSize: number;
   /** On a MAIN: the names of the replicas registered on it. */
   replicas: readonly string[];
+  /** On a MAIN: the replicas it holds in sync (not catching up); absent: not reported. */
+  replicasInSync?: readonly string[];
   epochId: string;
   /** Earlier epochs with their last commit timestamps (oldest first). */
   history: readonly EpochHistoryEntry[];

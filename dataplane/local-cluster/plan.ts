@@ -34,6 +34,8 @@ export interface ClusterPlan {
   routingUri: string;
 }
 
+export type ReplicationModeName = 'sync' | 'async' | 'strict_sync';
+
 export interface PlanOptions {
   coordinators: number;
   dataInstances: number;
@@ -43,8 +45,8 @@ export interface PlanOptions {
   baseDirectory: string;
   /** Ports per member, in member order (coordinators first); see `fixedPorts`. */
   ports: PortBlock[];
-  /** `AS ASYNC` / `AS STRICT_SYNC` or plain SYNC for every data instance. */
-  mode: 'sync' | 'async' | 'strict_sync';
+  /** `AS ASYNC` / `AS STRICT_SYNC` or plain SYNC: one for every data instance, or one each. */
+  mode: ReplicationModeName | ReplicationModeName[];
   /** Flags added to every member (e.g. --log-level=WARNING). */
   extraArgs: string[];
 }
@@ -115,15 +117,17 @@ export function clusterPlan(o: PlanOptions): ClusterPlan {
       args: [...common(ports, dataDirectory), `--replication-address=${h}`, ...o.extraArgs],
     };
   });
-  const as = o.mode === 'async' ? ' AS ASYNC' : o.mode === 'strict_sync' ? ' AS STRICT_SYNC' : '';
+  const modes = Array.isArray(o.mode) ? o.mode : data.map(() => o.mode as ReplicationModeName);
+  if (modes.length !== data.length) throw new RangeError(`expected ${data.length} replication modes, got ${modes.length}`);
+  const as = (i: number): string => (modes[i] === 'async' ? ' AS ASYNC' : modes[i] === 'strict_sync' ? ' AS STRICT_SYNC' : '');
   const bootstrap = [
     ...coordinators.map(
       (c) =>
         `ADD COORDINATOR ${c.id} WITH CONFIG {'bolt_server': ${quote(`${h}:${c.ports.bolt}`)}, 'coordinator_server': ${quote(`${h}:${c.ports.cluster}`)}, 'management_server': ${quote(`${h}:${c.ports.management}`)}}`,
     ),
     ...data.map(
-      (d) =>
-        `REGISTER INSTANCE ${d.name}${as} WITH CONFIG {'bolt_server': ${quote(`${h}:${d.ports.bolt}`)}, 'management_server': ${quote(`${h}:${d.ports.management}`)}, 'replication_server': ${quote(`${h}:${d.ports.cluster}`)}}`,
+      (d, i) =>
+        `REGISTER INSTANCE ${d.name}${as(i)} WITH CONFIG {'bolt_server': ${quote(`${h}:${d.ports.bolt}`)}, 'management_server': ${quote(`${h}:${d.ports.management}`)}, 'replication_server': ${quote(`${h}:${d.ports.cluster}`)}}`,
     ),
     `SET INSTANCE ${data[0].name} TO MAIN`,
   ];

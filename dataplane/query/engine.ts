@@ -2,6 +2,7 @@
 // drive the operator generators in batches, yielding to the event loop on PAUSE markers
 // so heartbeats and other sessions keep running during long queries.
 
+import { bookmarkTarget, formatBookmark, parseBookmark, type ParsedBookmark, type Timeline } from './bookmarks.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
@@ -47,7 +48,6 @@ const STAT_NAMES: [keyof WriteStats, string][] = [
   ['labelsRemoved', 'labels-removed'],
 ];
 
-const BOOKMARK_PREFIX = 'mgha:';
 const NO_NOTIFICATIONS: Map<string, Value>[] = [];
 
 function withNotices(summary: QuerySummary, notices: CommitNotice[]): QuerySummary {
@@ -81,11 +81,12 @@ export class QueryEngine implements Engine {
 
   constructor(
     readonly storage: Storage,
-    options: { planCacheSize?: number; clock?: Clock; coordinator?: boolean } = {},
+    options: { planCacheSize?: number; clock?: Clock; coordinator?: boolean; timeline?: () => Timeline } = {},
   ) {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
+    this.timeline = options.timeline ?? (() => null);
     this.procedures = builtinProcedures({ storage, checkWritable: () => this.checkWritesAllowed(), changed: () => this.schemaChanged() });
     this.triggers = new Triggers((statement, event) => this.validateTrigger(statement, event));
     if (!this.coordinator) {
@@ -150,6 +151,8 @@ export class QueryEngine implements Engine {
 
   /** A coordinator holds no graph: only coordinator statements are answered. */
   private readonly coordinator: boolean;
+  /** The epoch and history bookmarks name (durability's); null: plain `mgha:<ts>` bookmarks. */
+  private readonly timeline: () => Timeline | null;
 
   /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
   begin(options: TransactionOptions): MaybePromise<EngineTransaction> {
@@ -178,12 +181,12 @@ export class QueryEngine implements Engine {
   }
 
   currentBookmark(): string {
-    return `${BOOKMARK_PREFIX}${this.storage.lastCommitTimestamp()}`;
+    return formatBookmark(this.timeline(), this.storage.lastCommitTimestamp());
   }
 
   /** @internal a storage commit → the bookmark and notifications the client gets. */
   commitOutcome(c: CommitResult): EngineCommit {
-    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : `${BOOKMARK_PREFIX}${c.commitTimestamp}`;
+    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : formatBookmark(this.timeline(), c.commitTimestamp);
     return { bookmark, notifications: c.notifications.length === 0 ? NO_NOTIFICATIONS : c.notifications.map(notificationValue) };
   }
 
@@ -270,16 +273,23 @@ export class QueryEngine implements Engine {
   }
 
   private async waitForBookmarks(bookmarks: string[]): Promise<void> {
-    let target = 0;
+    const parsed: ParsedBookmark[] = [];
     for (const b of bookmarks) {
-      const m = /^mgha:(\d+)$/.exec(b);
-      if (m === null) throw new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${b}'.`);
-      target = Math.max(target, Number(m[1]));
+      const p = parseBookmark(b);
+      if (p === null) throw new MghaError(Codes.InvalidBookmark, `Invalid bookmark: '${b}'.`);
+      parsed.push(p);
     }
     const deadline = this.clock.now() + BOOKMARK_WAIT_MS;
-    while (this.storage.lastCommitTimestamp() < target) {
+    for (;;) {
+      // Re-evaluated every round: a replica may learn a new epoch from its MAIN meanwhile.
+      const timeline = this.timeline();
+      const missing = parsed.find((p) => {
+        const target = bookmarkTarget(p, timeline);
+        return target === 'unknownEpoch' || this.storage.lastCommitTimestamp() < target;
+      });
+      if (missing === undefined) return;
       if (this.clock.now() > deadline) {
-        throw new MghaError(Codes.DatabaseUnavailable, `Timed out waiting for bookmark mgha:${target} to become visible.`);
+        throw new MghaError(Codes.DatabaseUnavailable, `Timed out waiting for bookmark ${formatBookmark(missing.epochId === null ? null : { epochId: missing.epochId, history: [] }, missing.ts)} to become visible.`);
       }
       await new Promise<void>((r) => this.clock.setTimeout(r, 10));
     }

@@ -50,7 +50,7 @@ export function replicationPortFromWire(replicationServer: string): number {
 }
 
 export function reportToWire(r: InstanceReport): WireReport {
-  return { ...r, replicas: [...r.replicas], history: r.history.map((h) => ({ epochId: h.epochId, lastCommitTs: h.lastCommitTs })) };
+  return { ...r, replicas: [...r.replicas], replicasInSync: [...(r.replicasInSync ?? [])], history: r.history.map((h) => ({ epochId: h.epochId, lastCommitTs: h.lastCommitTs })) };
 }
 
 export interface ManagementServerOptions {

@@ -219,6 +219,7 @@ export class Replication {
       writingEnabled: isMain && this.writingEnabled,
       deltasBatchProgressSize: this.deltasBatchProgressSize,
       replicas: isMain ? [...this.main.clients.keys()] : [],
+      replicasInSync: isMain ? [...this.main.clients.values()].filter((c) => c.state.status === 'ready' || c.state.status === 'replicating').map((c) => c.registration.name) : [],
       epochId: epoch.epochId,
       history: epoch.history,
       // A SYNC replica may hold a commit MAIN has not published yet: divergence is judged against it too.

@@ -8,16 +8,21 @@ import { toCypher, type AdminAction } from './admin.js';
 import { parseClusterDoc, type ClusterDoc } from './cluster-doc.js';
 import type { CoordinatorAccess } from './interfaces.js';
 import type { QueryRunner } from './query-runner.js';
-import { viewFromDoc, viewFromShowInstances, type ClusterView, type ShowInstancesRow } from './view.js';
+import { isFreshDoc, viewFromDoc, viewFromShowInstances, type ClusterView, type ShowInstancesRow } from './view.js';
 
 export type Fetch = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
-/** Base URLs of every coordinator's metrics port, and the Bolt URL of the `<name>` Service. */
-export function coordinatorEndpoints(cluster: MemgraphCluster, ctx: BuildContext): { httpBases: string[]; boltUrl: string } {
+/**
+ * Base URLs of every coordinator's metrics port, the Bolt URL of the `<name>` Service, and
+ * each coordinator pod's own Bolt URL (by ordinal).
+ */
+export function coordinatorEndpoints(cluster: MemgraphCluster, ctx: BuildContext): { httpBases: string[]; boltUrl: string; podBoltUrls: string[] } {
   const ns = cluster.metadata.namespace ?? 'default';
+  const ordinals = Array.from({ length: cluster.spec.coordinators.replicas }, (_, i) => i);
   return {
-    httpBases: Array.from({ length: cluster.spec.coordinators.replicas }, (_, i) => `http://${podHost(cluster, 'coordinator', i, ctx.clusterDomain)}:${PORTS.metrics}`),
+    httpBases: ordinals.map((i) => `http://${podHost(cluster, 'coordinator', i, ctx.clusterDomain)}:${PORTS.metrics}`),
     boltUrl: `bolt://${cluster.metadata.name}.${ns}.svc.${ctx.clusterDomain}:${PORTS.bolt}`,
+    podBoltUrls: ordinals.map((i) => `bolt://${podHost(cluster, 'coordinator', i, ctx.clusterDomain)}:${PORTS.bolt}`),
   };
 }
 
@@ -30,25 +35,47 @@ export async function fetchClusterDoc(fetchFn: Fetch, url: string, timeoutMs: nu
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/**
+ * Admin statements go to one coordinator pod, never through the `<name>` Service: a fresh
+ * coordinator that receives a change founds a cluster of its own, so bootstrap statements
+ * reaching different fresh coordinators would make several clusters. Memgraph's own chart
+ * runs its setup against coordinator 1 for the same reason.
+ */
 export class CoordinatorClient implements CoordinatorAccess {
+  /** Ordinal of the coordinator pod statements go to: the leader's, or 0 for a fresh cluster. */
+  private target: number | undefined;
+
   constructor(
     private readonly httpBases: readonly string[],
     private readonly runner: QueryRunner,
     private readonly fetchFn: Fetch = fetch,
     private readonly timeoutMs = 3000,
+    /** The runner for one coordinator pod, by ordinal; without it statements use `runner`. */
+    private readonly podRunner?: (ordinal: number) => QueryRunner,
   ) {}
 
   async view(): Promise<ClusterView> {
+    const view = await this.observe();
+    this.target = view.known ? (view.fresh ? 0 : view.leaderId !== undefined ? view.leaderId - 1 : undefined) : undefined;
+    return view;
+  }
+
+  private async observe(): Promise<ClusterView> {
     const reasons: string[] = [];
+    let fresh = 0;
     for (const base of this.httpBases) {
       try {
-        const view = viewFromDoc(await fetchClusterDoc(this.fetchFn, `${base}/v1/cluster`, this.timeoutMs));
+        const doc = await fetchClusterDoc(this.fetchFn, `${base}/v1/cluster`, this.timeoutMs);
+        const view = viewFromDoc(doc);
         if (view.known) return view;
-        reasons.push(`${base}: ${view.reason}`);
+        if (isFreshDoc(doc)) fresh++;
+        reasons.push(`${base}: ${isFreshDoc(doc) ? 'the coordinator has never been in a cluster' : view.reason}`);
       } catch (e) {
         reasons.push(`${base}: ${errorText(e)}`);
       }
     }
+    // Only when every coordinator says so: one that did not answer may hold the cluster.
+    if (fresh > 0 && fresh === this.httpBases.length) return { known: true, fresh: true, instances: [], coordinators: [] };
     try {
       const result = await this.runner.run('SHOW INSTANCES');
       const view = viewFromShowInstances(result.rows as unknown as ShowInstancesRow[], result.notifications);
@@ -71,6 +98,7 @@ export class CoordinatorClient implements CoordinatorAccess {
   }
 
   async run(action: AdminAction): Promise<void> {
-    await this.runner.run(toCypher(action));
+    const runner = this.podRunner && this.target !== undefined && this.target < this.httpBases.length ? this.podRunner(this.target) : this.runner;
+    await runner.run(toCypher(action));
   }
 }

@@ -14,6 +14,8 @@ interface Entry {
   fingerprint: string;
   client: CoordinatorClient;
   runner: QueryRunner;
+  /** One per coordinator pod statements were sent to, made on first use. */
+  podRunners: Map<number, QueryRunner>;
   watch: ClusterWatch;
 }
 
@@ -39,10 +41,20 @@ export class CoordinatorPool {
     if (existing) void this.close(existing);
     const runner = this.deps.runner(endpoints.boltUrl);
     const fetchFn = this.deps.fetchFn ?? fetch;
+    const podRunners = new Map<number, QueryRunner>();
+    const podRunner = (ordinal: number): QueryRunner => {
+      let r = podRunners.get(ordinal);
+      if (!r) {
+        r = this.deps.runner(endpoints.podBoltUrls[ordinal]!);
+        podRunners.set(ordinal, r);
+      }
+      return r;
+    };
     const entry: Entry = {
       fingerprint,
       runner,
-      client: new CoordinatorClient(endpoints.httpBases, runner, fetchFn),
+      podRunners,
+      client: new CoordinatorClient(endpoints.httpBases, runner, fetchFn, undefined, podRunner),
       watch: new ClusterWatch(endpoints.httpBases, () => this.deps.onChange(namespace, cluster.metadata.name), fetchFn),
     };
     this.entries.set(key, entry);
@@ -67,6 +79,6 @@ export class CoordinatorPool {
   }
 
   private async close(entry: Entry): Promise<void> {
-    await Promise.all([entry.watch.stop(), entry.runner.close()]);
+    await Promise.all([entry.watch.stop(), entry.runner.close(), ...[...entry.podRunners.values()].map((r) => r.close())]);
   }
 }

@@ -82,6 +82,15 @@ export async function runLeaderElection(
 }
 
 /** The LeaseStore of a Lease object through the API server. */
+/**
+ * A Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. The API server refuses
+ * anything else with 400 (`cannot parse ".132Z" as ".000000"`), and client-node would send a
+ * Date as toISOString(), which has three.
+ */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
 export function kubeLeaseStore(kc: KubeConfig, namespace: string, name: string): LeaseStore {
   const api = kc.makeApiClient(CoordinationV1Api);
   const body = (r: LeaseRecord): V1Lease => ({
@@ -91,7 +100,8 @@ export function kubeLeaseStore(kc: KubeConfig, namespace: string, name: string):
     spec: {
       holderIdentity: r.holder,
       leaseDurationSeconds: r.durationSeconds,
-      renewTime: r.renewTime === undefined ? undefined : new Date(r.renewTime),
+      // A string passes client-node's serializer untouched; see microTime.
+      renewTime: r.renewTime === undefined ? undefined : (microTime(r.renewTime) as unknown as Date),
       leaseTransitions: r.transitions,
     },
   });

@@ -28,6 +28,13 @@ export interface ViewCoordinator {
 export interface KnownView {
   known: true;
   leader?: string;
+  /** The leader's coordinator id (its pod is ordinal id − 1), when the source gives it. */
+  leaderId?: number;
+  /**
+   * Every coordinator answered that it has never been in a cluster (no leader, no members,
+   * no instances): empty for certain, so bootstrap may start, at coordinator id 1.
+   */
+  fresh?: boolean;
   instances: ViewInstance[];
   coordinators: ViewCoordinator[];
   lastFailover?: { at: string; from?: string; to: string };
@@ -42,9 +49,20 @@ export function viewFromDoc(doc: ClusterDoc): ClusterView {
     instances: doc.instances.map((i) => ({ ...i })),
     coordinators: doc.coordinators.map((c) => ({ ...c })),
   };
-  if (doc.leader) view.leader = doc.leader.name;
+  if (doc.leader) {
+    view.leader = doc.leader.name;
+    view.leaderId = doc.leader.id;
+  }
   if (doc.lastFailover) view.lastFailover = { ...doc.lastFailover };
   return view;
+}
+
+/**
+ * A coordinator that has never been part of a cluster: no ready leader, and no coordinators
+ * or instances in its state. (A member that lost its leader still lists the members.)
+ */
+export function isFreshDoc(doc: ClusterDoc): boolean {
+  return !doc.ready && doc.leader === null && doc.coordinators.length === 0 && doc.instances.length === 0;
 }
 
 /** A row of `SHOW INSTANCES` (Memgraph's column names). */

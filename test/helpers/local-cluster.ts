@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterPlan, type PortBlock } from '../../dataplane/local-cluster/plan.js';
+import { clusterPlan, type PortBlock, type ReplicationModeName } from '../../dataplane/local-cluster/plan.js';
 import { LocalCluster } from '../../dataplane/local-cluster/processes.js';
 import { freePort } from './ports.js';
 import { mainJs } from './server.js';
@@ -11,7 +11,7 @@ import { mainJs } from './server.js';
 export interface TestClusterOptions {
   coordinators?: number;
   dataInstances?: number;
-  mode?: 'sync' | 'async' | 'strict_sync';
+  mode?: ReplicationModeName | ReplicationModeName[];
   extraArgs?: string[];
 }
 

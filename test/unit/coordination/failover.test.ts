@@ -59,6 +59,22 @@ describe('choosing the new MAIN', () => {
     expect(chooseNewMain({ state, health: mainDown, positions, mainCommittedTxns: 11 })).toMatchObject({ kind: 'none', reason: 'no_candidate' });
   });
 
+  test('under sync_failover_only a SYNC replica the MAIN reported catching up is not promoted, however up to date it looks', () => {
+    // instance_3 is the MAIN (down); instance_1 was restarted and is refilling after a forced resync.
+    const positions = new Map([['instance_1', pos(40)], ['instance_2', pos(35)]]);
+    expect(chooseNewMain({ state: three(), health: mainDown, positions, mainCommittedTxns: 50, mainInSync: new Set(['instance_2']) })).toMatchObject({
+      kind: 'promote',
+      name: 'instance_2',
+      excluded: [{ name: 'instance_1', reason: 'not_in_sync' }, { name: 'instance_3', reason: 'down' }],
+    });
+    // Nobody in sync: the cluster waits for the MAIN rather than lose what it acknowledged.
+    expect(chooseNewMain({ state: three(), health: mainDown, positions, mainCommittedTxns: 50, mainInSync: new Set() })).toMatchObject({ kind: 'none', reason: 'no_candidate' });
+    // Unknown (a new leader) or sync_failover_only off: Memgraph's rule, the most committed wins.
+    expect(chooseNewMain({ state: three(), health: mainDown, positions, mainCommittedTxns: 50, mainInSync: null })).toMatchObject({ kind: 'promote', name: 'instance_1' });
+    const any = withSettings(three(), { sync_failover_only: 'false' });
+    expect(chooseNewMain({ state: any, health: mainDown, positions, mainCommittedTxns: 50, mainInSync: new Set() })).toMatchObject({ kind: 'promote', name: 'instance_1' });
+  });
+
   test('with no cached MAIN count (a new leader), lag excludes nobody', () => {
     const state = withSettings(three(), { max_failover_replica_lag: '0' });
     expect(chooseNewMain({ state, health: mainDown, positions: new Map([['instance_1', pos(1)]]), mainCommittedTxns: null })).toMatchObject({

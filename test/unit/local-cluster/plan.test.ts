@@ -41,6 +41,8 @@ describe('local cluster plan', () => {
     ]);
     const strict = clusterPlan({ coordinators: 1, dataInstances: 2, host: '127.0.0.1', baseDirectory: '/x', ports: fixedPorts(1, 2), mode: 'strict_sync', extraArgs: [] });
     expect(strict.bootstrap[1]).toMatch(/^REGISTER INSTANCE instance_1 AS STRICT_SYNC WITH CONFIG/);
+    const mixed = clusterPlan({ coordinators: 1, dataInstances: 2, host: '127.0.0.1', baseDirectory: '/x', ports: fixedPorts(1, 2), mode: ['sync', 'async'], extraArgs: [] });
+    expect(mixed.bootstrap.slice(1, 3).map((q) => q.slice(0, 35))).toEqual(['REGISTER INSTANCE instance_1 WITH C', 'REGISTER INSTANCE instance_2 AS ASY']);
   });
 
   test('a port list of the wrong length is refused', () => {

@@ -32,6 +32,7 @@ test('the state report round-trips through the StateCheck codec', () => {
     writingEnabled: false,
     deltasBatchProgressSize: 100000,
     replicas: ['a', 'b'],
+    replicasInSync: ['b'],
     epochId: 'E2',
     history: [{ epochId: 'E1', lastCommitTs: 12 }],
     lastCommitTs: 15,

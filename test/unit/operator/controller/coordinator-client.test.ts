@@ -64,10 +64,11 @@ class FakeRunner implements QueryRunner {
 
 const unreachable = 'http://127.0.0.1:9';
 
-test('endpoints: every coordinator metrics port, Bolt through the <name> Service', () => {
+test('endpoints: every coordinator metrics port, Bolt through the <name> Service and to each coordinator pod', () => {
   expect(coordinatorEndpoints(cluster(), DEFAULT_CONTEXT)).toEqual({
     httpBases: [0, 1, 2].map((i) => `http://graph-coord-${i}.graph-coord-hl.ns.svc.cluster.local:9091`),
     boltUrl: 'bolt://graph.ns.svc.cluster.local:7687',
+    podBoltUrls: [0, 1, 2].map((i) => `bolt://graph-coord-${i}.graph-coord-hl.ns.svc.cluster.local:7687`),
   });
 });
 
@@ -108,6 +109,47 @@ describe('view', () => {
     runner.answers.set('SHOW INSTANCES', new Error('connection refused'));
     const view = await new CoordinatorClient([unreachable], runner, fetch, 1000).view();
     expect(view).toMatchObject({ known: false, reason: expect.stringContaining('SHOW INSTANCES: connection refused') });
+  });
+});
+
+describe('fresh coordinators and where statements go', () => {
+  const fresh = (version: number) => doc(version, { ready: false, leader: null, main: null, instances: [], coordinators: [] });
+  let servers: FakeCoordinatorHttp[] = [];
+  beforeEach(async () => (servers = await Promise.all([0, 1, 2].map(() => new FakeCoordinatorHttp().start()))));
+  afterEach(() => Promise.all(servers.map((s) => s.stop())));
+
+  const client = (service: FakeRunner, pods: FakeRunner[]) =>
+    new CoordinatorClient(servers.map((s) => s.base), service, fetch, 1000, (i) => pods[i]!);
+
+  test('every coordinator never in a cluster: an empty known view, and statements go to coordinator 0', async () => {
+    for (const s of servers) s.current = fresh(1);
+    const service = new FakeRunner();
+    const pods = [new FakeRunner(), new FakeRunner(), new FakeRunner()];
+    const c = client(service, pods);
+    expect(await c.view()).toEqual({ known: true, fresh: true, instances: [], coordinators: [] });
+    await c.run({ kind: 'setInstanceToMain', name: 'graph-data-0' });
+    expect(pods[0]!.queries).toEqual(['SET INSTANCE `graph-data-0` TO MAIN']);
+    expect(service.queries).toEqual([]);
+  });
+
+  test('one coordinator unreachable or with state: unknown, not fresh', async () => {
+    servers[0]!.current = fresh(1);
+    servers[1]!.current = 'error';
+    servers[2]!.current = fresh(1);
+    const service = new FakeRunner();
+    service.answers.set('SHOW INSTANCES', { rows: [], notifications: ['Memgraph.ClientNotification.LeaderNotReachable Leader not reachable'] });
+    expect((await client(service, []).view()).known).toBe(false);
+    servers[1]!.current = doc(3, { ready: false, leader: null });
+    expect((await client(service, []).view()).known).toBe(false);
+  });
+
+  test('with a ready leader, statements go to the leader pod (coordinator id − 1)', async () => {
+    for (const s of servers) s.current = doc(4, { leader: { id: 3, name: 'coordinator_3', term: 2 } });
+    const pods = [new FakeRunner(), new FakeRunner(), new FakeRunner()];
+    const c = client(new FakeRunner(), pods);
+    expect(await c.view()).toMatchObject({ known: true, leader: 'coordinator_3', leaderId: 3 });
+    await c.run({ kind: 'setInstanceToMain', name: 'graph-data-0' });
+    expect(pods[2]!.queries).toEqual(['SET INSTANCE `graph-data-0` TO MAIN']);
   });
 });
 

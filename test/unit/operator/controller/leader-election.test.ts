@@ -1,4 +1,4 @@
-import { decideLease, runLeaderElection, tryAcquireOrRenew, type LeaseRecord, type LeaseStore } from '../../../../operator/controller/leader-election.js';
+import { decideLease, microTime, runLeaderElection, tryAcquireOrRenew, type LeaseRecord, type LeaseStore } from '../../../../operator/controller/leader-election.js';
 
 // A Lease with the API server's optimistic concurrency.
 class MemoryLease implements LeaseStore {
@@ -67,4 +67,9 @@ test('run: abort while waiting returns without leading', async () => {
   ac.abort();
   await done;
   expect(events).toEqual([]);
+});
+
+test('a Lease renewTime is a MicroTime with six fractional digits, as the API server requires', () => {
+  expect(microTime(Date.UTC(2026, 11, 3, 7, 44, 41, 132))).toBe('2026-12-03T07:44:41.132000Z');
+  expect(microTime(Date.UTC(2026, 0, 1))).toBe('2026-01-01T00:00:00.000000Z');
 });
