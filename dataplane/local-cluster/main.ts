@@ -77,7 +77,8 @@ async function main(): Promise<void> {
 
   process.stdout.write(`starting ${o.coordinators} coordinators and ${o.data} data instances (state and logs in ${o.dir})\n`);
   try {
-    await cluster.startAll();
+    const foreign = await cluster.startAll();
+    if (foreign.length > 0) process.stdout.write(`already running (left as they are, not stopped by Ctrl-C): ${foreign.join(', ')}\n`);
     const how = await cluster.bootstrap();
     process.stdout.write(how === 'already' ? 'cluster state restored from disk\n' : `bootstrapped with:\n${plan.bootstrap.map((q) => `  ${q};`).join('\n')}\n`);
     await cluster.waitForMain();

@@ -71,9 +71,22 @@ export class LocalCluster {
     return c !== undefined && c.exitCode === null && c.signalCode === null;
   }
 
-  /** Starts every member not running, coordinators first, and waits for their Bolt ports. */
-  async startAll(): Promise<void> {
-    await Promise.all(this.members.filter((m) => !this.isRunning(m.name)).map((m) => this.start(m.name)));
+  /**
+   * Starts every member not running and waits for their Bolt ports. A member whose Bolt port
+   * already answers (left running by an earlier `--no-watch` run) is not started twice; its
+   * name is returned so the caller can say so.
+   */
+  async startAll(): Promise<string[]> {
+    const foreign: string[] = [];
+    await Promise.all(
+      this.members
+        .filter((m) => !this.isRunning(m.name))
+        .map(async (m) => {
+          if (await connectable(m.ports.bolt, m.host)) foreign.push(m.name);
+          else await this.start(m.name);
+        }),
+    );
+    return foreign;
   }
 
   async start(name: string): Promise<void> {
