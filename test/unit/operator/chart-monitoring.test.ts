@@ -20,6 +20,24 @@ describe('promqlMetricNames', () => {
   });
 });
 
+/** Brackets balance and nest outside strings (no promtool here to parse PromQL fully). */
+function balanced(expr: string): boolean {
+  const open: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (const ch of expr.replace(/"(?:[^"\\]|\\.)*"/g, '""')) {
+    if ('([{'.includes(ch)) open.push(ch);
+    else if (ch in pairs && open.pop() !== pairs[ch]) return false;
+  }
+  return open.length === 0;
+}
+
+test('every dashboard and alert expression has balanced brackets', () => {
+  expect(balanced('sum(rate(x{a="(}"}[5m]))')).toBe(true);
+  expect(balanced('sum(rate(x[5m))')).toBe(false);
+  const exprs = [...dashboardExpressions().map((e) => e.expr), ...ruleGroups().flatMap((g) => g.rules.map((r) => r.expr))];
+  expect(exprs.filter((e) => !balanced(e))).toEqual([]);
+});
+
 describe('chart render stand-in', () => {
   const ctx = { values: { a: { on: true, off: false, name: '', labels: { x: '1' } } }, release: { name: 'r', namespace: 'ns' }, apiVersions: ['g/v1'], files: () => 'l1\nl2' };
   test('renders the forms the templates use', () => {
