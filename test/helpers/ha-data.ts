@@ -6,7 +6,7 @@ import { RpcClient } from '../../dataplane/rpc/client.js';
 import type { RpcDef } from '../../dataplane/rpc/messages.js';
 import { StateCheck, type WireReport } from '../../dataplane/coordination/management-rpc.js';
 import { freePort } from './ports.js';
-import { FAST_CHECKS } from './replication.js';
+import { closeDrivers, FAST_CHECKS } from './replication.js';
 import { startServer, type TestServer } from './server.js';
 
 export interface DataInstance {
@@ -61,3 +61,21 @@ export async function closeRpcClients(): Promise<void> {
 }
 
 export const newMainUuid = (): string => randomUUID();
+
+/**
+ * For a test file: a starter of HA data instances that are stopped after each test, with
+ * the drivers and management clients the test opened.
+ */
+export function dataInstancesPerTest(): (extraArgs?: string[], ports?: { managementPort?: number; replicationPort?: number }) => Promise<DataInstance> {
+  const instances: DataInstance[] = [];
+  afterEach(async () => {
+    await closeDrivers();
+    await closeRpcClients();
+    await Promise.all(instances.splice(0).map((d) => d.server.stop()));
+  });
+  return async (extraArgs = [], ports = {}) => {
+    const d = await startDataInstance(extraArgs, ports);
+    instances.push(d);
+    return d;
+  };
+}

@@ -11,9 +11,9 @@ import {
   UpdateDataInstanceConfig,
 } from '../../dataplane/coordination/management-rpc.js';
 import { helloAndRoute } from '../helpers/bolt-route.js';
-import { closeRpcClients, newMainUuid, startDataInstance, type DataInstance } from '../helpers/ha-data.js';
+import { dataInstancesPerTest, newMainUuid } from '../helpers/ha-data.js';
 import { canConnect, freePort } from '../helpers/ports.js';
-import { closeDrivers, count, dataDir, metricsText, removeDataDirs, run, waitFor } from '../helpers/replication.js';
+import { count, dataDir, metricsText, removeDataDirs, run, waitFor } from '../helpers/replication.js';
 import { runMgha } from '../helpers/server.js';
 
 const WRITE_FORBIDDEN_ON_MAIN =
@@ -23,19 +23,7 @@ const WRITE_ON_REPLICA =
 /** HA refusals carry NotALeader so that routing drivers drop the writer and re-route (issue #11). */
 const NOT_A_LEADER = 'Neo.ClientError.Cluster.NotALeader';
 
-const instances: DataInstance[] = [];
-
-async function data(extraArgs: string[] = []): Promise<DataInstance> {
-  const d = await startDataInstance(extraArgs);
-  instances.push(d);
-  return d;
-}
-
-afterEach(async () => {
-  await closeDrivers();
-  await closeRpcClients();
-  await Promise.all(instances.splice(0).map((d) => d.server.stop()));
-});
+const data = dataInstancesPerTest();
 
 test('a fresh HA data instance is a MAIN with writes off until PromoteToMain; a repeated promotion is a no-op', async () => {
   const a = await data();
@@ -175,11 +163,10 @@ test('restarts: an HA MAIN comes back as MAIN with writes off until promoted aga
   await waitFor('b to have the write', async () => (await count(b.server)) === 1);
   const before = await a.state();
   await Promise.all([a.stop(), b.stop()]);
-  instances.splice(0);
 
-  const a2 = await startDataInstance([`--data-directory=${dirA}`], { managementPort: a.managementPort });
-  const b2 = await startDataInstance([`--data-directory=${dirB}`], { managementPort: b.managementPort, replicationPort: b.replicationPort });
-  instances.push(a2, b2);
+  // (a and b are stopped again after the test: SIGTERM to an exited process is a no-op.)
+  const a2 = await data([`--data-directory=${dirA}`], { managementPort: a.managementPort });
+  const b2 = await data([`--data-directory=${dirB}`], { managementPort: b.managementPort, replicationPort: b.replicationPort });
   expect(await a2.state()).toMatchObject({ role: 'main', mainUuid: uuid, writingEnabled: false, epochId: before.epochId, lastCommitTs: 1, replicas: ['b'] });
   await expect(run(a2.server, 'CREATE (:X)')).rejects.toMatchObject({ message: WRITE_FORBIDDEN_ON_MAIN });
   expect(await b2.state()).toMatchObject({ role: 'replica', mainUuid: uuid, lastCommitTs: 1 });

@@ -12,22 +12,10 @@ import {
   UnregisterReplicaOnMain,
 } from '../../dataplane/coordination/management-rpc.js';
 import { hasDiverged } from '../../dataplane/coordination/reconcile.js';
-import { closeRpcClients, newMainUuid, startDataInstance, type DataInstance } from '../helpers/ha-data.js';
-import { closeDrivers, count, digest, run, waitFor } from '../helpers/replication.js';
+import { dataInstancesPerTest, newMainUuid } from '../helpers/ha-data.js';
+import { count, digest, run, waitFor } from '../helpers/replication.js';
 
-const instances: DataInstance[] = [];
-
-async function data(extraArgs: string[] = []): Promise<DataInstance> {
-  const d = await startDataInstance(extraArgs);
-  instances.push(d);
-  return d;
-}
-
-afterEach(async () => {
-  await closeDrivers();
-  await closeRpcClients();
-  await Promise.all(instances.splice(0).map((d) => d.server.stop()));
-});
+const data = dataInstancesPerTest();
 
 test('two HA instances: B follows A by main UUID; after B is swapped to a new UUID, A acknowledges no SYNC write', async () => {
   const [a, b] = await Promise.all([data(), data()]);
