@@ -26,8 +26,8 @@ test('mapPaths rewrites whole path components only', () => {
   expect(mapPaths('exec node /app/dist/dataplane/main.js "$@"', mounts)).toBe('exec node /repo/dist/dataplane/main.js "$@"');
   expect(mapPaths('/application', mounts)).toBe('/application');
   // One pass: a host path that starts with another mount point is not rewritten again.
-  expect(mapPaths('--data-directory=/var/lib/memgraph', [{ container: '/var/lib/memgraph', host: '/tmp/x/pvc' }, { container: '/tmp', host: '/h/tmp' }])).toBe(
-    '--data-directory=/tmp/x/pvc',
+  expect(mapPaths('--data-directory=/var/lib/memgraph', [{ container: '/var/lib/memgraph', host: '/srv/x/pvc' }, { container: '/tmp', host: '/h/tmp' }])).toBe(
+    '--data-directory=/srv/x/pvc',
   );
 });
 
@@ -36,7 +36,7 @@ function podFrom(template: ReturnType<typeof buildDataStatefulSet>, name: string
 }
 
 const cluster = applyDefaults(resourceSchema, { apiVersion: 'mgha.io/v1alpha1', kind: 'MemgraphCluster', metadata: { name: 'graph', namespace: 'ns', uid: 'c1' }, spec: { image: 'mgha:1' } });
-const ctx = { ip: '127.9.9.3', image: mghaImage('/repo'), volumes: { data: '/h/pvc', tmp: '/h/tmp' }, hostEnv: { PATH: '/bin', MGHA_TEST_HOSTS_FILE: '/tmp/e2e/hosts' }, nodeBinary: '/usr/bin/node' };
+const ctx = { ip: '127.9.9.3', image: mghaImage('/repo'), volumes: { data: '/h/pvc', tmp: '/h/tmp' }, hostEnv: { PATH: '/bin', MGHA_TEST_HOSTS_FILE: '/run/e2e/hosts' }, nodeBinary: '/usr/bin/node' };
 
 test('a data pod runs the image entrypoint with its args, its name expanded, its volume mapped, listeners on its address', () => {
   const pod = podFrom(buildDataStatefulSet(cluster, DEFAULT_CONTEXT), 'graph-data-1');
@@ -49,7 +49,7 @@ test('a data pod runs the image entrypoint with its args, its name expanded, its
   expect(spec.args).toContain('--bolt-advertised-address=graph-data-1.graph-data-hl.ns.svc.cluster.local:7687');
   expect(spec.env).toMatchObject({ POD_NAME: 'graph-data-1', MEMGRAPH_BOLT_ADDRESS: '127.9.9.3', MEMGRAPH_REPLICATION_ADDRESS: '127.9.9.3', MEMGRAPH_DATA_DIRECTORY: '/h/pvc' });
   // The pod mounts a volume at /tmp; the stand-in's own host paths are not container paths.
-  expect(spec.env.MGHA_TEST_HOSTS_FILE).toBe('/tmp/e2e/hosts');
+  expect(spec.env.MGHA_TEST_HOSTS_FILE).toBe('/run/e2e/hosts');
 });
 
 test('a coordinator pod runs its shell command, which derives the coordinator id from the pod name', () => {

@@ -6,7 +6,7 @@ describe('local cluster plan', () => {
     coordinators: 3,
     dataInstances: 3,
     host: '127.0.0.1',
-    baseDirectory: '/tmp/c',
+    baseDirectory: '/srv/c',
     ports: fixedPorts(3, 3),
     mode: 'sync',
     extraArgs: ['--log-level=WARNING'],
