@@ -165,3 +165,20 @@ export function runMgha(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code
     });
   });
 }
+
+/**
+ * For a test file: one server and a neo4j-driver on it, from beforeAll to afterAll (which
+ * expects a clean exit). Read `server` and `driver` inside tests and hooks.
+ */
+export function serverWithDriver(extraArgs: string[] = []): { readonly server: TestServer; readonly driver: Driver } {
+  const env = {} as { server: TestServer; driver: Driver };
+  beforeAll(async () => {
+    env.server = await startServer(extraArgs);
+    env.driver = neo4j.driver(env.server.boltUrl, neo4j.auth.basic('', ''));
+  });
+  afterAll(async () => {
+    await env.driver?.close();
+    expect(await env.server?.stop()).toBe(0);
+  });
+  return env;
+}

@@ -3,19 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { serverWithDriver, startServer, type TestServer } from '../helpers/server.js';
 
+const env = serverWithDriver();
 let server: TestServer;
 let driver: Driver;
-
-beforeAll(async () => {
-  server = await startServer();
-  driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''));
-});
-
-afterAll(async () => {
-  await driver?.close();
-  expect(await server?.stop()).toBe(0);
+beforeAll(() => {
+  ({ server, driver } = env);
 });
 
 beforeEach(async () => {

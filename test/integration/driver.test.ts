@@ -1,18 +1,12 @@
 // End to end: the official neo4j-driver against a real mgha process on loopback.
 import neo4j, { type Driver, type Integer, type Node, type Path, type Relationship, isInt } from 'neo4j-driver';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { serverWithDriver, type TestServer } from '../helpers/server.js';
 
+const env = serverWithDriver();
 let server: TestServer;
 let driver: Driver;
-
-beforeAll(async () => {
-  server = await startServer();
-  driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''));
-});
-
-afterAll(async () => {
-  await driver?.close();
-  expect(await server?.stop()).toBe(0);
+beforeAll(() => {
+  ({ server, driver } = env);
 });
 
 beforeEach(async () => {

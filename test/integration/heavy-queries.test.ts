@@ -3,19 +3,13 @@
 // prints its figures; the bounds are generous because CI machines are shared.
 import { spawn } from 'node:child_process';
 import neo4j, { type Driver, type Integer } from 'neo4j-driver';
-import { repoRoot, startServer, type TestServer } from '../helpers/server.js';
+import { repoRoot, serverWithDriver, type TestServer } from '../helpers/server.js';
 
+const env = serverWithDriver();
 let server: TestServer;
 let driver: Driver;
-
-beforeAll(async () => {
-  server = await startServer();
-  driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''));
-});
-
-afterAll(async () => {
-  await driver?.close();
-  expect(await server?.stop()).toBe(0);
+beforeAll(() => {
+  ({ server, driver } = env);
 });
 
 const num = (v: unknown): number => (neo4j.isInt(v) ? (v as Integer).toNumber() : (v as number));

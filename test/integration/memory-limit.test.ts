@@ -2,20 +2,14 @@
 // process) and `QUERY MEMORY LIMIT n MB` (one query) stop a query that grows past them
 // with Memgraph's out-of-memory error, and the server keeps serving.
 import neo4j, { type Driver } from 'neo4j-driver';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { serverWithDriver, type TestServer } from '../helpers/server.js';
 
 const LIMIT_MIB = 400;
+const env = serverWithDriver([`--memory-limit=${LIMIT_MIB}`]);
 let server: TestServer;
 let driver: Driver;
-
-beforeAll(async () => {
-  server = await startServer([`--memory-limit=${LIMIT_MIB}`]);
-  driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('', ''));
-});
-
-afterAll(async () => {
-  await driver?.close();
-  expect(await server?.stop()).toBe(0);
+beforeAll(() => {
+  ({ server, driver } = env);
 });
 
 /** session.run, not executeQuery: the error is transient, which executeQuery would retry. */
