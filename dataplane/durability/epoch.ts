@@ -4,9 +4,8 @@
 // (reference §1.6). Snapshots carry a copy.
 
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { writeJsonAtomic } from './files.js';
+import { readVersionedJson, writeJsonAtomic } from './files.js';
 
 /** Memgraph keeps the last 1000 entries. */
 export const EPOCH_HISTORY_RETENTION = 1000;
@@ -38,15 +37,8 @@ export function epochFile(dataDirectory: string): string {
 
 /** The saved epoch, or null when there is none; a malformed file is an error. */
 export function loadEpoch(file: string): EpochState | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  const data = JSON.parse(text) as { version?: unknown; epochId?: unknown; history?: unknown };
-  if (data.version !== FILE_VERSION) throw new Error(`${file}: version ${String(data.version)}, this mgha reads version ${FILE_VERSION}`);
+  const data = readVersionedJson(file, FILE_VERSION);
+  if (data === null) return null;
   const ok =
     typeof data.epochId === 'string' &&
     Array.isArray(data.history) &&

@@ -29,3 +29,20 @@ export function writeJsonAtomic(file: string, data: unknown): void {
   fs.renameSync(tmp, file);
   fsyncDirectory(dir);
 }
+
+/**
+ * A small JSON file written by writeJsonAtomic with a `version` field: null when there is
+ * none, an error naming the file when its version is not `version` (or it does not parse).
+ */
+export function readVersionedJson(file: string, version: number): Record<string, unknown> | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const data = JSON.parse(text) as Record<string, unknown>;
+  if (data.version !== version) throw new Error(`${file}: version ${String(data.version)}, this mgha reads version ${version}`);
+  return data;
+}

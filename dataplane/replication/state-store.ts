@@ -2,9 +2,8 @@
 // (Memgraph keeps `__replication_role` and `__replication_replica:<name>` in a key-value
 // store in the same directory), replaced atomically on every change.
 
-import fs from 'node:fs';
 import path from 'node:path';
-import { writeJsonAtomic } from '../durability/files.js';
+import { readVersionedJson, writeJsonAtomic } from '../durability/files.js';
 import type { PersistedReplicationState, ReplicaRegistration } from './types.js';
 
 const FILE_VERSION = 1;
@@ -28,15 +27,8 @@ function isRegistration(r: unknown): r is ReplicaRegistration {
 
 /** The saved state, or null when there is none; a malformed file is an error. */
 export function loadReplicationState(file: string): PersistedReplicationState | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  const d = JSON.parse(text) as Record<string, unknown>;
-  if (d.version !== FILE_VERSION) throw new Error(`${file}: version ${String(d.version)}, this mgha reads version ${FILE_VERSION}`);
+  const d = readVersionedJson(file, FILE_VERSION);
+  if (d === null) return null;
   const ok =
     (d.role === 'main' || d.role === 'replica') &&
     (d.port === null || Number.isInteger(d.port)) &&
