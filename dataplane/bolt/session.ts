@@ -498,13 +498,16 @@ function streamArgs(type: 'PULL' | 'DISCARD', extra: Dict): { n: number; qid: nu
   }
 }
 
+/** Shared by every transaction without metadata (nearly all): no Map per query; only read (SHOW TRANSACTIONS). */
+const NO_METADATA = new Map<string, Value>();
+
 /** BEGIN / auto-commit RUN `extra` → engine options; bad shapes are client errors. */
 export function transactionOptions(extra: Dict, implicit: boolean): TransactionOptions {
   const bookmarks = extra.get('bookmarks') ?? [];
   if (!Array.isArray(bookmarks) || !bookmarks.every((b): b is string => typeof b === 'string')) {
     throw new MghaError(Codes.RequestInvalid, 'bookmarks must be a list of strings');
   }
-  const metadata = extra.get('tx_metadata') ?? new Map<string, Value>();
+  const metadata = extra.get('tx_metadata') ?? NO_METADATA;
   if (!(metadata instanceof Map)) throw new MghaError(Codes.RequestInvalid, 'tx_metadata must be a map');
   const mode = extra.get('mode') ?? 'w';
   if (mode !== 'r' && mode !== 'w') throw new MghaError(Codes.RequestInvalid, `Unknown access mode ${String(mode)}`);

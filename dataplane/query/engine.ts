@@ -432,7 +432,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
     const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
     const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
-    const before = { ...this.tx.stats };
+    const before = copyStats(this.tx.stats);
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
     const [columns, slots] = prepared.profile ? [PROFILE_COLUMNS, PROFILE_COLUMNS.map((_, i) => i)] : [plan.columns, plan.resultSlots];
     return new QueryStream(columns, gen, slots, {
@@ -468,7 +468,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
       if (this.wrote) this.engine.checkWritesAllowed();
       const after = this.runBeforeCommitTriggers();
-      this.engine.trackWriter(this, false);
+      if (this.wrote) this.engine.trackWriter(this, false); // only writers are in the set: a read skips the Set delete
       const committed = this.tx.commit();
       const done = (c: CommitResult): EngineCommit => {
         this.engine.ended(this);
@@ -545,6 +545,19 @@ class Transaction implements EngineTransaction, TransactionInfo {
 
 function timedOut(): MghaError {
   return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
+}
+
+/** A monomorphic literal, not `{ ...stats }`: the spread of a frozen object took V8's slow clone path per query. */
+function copyStats(s: WriteStats): WriteStats {
+  return {
+    nodesCreated: s.nodesCreated,
+    nodesDeleted: s.nodesDeleted,
+    relationshipsCreated: s.relationshipsCreated,
+    relationshipsDeleted: s.relationshipsDeleted,
+    propertiesSet: s.propertiesSet,
+    labelsAdded: s.labelsAdded,
+    labelsRemoved: s.labelsRemoved,
+  };
 }
 
 function statsDiff(before: WriteStats, after: WriteStats): Record<string, number> {
