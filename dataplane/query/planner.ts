@@ -620,6 +620,7 @@ class Planner {
     } else if (idx !== null) {
       op = new Scan(op, slot, displayName(name), idx.label, { property: idx.property, filter: idx.filter(this.env(mc.vars)), text: idx.text });
       scanned = idx.label;
+      if (idx.answers !== null) mc.pending = mc.pending.filter((p) => p !== idx.answers);
     } else if (n.labels.length > 0) {
       scanned = [...n.labels].sort((a, b) => this.catalog.estimateCount(a) - this.catalog.estimateCount(b))[0];
       op = new Scan(op, slot, displayName(name), scanned, null);

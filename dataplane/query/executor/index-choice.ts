@@ -24,14 +24,23 @@ export interface IndexChoice {
   /** EXPLAIN suffix: ScanAllByLabelProperty{Value|Range}. */
   text: string;
   filter: (env: CompileEnv) => IndexFilter;
+  /**
+   * The pending `n.key = x` conjunct an equality lookup answers exactly (storage checks the
+   * value of every member it returns): the planner drops it, so no Filter re-evaluates it per
+   * row (issue #14: a point lookup's map literal, property read and comparison). Null for IN
+   * and ranges.
+   */
+  answers: PendingConjunct | null;
 }
 
-interface PendingConjunct {
+export interface PendingConjunct {
   expr: Expr | null;
 }
 
 interface Candidates {
   eq: Expr | null;
+  /** The conjunct `eq` came from. */
+  eqFrom: PendingConjunct | null;
   in: Expr | null;
   lower: [Expr, boolean] | null;
   upper: [Expr, boolean] | null;
@@ -68,8 +77,11 @@ export function chooseIndex(n: NodePattern, pending: PendingConjunct[], ready: (
       op = FLIP[op] ?? op;
     }
     if (!isMine(prop) || !ready(other)) continue;
-    const c = byKey.get(prop.key) ?? { eq: null, in: null, lower: null, upper: null };
-    if (op === '=') c.eq = other;
+    const c = byKey.get(prop.key) ?? { eq: null, eqFrom: null, in: null, lower: null, upper: null };
+    if (op === '=') {
+      c.eq = other;
+      c.eqFrom = p;
+    }
     else if (op === 'IN') c.in = other;
     else if (op === '>' || op === '>=') c.lower = [other, op === '>='];
     else if (op === '<' || op === '<=') c.upper = [other, op === '<='];
@@ -83,7 +95,7 @@ export function chooseIndex(n: NodePattern, pending: PendingConjunct[], ready: (
       const est = catalog.estimateCount(label, key);
       const [cost, text] = c.eq !== null ? [est / 10, 'Value'] : c.in !== null ? [est / 5, 'Value'] : [est / 3, 'Range'];
       if (best !== null && best.cost <= cost) continue;
-      best = { label, property: key, cost, text, filter: (env) => indexFilter(c, env) };
+      best = { label, property: key, cost, text, filter: (env) => indexFilter(c, env), answers: c.eq !== null ? c.eqFrom : null };
     }
   }
   return best;

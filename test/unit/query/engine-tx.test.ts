@@ -1,4 +1,5 @@
 // Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
+import type { Value } from '../../../dataplane/values/model.js';
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
 import { QueryEngine } from '../../../dataplane/query/engine.js';
@@ -261,4 +262,30 @@ test('a visible bookmark begins synchronously; a future one waits for its commit
   expect(t).not.toBeInstanceOf(Promise);
   await (t as Awaited<typeof t>).rollback();
   expect(e.currentBookmark()).toMatch(/^mgha:epoch-b:\d+$/);
+});
+
+test('an equality index lookup answers its conjunct without a Filter, with the same rows as a scan', async () => {
+  const e = newEngine();
+  await run(e, 'UNWIND range(0, 9) AS i CREATE (:Q {id: i, k: i % 2}), (:Q {id: toFloat(i)})');
+  await run(e, 'CREATE (:Q {id: [1, null]}), (:Q {id: null}), (:Q)');
+  const queries: [string, Record<string, Value>][] = [
+    ['MATCH (n:Q {id: $id}) RETURN n.id, n.k ORDER BY n.k', { id: 3n }],
+    ['MATCH (n:Q {id: $id}) RETURN n.id', { id: 3.0 }],
+    ['MATCH (n:Q {id: $id}) RETURN n.id', { id: null }],
+    ['MATCH (n:Q {id: $id}) RETURN n.id', { id: [1n, null] }],
+    ['MATCH (n:Q {id: $id, k: 1}) RETURN n.id', { id: 3n }],
+    ['MATCH (n:Q {id: $id, k: 1}) RETURN n.id', { id: 4n }],
+    ['MATCH (n:Q) WHERE n.id = 1 AND n.id = $id RETURN n.id', { id: 2n }],
+  ];
+  const scanned = [];
+  for (const [q, p] of queries) scanned.push(await rows(e, q, p));
+  await run(e, 'CREATE INDEX ON :Q(id)');
+  expect((await rows(e, 'EXPLAIN MATCH (n:Q {id: $id}) RETURN n')).map((r) => r[0])).toEqual([' * Produce {n}', ' * ScanAllByLabelPropertyValue (n :Q {id})', ' * Once']);
+  // Other conjuncts on the node stay in a Filter.
+  expect((await rows(e, 'EXPLAIN MATCH (n:Q {id: $id, k: 1}) RETURN n')).map((r) => r[0])).toContain(' * Filter');
+  for (const [i, [q, p]] of queries.entries()) expect(await rows(e, q, p)).toEqual(scanned[i]);
+  expect(scanned[0]).toEqual([[3, 1], [3, null]]); // 3 = 3.0
+  expect(scanned[4]).toEqual([[3]]);
+  expect(scanned[5]).toEqual([]);
+  expect(scanned[6]).toEqual([]);
 });
