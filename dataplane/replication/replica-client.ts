@@ -257,7 +257,12 @@ export class ReplicaClient {
     const main = this.options.main;
     this.calls++;
     this.rpc
-      .call(AppendRecords, { mainUuid: main.mainUuid(), epoch: main.epoch(), records: batch.records }, { timeoutMs: this.options.appendTimeoutMs })
+      .call(
+        AppendRecords,
+        { mainUuid: main.mainUuid(), epoch: main.epoch(), records: batch.records },
+        // The frames plus room for the UUID, the epoch and its history.
+        { timeoutMs: this.options.appendTimeoutMs, sizeHint: batch.bytes + 512 },
+      )
       .then(
         (progress) => {
           this.fenced = false;
