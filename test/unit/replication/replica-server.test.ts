@@ -96,3 +96,16 @@ test('a frame cut short is refused as a bad record, after logging what applied b
   expect(storage.lastCommitTimestamp()).toBe(1);
   expect(walRecordBytes().equals(one.frame)).toBe(true);
 });
+
+test('a big transaction inside a batch applies in slices between the others; the log keeps the received order and bytes', async () => {
+  const bigTs = 2;
+  const deltas = Array.from({ length: 25_000 }, (_, i) => ({ op: 'createVertex' as const, gid: 100 + i }));
+  const big = shippedRecord(RecordKind.Commit, bigTs, encodeTransaction({ commitTimestamp: bigTs, deltas }));
+  const records = [commit(1), big, commit(3)];
+  // While it applies, a second call queues behind it and must not overtake it.
+  const [first, second] = await Promise.all([append(records), append([commit(3), commit(4)])]);
+  expect(first.ts).toBe(3);
+  expect(second.ts).toBe(4);
+  expect(storage.counts().vertexCount).toBe(3 + 25_000);
+  expect(walRecordBytes().equals(Buffer.concat([...records, commit(4)].map((r) => r.frame)))).toBe(true);
+});
