@@ -618,7 +618,7 @@ class Planner {
     if (byId !== null) {
       op = new ScanById(op, slot, displayName(name), compileExpr(byId, this.env(mc.vars)));
     } else if (idx !== null) {
-      op = new Scan(op, slot, displayName(name), idx.label, { property: idx.property, filter: idx.filter(this.env(mc.vars)), text: idx.text });
+      op = new Scan(op, slot, displayName(name), idx.label, { operator: idx.operator, paths: idx.paths, lookups: idx.lookups(this.env(mc.vars)) });
       scanned = idx.label;
     } else if (n.labels.length > 0) {
       scanned = [...n.labels].sort((a, b) => this.catalog.estimateCount(a) - this.catalog.estimateCount(b))[0];

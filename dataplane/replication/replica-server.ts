@@ -46,7 +46,7 @@ export interface ReplicaServerOptions {
 /** A shipped transaction with more deltas than this is applied in slices of this many. */
 const SLICE_DELTAS = 20_000;
 
-const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createConstraint', 'dropConstraint']);
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint']);
 
 function toWalRecord(r: ShippedRecord): WalRecord {
   switch (r.kind) {
