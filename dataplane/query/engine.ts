@@ -374,7 +374,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
-      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: [] };
+      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: (r.notifications ?? []).map(notificationValue) };
       // A schema change commits alone on its own timestamp, through the commit stages: answer once it has.
       const committed = r.schemaChanged ? this.engine.storage.takeSchemaCommit() : null;
       if (committed instanceof Promise) {

@@ -5,6 +5,8 @@ import type { Statement } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
 import type { IndexInfo, Storage } from '../storage/types.js';
 import { pathText } from '../storage/index-spec.js';
+import type { Notification } from '../notifications.js';
+import { indexNotification } from './index-notifications.js';
 import type { Value } from '../values/model.js';
 
 export interface SchemaResult {
@@ -13,6 +15,8 @@ export interface SchemaResult {
   stats: Record<string, number>;
   /** True when the statement changed the schema (plans must be recomputed). */
   schemaChanged: boolean;
+  /** Memgraph's INFO notifications (index DDL). */
+  notifications?: Notification[];
   type: 'r' | 's';
 }
 
@@ -87,9 +91,11 @@ function storageInfo(storage: Storage): Value[][] {
 export function runSchemaStatement(stmt: SchemaStatement, storage: Storage): SchemaResult {
   switch (stmt.kind) {
     case 'CreateIndex':
-      return ddl(storage.createIndexOf(stmt.index), 'indexes-added');
-    case 'DropIndex':
-      return ddl(storage.dropIndexOf(stmt.index), 'indexes-removed');
+    case 'DropIndex': {
+      const create = stmt.kind === 'CreateIndex';
+      const changed = create ? storage.createIndexOf(stmt.index) : storage.dropIndexOf(stmt.index);
+      return { ...ddl(changed, create ? 'indexes-added' : 'indexes-removed'), notifications: [indexNotification(stmt.index, create, changed)] };
+    }
     case 'CreateConstraint':
       return ddl(storage.createConstraint(stmt.constraint, stmt.label, stmt.properties), 'constraints-added');
     case 'DropConstraint':

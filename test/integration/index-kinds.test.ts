@@ -104,6 +104,12 @@ test('through neo4j-driver: every kind is created, listed with Memgraph\'s colum
     }
     const again = await session.run(CREATE_ALL[0]);
     expect(again.summary.counters.updates().indexesAdded).toBe(0);
+    expect(again.summary.notifications).toMatchObject([
+      { code: 'IndexAlreadyExists', title: 'Index on label Person on properties name, age already exists.', rawSeverityLevel: 'INFO' },
+    ]);
+    const edge = await session.run('CREATE EDGE INDEX ON :OTHER(x)');
+    expect(edge.summary.notifications).toMatchObject([{ code: 'CreateIndex', title: 'Created index on edge-type OTHER on property x.' }]);
+    expect((await session.run('DROP EDGE INDEX ON :OTHER(x)')).summary.notifications).toMatchObject([{ code: 'DropIndex', title: 'Dropped index on edge-type OTHER.' }]);
     const info = await driver.executeQuery('SHOW INDEX INFO');
     expect(info.keys).toEqual(['index type', 'label', 'property', 'count']);
     expect(await indexInfo(s)).toEqual(EXPECTED_INFO);
@@ -173,7 +179,8 @@ test('replication: index DDL of every kind reaches a SYNC replica live and a kil
   await run(main, `REGISTER REPLICA r1 SYNC TO "127.0.0.1:${port}"`);
   await waitForStatus(main, 'r1', 'ready');
   await seed(main);
-  for (const q of CREATE_ALL.slice(0, 3)) expect((await run(main, q)).notifications).toEqual([]);
+  // Memgraph's INFO notification, and no SyncReplicationFailure warning.
+  for (const q of CREATE_ALL.slice(0, 3)) expect((await run(main, q)).notifications.map((n) => n.code)).toEqual(['CreateIndex']);
   expect(await indexInfo(replica)).toEqual(await indexInfo(main));
   expect(await digest(replica)).toEqual(await digest(main));
   await kill(replica);

@@ -163,3 +163,22 @@ test('SHOW INDEX INFO lists every kind, ordered by type, label and property; DDL
   await tx.rollback();
   expect((await run(e, 'DROP EDGE INDEX ON :Nope(w)')).summary.stats).toEqual({});
 });
+
+test("index DDL answers Memgraph's INFO notifications", async () => {
+  const e = newEngine();
+  const notes = async (q: string): Promise<unknown> => (await run(e, q)).summary.notifications.map((n) => [n.get('severity'), n.get('code'), n.get('title')]);
+  expect(await notes('CREATE INDEX ON :L(a.b, c)')).toEqual([['INFO', 'CreateIndex', 'Created index on label L on properties a.b, c.']]);
+  expect(await notes('CREATE INDEX ON :L(a.b, c)')).toEqual([['INFO', 'IndexAlreadyExists', 'Index on label L on properties a.b, c already exists.']]);
+  expect(await notes('DROP INDEX ON :L(a.b, c)')).toEqual([['INFO', 'DropIndex', 'Dropped index on label L on properties a.b, c.']]);
+  expect(await notes('DROP INDEX ON :L(a.b, c)')).toEqual([['INFO', 'IndexDoesNotExist', "Index on label L on properties a.b, c doesn't exist."]]);
+  expect(await notes('CREATE INDEX ON :L')).toEqual([['INFO', 'CreateIndex', 'Created index on label L on properties .']]);
+  expect(await notes('CREATE EDGE INDEX ON :T')).toEqual([['INFO', 'CreateIndex', 'Created index on edge-type T.']]);
+  expect(await notes('CREATE EDGE INDEX ON :T(w)')).toEqual([['INFO', 'CreateIndex', 'Created index on edge-type T on property w.']]);
+  expect(await notes('CREATE EDGE INDEX ON :T(w)')).toEqual([['INFO', 'IndexAlreadyExists', 'Index on edge-type T on properties w already exists.']]);
+  expect(await notes('DROP EDGE INDEX ON :T(w)')).toEqual([['INFO', 'DropIndex', 'Dropped index on edge-type T.']]);
+  expect(await notes('DROP EDGE INDEX ON :T(w)')).toEqual([['INFO', 'IndexDoesNotExist', "Index on edge-type T on w doesn't exist."]]);
+  expect(await notes('CREATE POINT INDEX ON :L(p)')).toEqual([['INFO', 'CreateIndex', 'Created point index on label L, property p.']]);
+  expect(await notes('CREATE POINT INDEX ON :L(p)')).toEqual([['INFO', 'IndexAlreadyExists', 'Point index on label L and property p already exists.']]);
+  expect(await notes('DROP POINT INDEX ON :L(p)')).toEqual([['INFO', 'DropIndex', 'Dropped point index on label L, property p.']]);
+  expect(await notes('DROP POINT INDEX ON :L(p)')).toEqual([['INFO', 'IndexDoesNotExist', "Point index on label L and property p doesn't exist."]]);
+});
