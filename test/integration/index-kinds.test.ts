@@ -79,7 +79,7 @@ const USES: [string, string, unknown[]][] = [
 
 async function checkUses(s: TestServer, without: string | null = null): Promise<void> {
   for (const [q, scan, expected] of USES) {
-    if (without !== null && scan.startsWith(`${without} `)) continue;
+    if (without !== null && scan.startsWith(without)) continue;
     // Anonymous variables are numbered per server: compared without their numbers.
     const plan = (await run(s, `EXPLAIN ${q}`)).records.map((r) => String(r.get('QUERY PLAN'))).join('\n');
     expect(plan.replace(/anon\d+/g, 'anon')).toContain(scan);
@@ -195,7 +195,34 @@ test('replication: index DDL of every kind reaches a SYNC replica live and a kil
   expect(info).toEqual(await indexInfo(main));
   expect(info.map((r) => r[0])).toEqual(['edge-property', 'edge-type+property', 'label+property', 'label+property', 'point']);
   // Every use but the dropped edge-type index's.
-  await checkUses(replica, 'ScanAllByEdgeType');
+  await checkUses(replica, 'ScanAllByEdgeType (');
   const plan = (await run(replica, 'EXPLAIN MATCH (a)-[r:KNOWS]->(b) WHERE r.since = 2001 RETURN a')).records.map((r) => String(r.get('QUERY PLAN')));
   expect(plan.join('\n')).toContain('ScanAllByEdgeTypePropertyValue (a)-[r:KNOWS {since}]->(b)');
+});
+
+test("replication: a new replica caught up from MAIN's snapshot (its WAL rotated away) gets every index kind", async () => {
+  const main = await track(startOn(dataDir(), ['--storage-wal-file-size-kib=1', '--storage-snapshot-retention-count=1']));
+  await seed(main);
+  for (const q of CREATE_ALL) await run(main, q);
+  await run(main, 'CREATE SNAPSHOT');
+  await run(main, 'DROP INDEX ON :Person(address.city)');
+  await run(main, "CREATE (:Person {name: 'after', age: 100})");
+  const port = await freePort();
+  const replica = await track(startOn(dataDir()));
+  await run(replica, `SET REPLICATION ROLE TO REPLICA WITH PORT ${port}`);
+  await run(main, `REGISTER REPLICA r1 ASYNC TO "127.0.0.1:${port}"`);
+  await waitCaughtUp(main, 20000);
+  expect(await digest(replica)).toEqual(await digest(main));
+  const info = await indexInfo(replica);
+  expect(info).toEqual(await indexInfo(main));
+  // Counts include versions GC has not swept yet (the late Person was written in two steps).
+  expect(info.map((r) => r.slice(0, 3))).toEqual([
+    ['edge-property', null, 'weight'],
+    ['edge-type', 'KNOWS', null],
+    ['edge-type+property', 'KNOWS', 'since'],
+    ['label+property', 'Person', ['name', 'age']],
+    ['point', 'Place', 'loc'],
+  ]);
+  expect(info[3][3]).toBeGreaterThanOrEqual(31);
+  await checkUses(replica, 'ScanAllByLabelProperties (p :Person {address.city})');
 });
