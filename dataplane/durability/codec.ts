@@ -22,7 +22,14 @@ import {
 } from '../values/model.js';
 
 /** Bumped on any change to the byte layout below; files record it in their headers. */
-export const CODEC_VERSION = 1;
+export const CODEC_VERSION = 2;
+
+/**
+ * Versions this build decodes. 2 added delta tags 24/25 (index kinds beyond label and
+ * label+property) and changed nothing else, so version 1 files read as before; an older
+ * build refuses version 2 files at startup instead of stopping at an unknown tag.
+ */
+export const READABLE_CODEC_VERSIONS: readonly number[] = [1, 2];
 
 export class CodecError extends Error {
   constructor(
