@@ -182,3 +182,21 @@ test("index DDL answers Memgraph's INFO notifications", async () => {
   expect(await notes('DROP POINT INDEX ON :L(p)')).toEqual([['INFO', 'DropIndex', 'Dropped point index on label L, property p.']]);
   expect(await notes('DROP POINT INDEX ON :L(p)')).toEqual([['INFO', 'IndexDoesNotExist', "Point index on label L and property p doesn't exist."]]);
 });
+
+test('MERGE and OPTIONAL MATCH plan with the new indexes and answer as without them', async () => {
+  const e = newEngine();
+  await run(e, 'CREATE INDEX ON :M(a, b)');
+  await run(e, 'CREATE EDGE INDEX ON :R(w)');
+  expect(await plan(e, 'MERGE (n:M {a: 1, b: 2}) RETURN n')).toContain('ScanAllByLabelProperties (n :M {a, b})');
+  await run(e, 'MERGE (n:M {a: 1, b: 2})');
+  await run(e, 'MERGE (n:M {a: 1, b: 2})');
+  await run(e, 'MERGE (n:M {a: 1, b: 3})');
+  expect(await rows(e, 'MATCH (n:M) RETURN n.a, n.b ORDER BY n.b')).toEqual([[1, 2], [1, 3]]);
+  expect(await plan(e, 'OPTIONAL MATCH (x)-[r:R {w: 5}]->(y) RETURN r')).toContain('ScanAllByEdgeTypePropertyValue (x)-[r:R {w}]->(y)');
+  expect(await rows(e, 'OPTIONAL MATCH (x)-[r:R {w: 5}]->(y) RETURN r')).toEqual([[null]]);
+  await run(e, 'MATCH (a:M {b: 2}), (b:M {b: 3}) MERGE (a)-[:R {w: 5}]->(b)');
+  await run(e, 'MATCH (a:M {b: 2}), (b:M {b: 3}) MERGE (a)-[:R {w: 5}]->(b)');
+  expect(await rows(e, 'OPTIONAL MATCH (x)-[r:R {w: 5}]->(y) RETURN x.b, y.b')).toEqual([[2, 3]]);
+  // A relationship bound by an earlier clause is expanded to, not scanned for.
+  expect(await rows(e, 'MATCH ()-[r:R]->() WITH r MATCH (x)-[r]->(y) RETURN x.b, y.b')).toEqual([[2, 3]]);
+});
