@@ -44,11 +44,6 @@ export function pathText(path: readonly string[]): string {
   return path.join('.');
 }
 
-/** Identity of a spec (two specs are the same index iff their keys are equal). */
-export function specKey(spec: IndexSpec): string {
-  return JSON.stringify([spec.type, spec.label, spec.properties]);
-}
-
 /** The value at a nested path inside a property's value: null when a step is not a map. */
 export function nestedValue(v: Value, keys: readonly string[], from = 1): Value {
   let cur = v;

@@ -39,11 +39,6 @@ export class LabelPropertyIndex {
     this.touches = new Set(paths.map((p) => p.prop));
   }
 
-  /** The first path's property (a plain index's only one). */
-  get prop(): number {
-    return this.paths[0].prop;
-  }
-
   /** The index key of a property list, or null when it gets no entry. */
   keyOf(props: PropertyList): Value {
     if (this.paths.length === 1) {
@@ -127,10 +122,6 @@ export class Indexes {
     for (const rec of vertices) if (rec !== undefined && !isRemoved(rec) && everHadLabel(rec, label)) set.add(rec);
     this.byLabel.set(label, set);
     return true;
-  }
-
-  createLabelProperty(label: number, prop: number, name: string, vertices: Iterable<VertexRecord | undefined>): boolean {
-    return this.createPaths(label, [{ prop, keys: [name] }], false, vertices);
   }
 
   /** A label+property (plain, composite or nested) or point index on `paths`. */

@@ -70,15 +70,6 @@ export class InMemoryStorage implements Storage {
     return this.commitSchema(indexDelta(spec, false));
   }
 
-  hasIndexOf(spec: IndexSpec): boolean {
-    const tx = this.begin();
-    try {
-      return tx.indexSize(spec) !== null;
-    } finally {
-      tx.abort();
-    }
-  }
-
   createConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean {
     if (properties.length === 0) throw new MghaError(Codes.SemanticError, 'A constraint needs at least one property.');
     return this.commitSchema({ op: 'createConstraint', type, label, properties });

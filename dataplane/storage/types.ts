@@ -267,10 +267,9 @@ export interface Storage {
   createIndex(label: string, property: string | null): boolean;
   dropIndex(label: string, property: string | null): boolean;
   hasIndex(label: string, property: string | null): boolean;
-  /** Any index kind: created / dropped / present (false when it already existed / did not exist). */
+  /** Any index kind: false when it already existed / did not exist (`indexSize` tells whether one exists). */
   createIndexOf(spec: IndexSpec): boolean;
   dropIndexOf(spec: IndexSpec): boolean;
-  hasIndexOf(spec: IndexSpec): boolean;
   /** Throws ConstraintVerificationFailed if existing data violates it. */
   createConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean;
   dropConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean;

@@ -5,7 +5,7 @@
 // The property conjuncts stay pending, so a Filter re-checks them. Pure.
 
 import type { Expr, RelationshipPattern } from '../ast.js';
-import type { EdgeIndexQuery, IndexSpec } from '../../storage/types.js';
+import type { EdgeIndexQuery } from '../../storage/types.js';
 import { compileFilters, propertyCandidates, type Candidates, type IndexCatalog } from './index-choice.js';
 import type { CompileEnv } from './expressions.js';
 import type { ExecContext, Row } from './types.js';
@@ -26,7 +26,7 @@ interface PendingConjunct {
   expr: Expr | null;
 }
 
-function propertyChoice(spec: IndexSpec, type: string | null, prop: string, c: Candidates, est: number, base: string): EdgeIndexChoice {
+function propertyChoice(type: string | null, prop: string, c: Candidates, est: number, base: string): EdgeIndexChoice {
   const [divisor, kind] = c.eq !== null ? [10, 'Value'] : c.in !== null ? [5, 'Value'] : [3, 'Range'];
   return {
     cost: est / divisor,
@@ -62,7 +62,7 @@ export function chooseEdgeIndex(r: RelationshipPattern, pending: PendingConjunct
     if (c === undefined || est === null) continue;
     const global = spec.type === 'edge-property';
     // A global index holds every type: the scan checks the pattern's type per edge.
-    consider(propertyChoice(spec, global ? null : type, prop, c, est, global ? 'ScanAllByEdgeProperty' : 'ScanAllByEdgeTypeProperty'));
+    consider(propertyChoice(global ? null : type, prop, c, est, global ? 'ScanAllByEdgeProperty' : 'ScanAllByEdgeTypeProperty'));
   }
   return best;
 }
