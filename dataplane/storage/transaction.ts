@@ -180,8 +180,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
         return f.kind === 'equal' ? equals(v, f.value) === true : v !== null && inRange(v, f.lower, f.upper);
       });
     let buckets: Iterable<Bucket<VertexRecord>>;
-    if (filters.every((f) => f.kind === 'equal') && filters.length === ps.length) {
-      const b = index.buckets.get(single ? (filters[0] as { value: Value }).value : filters.map((f) => (f as { value: Value }).value));
+    const equalities = filters.filter((f): f is PropertyFilter & { kind: 'equal' } => f.kind === 'equal').map((f) => f.value);
+    if (equalities.length === ps.length) {
+      // Equality on every path: one bucket.
+      const b = index.buckets.get(single ? equalities[0] : equalities);
       buckets = b === undefined ? [] : [b];
     } else if (single) {
       const f = filters[0];
