@@ -6,7 +6,7 @@ import { bookmarkTarget, formatBookmark, parseBookmark, type ParsedBookmark, typ
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import type { CommitNotice, CommitResult, IndexSpec, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
@@ -97,9 +97,12 @@ export class QueryEngine implements Engine {
   }
 
   private catalogFor(tx: StorageTransaction): Catalog {
+    // One planning asks for them per node: listed once.
+    let specs: readonly IndexSpec[] | undefined;
     return {
-      hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
       estimateCount: (label?: string, property?: string) => tx.estimateCount(label, property),
+      indexSpecs: () => (specs ??= this.storage.indexes()),
+      indexSize: (spec: IndexSpec) => tx.indexSize(spec),
       procedures: this.procedures,
       allowLoadCsv: this.dialect.allowLoadCsv,
     };
@@ -371,7 +374,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
-      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: [] };
+      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: (r.notifications ?? []).map(notificationValue) };
       // A schema change commits alone on its own timestamp, through the commit stages: answer once it has.
       const committed = r.schemaChanged ? this.engine.storage.takeSchemaCommit() : null;
       if (committed instanceof Promise) {

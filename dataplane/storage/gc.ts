@@ -24,7 +24,10 @@ export function releaseDeltas(core: StorageCore): void {
       core.pendingVersions--;
       if (d.action === DELETED) core.dead.push(d.owner);
       // An older label/value is now invisible to everyone: its index entries may be stale.
-      else if (d.action !== CREATED && d.owner instanceof VertexRecord) core.indexes.dirty = true;
+      else if (d.action !== CREATED) {
+        if (d.owner instanceof VertexRecord) core.indexes.dirty = true;
+        else core.indexes.edges.dirty = true;
+      }
     }
     n++;
   }
@@ -57,9 +60,8 @@ export function collectGarbage(core: StorageCore): void {
     detachEdges(deadEdges);
     core.dead.length = 0;
     core.indexes.dirty = true;
+    if (deadEdges.length > 0) core.indexes.edges.dirty = true;
   }
-  if (core.indexes.dirty) {
-    core.indexes.sweep();
-    core.constraints.sweep();
-  }
+  if (core.indexes.dirty) core.constraints.sweep();
+  core.indexes.sweep();
 }

@@ -3,14 +3,17 @@
 
 import type { Value } from '../values/model.js';
 import { Codes, MghaError } from '../errors.js';
-import { equals, orderCompare } from '../values/ops.js';
+import { equals, groupKey, orderCompare } from '../values/ops.js';
 import type {
   CommitResult,
   CommittedTransaction,
   MaybePromise,
   Delta,
   EdgeAccessor,
+  EdgeIndexQuery,
   Gid,
+  IndexSpec,
+  PointRegion,
   PropertyFilter,
   StorageTransaction,
   VertexAccessor,
@@ -40,8 +43,10 @@ import {
   VertexRecord,
   type StoredObject,
 } from './records.js';
-import { bucketsInRange } from './index-scan.js';
-import { membersOf } from './value-buckets.js';
+import { bucketsInRange, inRange, pointBuckets, prefixBuckets } from './index-scan.js';
+import { membersOf, type Bucket } from './value-buckets.js';
+import { nestedValue, pathText } from './index-spec.js';
+import type { PropPath } from './indexes.js';
 
 function conflictError(): MghaError {
   return new MghaError(
@@ -138,6 +143,132 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
         const v = propertyIn(rec, prop, this);
         // A vertex may sit in several buckets (old versions): yield it only from its visible value's.
         if (v !== null && orderCompare(v, b.value) === 0) yield new StoredVertex(this, rec);
+      }
+    }
+  }
+
+  private pathsOf(paths: readonly (readonly string[])[]): PropPath[] | null {
+    const out: PropPath[] = [];
+    for (const keys of paths) {
+      const prop = this.core.names.lookup(keys[0]);
+      if (prop < 0) return null;
+      out.push({ prop, keys });
+    }
+    return out;
+  }
+
+  /** The value of a path in our view of the vertex. */
+  private pathIn(rec: StoredObject, p: PropPath): Value {
+    return nestedValue(propertyIn(rec, p.prop, this), p.keys);
+  }
+
+  *verticesByLabelProperties(label: string, paths: readonly (readonly string[])[], filters: readonly PropertyFilter[]): Iterable<VertexAccessor> {
+    const labelId = this.core.names.lookup(label);
+    const ps = this.pathsOf(paths);
+    const index = labelId < 0 || ps === null ? undefined : this.core.indexes.pathsIndex(labelId, ps);
+    if (index === undefined || ps === null) {
+      throw new MghaError(Codes.DatabaseError, `There is no index on :${label}(${paths.map(pathText).join(', ')}).`);
+    }
+    if (filters.length === 0 || filters.length > ps.length) return;
+    for (const f of filters) if (f.kind === 'equal' && equals(f.value, f.value) !== true) return;
+    const end = this.core.nextVertexGid;
+    const single = ps.length === 1;
+    const visibleKey = (rec: VertexRecord): Value => (single ? this.pathIn(rec, ps[0]) : ps.map((p) => this.pathIn(rec, p)));
+    const matches = (key: Value): boolean =>
+      filters.every((f, i) => {
+        const v = single ? key : (key as Value[])[i];
+        return f.kind === 'equal' ? equals(v, f.value) === true : v !== null && inRange(v, f.lower, f.upper);
+      });
+    let buckets: Iterable<Bucket<VertexRecord>>;
+    const equalities = filters.filter((f): f is PropertyFilter & { kind: 'equal' } => f.kind === 'equal').map((f) => f.value);
+    if (equalities.length === ps.length) {
+      // Equality on every path: one bucket.
+      const b = index.buckets.get(single ? equalities[0] : equalities);
+      buckets = b === undefined ? [] : [b];
+    } else if (single) {
+      const f = filters[0];
+      buckets = f.kind === 'equal' ? [] : bucketsInRange(index.buckets.orderedBuckets(), f.lower, f.upper);
+    } else buckets = prefixBuckets(index.buckets.orderedBuckets(), filters[0]);
+    for (const b of buckets) {
+      for (const rec of membersOf(b)) {
+        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
+        const key = visibleKey(rec);
+        // A vertex may sit in several buckets (old versions): yield it only from its visible key's.
+        if (groupKey(key) === b.key && matches(key)) yield new StoredVertex(this, rec);
+      }
+    }
+  }
+
+  *verticesByPointIndex(label: string, property: string, region: PointRegion | null): Iterable<VertexAccessor> {
+    const labelId = this.core.names.lookup(label);
+    const prop = this.core.names.lookup(property);
+    const path: PropPath = { prop, keys: [property] };
+    const index = labelId < 0 || prop < 0 ? undefined : this.core.indexes.pathsIndex(labelId, [path], true);
+    if (index === undefined) throw new MghaError(Codes.DatabaseError, `There is no point index on :${label}(${property}).`);
+    const end = this.core.nextVertexGid;
+    for (const b of pointBuckets(index.buckets.orderedBuckets(), region)) {
+      for (const rec of membersOf(b)) {
+        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
+        const v = propertyIn(rec, prop, this);
+        if (v !== null && groupKey(v) === b.key) yield new StoredVertex(this, rec);
+      }
+    }
+  }
+
+  *edgesByIndex(q: EdgeIndexQuery): Iterable<EdgeAccessor> {
+    const names = this.core.names;
+    const type = q.type === null ? null : names.lookup(q.type);
+    const prop = q.property === null ? null : names.lookup(q.property);
+    const edges = this.core.indexes.edges;
+    const missing = (): MghaError => new MghaError(Codes.DatabaseError, `There is no edge index on :${q.type ?? ''}${q.property === null ? '' : `(${q.property})`}.`);
+    const end = this.core.nextEdgeGid;
+    if (prop === null) {
+      const set = type === null ? undefined : edges.typeIndex(type);
+      if (set === undefined) throw missing();
+      for (const e of set) if (e.gid < end && existsIn(e, this)) yield new StoredEdge(this, e);
+      return;
+    }
+    const index = type === null ? edges.propertyIndex(prop) : edges.typePropertyIndex(type, prop);
+    if (index === undefined) throw missing();
+    const f = q.filter;
+    let buckets: Iterable<Bucket<EdgeRecord>>;
+    if (f === null) buckets = index.orderedBuckets();
+    else if (f.kind === 'equal') {
+      if (equals(f.value, f.value) !== true) return;
+      const b = index.get(f.value);
+      buckets = b === undefined ? [] : [b];
+    } else buckets = bucketsInRange(index.orderedBuckets(), f.lower, f.upper);
+    for (const b of buckets) {
+      for (const e of membersOf(b)) {
+        if (e.gid >= end || !existsIn(e, this)) continue;
+        const v = propertyIn(e, prop, this);
+        if (v === null || groupKey(v) !== b.key) continue;
+        if (f === null || (f.kind === 'equal' ? equals(v, f.value) === true : inRange(v, f.lower, f.upper))) yield new StoredEdge(this, e);
+      }
+    }
+  }
+
+  indexSize(spec: IndexSpec): number | null {
+    const names = this.core.names;
+    const label = spec.label === null ? null : names.lookup(spec.label);
+    if (label !== null && label < 0) return null;
+    const indexes = this.core.indexes;
+    switch (spec.type) {
+      case 'label':
+        return label === null ? null : (indexes.labelIndex(label)?.size ?? null);
+      case 'label+property':
+      case 'point': {
+        const ps = this.pathsOf(spec.properties);
+        return label === null || ps === null ? null : (indexes.pathsIndex(label, ps, spec.type === 'point')?.buckets.entryCount ?? null);
+      }
+      case 'edge-type':
+        return label === null ? null : (indexes.edges.typeIndex(label)?.size ?? null);
+      case 'edge-type+property':
+      case 'edge-property': {
+        const prop = spec.properties.length === 1 ? names.lookup(spec.properties[0][0]) : -1;
+        if (prop < 0) return null;
+        const b = label === null ? indexes.edges.propertyIndex(prop) : indexes.edges.typePropertyIndex(label, prop);
+        return b?.entryCount ?? null;
       }
     }
   }
@@ -325,6 +456,7 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     core.edges[gid] = e;
     this.addUndo(CREATED, e, -1, null);
     linkEdge(e);
+    core.indexes.edges.onEdgeCreated(e);
     this.redo.push({ op: 'createEdge', gid, from: from.gid, to: to.gid, type });
     this.stats.relationshipsCreated++;
     return e;
@@ -367,12 +499,11 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     rec.props = propSet(rec.props, id, value);
     if (rec instanceof VertexRecord) {
       this.redo.push({ op: 'setVertexProperty', gid: rec.gid, key, value });
-      if (value !== null) {
-        this.core.indexes.onPropertySet(rec, id, value);
-        this.core.constraints.onPropertySet(rec, id);
-      }
+      this.core.indexes.onPropertySet(rec, id);
+      if (value !== null) this.core.constraints.onPropertySet(rec, id);
     } else {
       this.redo.push({ op: 'setEdgeProperty', gid: rec.gid, key, value });
+      if (value !== null) this.core.indexes.edges.onPropertySet(rec, id);
     }
     return old;
   }
@@ -540,7 +671,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
       }
     }
     detachEdges(goneEdges);
-    if (this.undo.length > 0) core.indexes.dirty = true;
+    if (this.undo.length > 0) {
+      core.indexes.dirty = true;
+      core.indexes.edges.dirty = true;
+    }
     this.undo = [];
     this.redo = [];
     this.finish();

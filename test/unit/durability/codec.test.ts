@@ -213,6 +213,11 @@ describe('transaction codec', () => {
       { op: 'dropIndex', label: 'Person', property: 'name' },
       { op: 'createConstraint', type: 'unique', label: 'Person', properties: ['name', 'email'] },
       { op: 'dropConstraint', type: 'exists', label: 'Person', properties: ['name'] },
+      { op: 'createIndexSpec', index: { type: 'label+property', label: 'Person', properties: [['address', 'city'], ['name']] } },
+      { op: 'dropIndexSpec', index: { type: 'edge-type', label: 'KNOWS', properties: [] } },
+      { op: 'createIndexSpec', index: { type: 'edge-type+property', label: 'KNOWS', properties: [['since']] } },
+      { op: 'createIndexSpec', index: { type: 'edge-property', label: null, properties: [['since']] } },
+      { op: 'dropIndexSpec', index: { type: 'point', label: 'Place', properties: [['loc']] } },
     ];
     for (const d of schema) {
       const ct = { commitTimestamp: 5, deltas: [d] };

@@ -95,19 +95,19 @@ test('indexes: DDL, SHOW INDEX INFO, EXPLAIN shows index use', async () => {
   expect(await rows(e, 'SHOW INDEX INFO')).toEqual(
     expect.arrayContaining([
       ['label', 'Person', null, 50],
-      ['label+property', 'Person', 'id', 50],
+      ['label+property', 'Person', ['id'], 50],
     ]),
   );
   const plan = (await rows(e, 'EXPLAIN MATCH (n:Person {id: 7}) RETURN n')).map((r) => r[0]);
-  expect(plan.join('\n')).toContain('ScanAllByLabelPropertyValue (n :Person {id})');
+  expect(plan.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(plan[0]).toBe(' * Produce {n}');
   expect(plan[plan.length - 1]).toBe(' * Once');
   const range = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id > 5 AND n.id <= 10 RETURN n')).map((r) => r[0]);
-  expect(range.join('\n')).toContain('ScanAllByLabelPropertyRange');
+  expect(range.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id = $x RETURN n.id', { x: 7n })).toEqual([[7]]);
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id > 5 AND n.id <= 8 RETURN n.id ORDER BY n.id')).toEqual([[6], [7], [8]]);
   const inPlan = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id IN $ids RETURN n')).map((r) => r[0]);
-  expect(inPlan.join('\n')).toContain('ScanAllByLabelPropertyValue');
+  expect(inPlan.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id IN $ids RETURN n.id ORDER BY n.id', { ids: [3n, 1n, 3n, null] })).toEqual([[1], [3]]);
   expect((await run(e, 'DROP INDEX ON :Person(id)')).summary.stats).toEqual({ 'indexes-removed': 1 });
   const t = await e.begin(txOptions(false));
