@@ -299,6 +299,10 @@ export class QueryEngine implements Engine {
   }
 }
 
+/** Beyond Memgraph: a statement after schema DDL in the same explicit transaction. */
+export const SCHEMA_CHANGE_ALONE =
+  'A schema change (index or constraint) committed on its own as the first statement of this transaction; no other statement may follow it in the same transaction.';
+
 class Transaction implements EngineTransaction, TransactionInfo {
   private failure: MghaError | null = null;
   /** Every statement run in it, in order (SHOW TRANSACTIONS' `query`). */
@@ -308,6 +312,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
   private readonly deadline: number;
   /** Ran a write or schema statement: the write guards are asked again at commit. */
   private wrote = false;
+  /**
+   * Beyond Memgraph: schema DDL ran as this explicit transaction's first statement (what
+   * the driver's `executeQuery` sends). It committed alone, so nothing may follow it here.
+   */
+  private ranSchemaChange = false;
 
   constructor(
     private readonly engine: QueryEngine,
@@ -351,6 +360,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
 
   private runNow(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     try {
+      if (this.ranSchemaChange) throw new MghaError(Codes.MemgraphClientError, SCHEMA_CHANGE_ALONE);
       const started = this.start(this.engine.prepare(query), parameters);
       if (started instanceof Promise) {
         return started.then(
@@ -370,7 +380,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
   /** Only admin statements (answered by other subsystems) need the event loop to start. */
   private start(prepared: Prepared, params: Map<string, Value>): MaybePromise<QueryStream> {
     if (prepared.kind === 'schema') {
-      if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
+      if (!this.options.implicit && prepared.stmt.kind !== 'Show') {
+        // Refused after other statements, as Memgraph does; as the first one it runs and commits alone.
+        if (this.queries.length !== 1) checkAllowedInTransaction(prepared.stmt);
+        this.ranSchemaChange = true;
+      }
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();

@@ -1,7 +1,7 @@
 // Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
-import { QueryEngine } from '../../../dataplane/query/engine.js';
+import { QueryEngine, SCHEMA_CHANGE_ALONE } from '../../../dataplane/query/engine.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 
 test('two open transactions are isolated until commit', async () => {
@@ -110,9 +110,18 @@ test('indexes: DDL, SHOW INDEX INFO, EXPLAIN shows index use', async () => {
   expect(inPlan.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id IN $ids RETURN n.id ORDER BY n.id', { ids: [3n, 1n, 3n, null] })).toEqual([[1], [3]]);
   expect((await run(e, 'DROP INDEX ON :Person(id)')).summary.stats).toEqual({ 'indexes-removed': 1 });
+  // Memgraph refuses DDL after other statements of an explicit transaction.
   const t = await e.begin(txOptions(false));
+  await runIn(t, 'MATCH (n) RETURN count(n)');
   await expect(runIn(t, 'CREATE INDEX ON :X(y)')).rejects.toThrow('Index manipulation not allowed in multicommand transactions.');
   await t.rollback();
+  // Beyond Memgraph: as the first statement (driver.executeQuery) it runs and commits alone;
+  // nothing may follow it, and a rollback leaves it in place.
+  const first = await e.begin(txOptions(false));
+  await runIn(first, 'CREATE INDEX ON :X(y)');
+  await expect(runIn(first, 'MATCH (n) RETURN n')).rejects.toThrow(SCHEMA_CHANGE_ALONE);
+  await first.rollback();
+  expect(await rows(e, 'SHOW INDEX INFO')).toContainEqual(['label+property', 'X', ['y'], 0]);
 });
 
 test('constraints and SHOW CONSTRAINT INFO / SHOW STORAGE INFO', async () => {
