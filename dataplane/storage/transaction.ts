@@ -453,6 +453,14 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
    */
   commit(): MaybePromise<CommitResult> {
     this.ensureActive();
+    // A huge transaction is encoded ahead, in slices, instead of in one synchronous stretch
+    // inside the pipeline; it is still open meanwhile (an abort in between wins).
+    const ahead = this.core.pipeline.preEncode(this.redo);
+    return ahead === null ? this.commitNow() : ahead.then(() => this.commitNow());
+  }
+
+  private commitNow(): MaybePromise<CommitResult> {
+    this.ensureActive();
     const core = this.core;
     if (this.redo.length === 0) {
       this.finish();
@@ -504,7 +512,7 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     this.info.ts = commitTs;
     core.vertexCount += this.stats.nodesCreated - this.stats.nodesDeleted;
     core.edgeCount += this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
-    core.committed.push({ ts: commitTs, undo: this.undo });
+    core.committed.push({ ts: commitTs, undo: this.undo, released: 0 });
     this.undo = [];
     this.redo = [];
     this.prepared = false;
