@@ -25,6 +25,15 @@ export interface PipelineMember {
 /** Encodes a commit once for every stage (the WAL's record body, replication's payload). */
 export type CommitEncoder = (commit: PipelineCommit) => Buffer;
 
+/**
+ * Encodes a huge transaction's deltas ahead of its commit, in slices with the event loop
+ * free between them, so that the encoder only copies the result (see preEncode()).
+ */
+export type CommitPreEncoder = (deltas: readonly Delta[]) => Promise<void>;
+
+/** Below this many deltas a commit encodes in one go (tens of milliseconds at most). */
+export const PRE_ENCODE_MIN_DELTAS = 100_000;
+
 class Entry implements PipelineCommit {
   /** Stages whose run was called. */
   started = 0;
@@ -77,9 +86,12 @@ export class CommitPipeline {
   /** Prepared, not yet published, in commit-timestamp order. */
   private readonly queue: Entry[] = [];
   private encoder: CommitEncoder | null = null;
+  private preEncoder: CommitPreEncoder | null = null;
   private encodedFor: Entry | null = null;
   private encodedBytes: Buffer | null = null;
   private pumping = false;
+  /** The last stage promise awaited, and the commits waiting on it (see awaitStage). */
+  private sharedWait: { promise: Promise<StageOutcome>; entries: Entry[] } | null = null;
   private pumpAgain = false;
 
   /** `lastPublished` is the storage's last commit timestamp. */
@@ -91,6 +103,16 @@ export class CommitPipeline {
 
   setEncoder(encoder: CommitEncoder): void {
     this.encoder = encoder;
+  }
+
+  setPreEncoder(preEncoder: CommitPreEncoder): void {
+    this.preEncoder = preEncoder;
+  }
+
+  /** For a transaction about to commit: encodes its deltas ahead when there are many (else null). */
+  preEncode(deltas: readonly Delta[]): Promise<void> | null {
+    if (this.preEncoder === null || deltas.length < PRE_ENCODE_MIN_DELTAS) return null;
+    return this.preEncoder(deltas);
   }
 
   /** Commits prepared and not yet published or aborted. */
@@ -168,25 +190,47 @@ export class CommitPipeline {
         }
         if (out instanceof Promise) {
           entry.running = true;
-          out.then(
-            (r) => {
-              if (entry.finished) return;
-              entry.running = false;
-              addNotices(entry, r);
-              this.pump();
-            },
-            (e: unknown) => {
-              if (entry.finished) return;
-              entry.running = false;
-              this.abortFrom(entry, e);
-              this.pump();
-            },
-          );
+          this.awaitStage(entry, out);
         } else {
           addNotices(entry, out);
         }
       }
     }
+  }
+
+  /**
+   * Waits for a stage's promise. Consecutive commits often get the very same one (a
+   * replication batch's verdict): they share one continuation and one pump when it
+   * settles, instead of a closure pair and a pump (which walks the whole queue) each.
+   */
+  private awaitStage(entry: Entry, out: Promise<StageOutcome>): void {
+    const shared = this.sharedWait;
+    if (shared !== null && shared.promise === out) {
+      shared.entries.push(entry);
+      return;
+    }
+    const entries = [entry];
+    this.sharedWait = { promise: out, entries };
+    out.then(
+      (r) => {
+        if (this.sharedWait?.promise === out) this.sharedWait = null;
+        for (const e of entries) {
+          if (e.finished) continue;
+          e.running = false;
+          addNotices(e, r);
+        }
+        this.pump();
+      },
+      (err: unknown) => {
+        if (this.sharedWait?.promise === out) this.sharedWait = null;
+        // The first commit still waiting fails; abortFrom takes every later one with it.
+        const first = entries.find((e) => !e.finished);
+        if (first === undefined) return;
+        for (const e of entries) e.running = false;
+        this.abortFrom(first, err);
+        this.pump();
+      },
+    );
   }
 
   private publishDone(): void {
