@@ -21,6 +21,23 @@ export class NameTable {
     return this.ids.get(name) ?? -1;
   }
 
+  /**
+   * The ids of those of `names` that exist. Cached per array once all exist (ids never
+   * change for a name): a plan's relationship types are one array, looked up on every expansion.
+   */
+  lookupAll(names: readonly string[]): readonly number[] {
+    const cached = this.allCache.get(names);
+    if (cached !== undefined) return cached;
+    const ids: number[] = [];
+    for (const n of names) {
+      const id = this.lookup(n);
+      if (id >= 0) ids.push(id);
+    }
+    if (ids.length === names.length) this.allCache.set(names, ids);
+    return ids;
+  }
+  private readonly allCache = new WeakMap<readonly string[], readonly number[]>();
+
   name(id: number): string {
     return this.names[id];
   }

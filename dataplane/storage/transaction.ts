@@ -48,6 +48,9 @@ import { membersOf, type Bucket } from './value-buckets.js';
 import { nestedValue, pathText } from './index-spec.js';
 import type { PropPath } from './indexes.js';
 
+/** An index lookup that found nothing (shared; never mutated). */
+const NO_VERTICES: readonly VertexAccessor[] = [];
+
 function conflictError(): MghaError {
   return new MghaError(
     Codes.Conflict,
@@ -118,7 +121,12 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     }
   }
 
-  *verticesByLabelProperty(label: string, property: string, filter: PropertyFilter): Iterable<VertexAccessor> {
+  /**
+   * Not a generator itself: an equality lookup on a unique value (`{id: $id}`, the usual
+   * point lookup) answers with an array of zero or one vertex, without creating and resuming
+   * a generator; a shared value or a range streams its buckets.
+   */
+  verticesByLabelProperty(label: string, property: string, filter: PropertyFilter): Iterable<VertexAccessor> {
     const labelId = this.core.names.lookup(label);
     const prop = this.core.names.lookup(property);
     const index = labelId < 0 || prop < 0 ? undefined : this.core.indexes.labelPropertyIndex(labelId, prop);
@@ -126,18 +134,30 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
       throw new MghaError(Codes.DatabaseError, `There is no index on :${label}(${property}).`);
     }
     const end = this.core.nextVertexGid;
-    if (filter.kind === 'equal') {
-      // null, NaN and lists holding them equal nothing, not even themselves.
-      if (equals(filter.value, filter.value) !== true) return;
-      const bucket = index.buckets.get(filter.value);
-      if (bucket === undefined) return;
-      for (const rec of membersOf(bucket)) {
-        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
-        if (equals(propertyIn(rec, prop, this), filter.value) === true) yield new StoredVertex(this, rec);
-      }
-      return;
+    if (filter.kind !== 'equal') return this.verticesInRange(index.buckets.orderedBuckets(), filter, end, labelId, prop);
+    // null, NaN and lists holding them equal nothing, not even themselves.
+    if (equals(filter.value, filter.value) !== true) return NO_VERTICES;
+    const bucket = index.buckets.get(filter.value);
+    if (bucket === undefined) return NO_VERTICES;
+    const m = bucket.members;
+    if (m instanceof Set) return this.bucketVertices(bucket, end, labelId, prop, filter.value);
+    return m !== null && this.indexedMatch(m, end, labelId, prop, filter.value) ? [new StoredVertex(this, m)] : NO_VERTICES;
+  }
+
+  private *bucketVertices(bucket: Bucket, end: number, labelId: number, prop: number, value: Value): Iterable<VertexAccessor> {
+    for (const rec of membersOf(bucket)) {
+      if (this.indexedMatch(rec, end, labelId, prop, value)) yield new StoredVertex(this, rec);
     }
-    for (const b of bucketsInRange(index.buckets.orderedBuckets(), filter.lower, filter.upper)) {
+  }
+
+  private *verticesInRange(
+    buckets: readonly Bucket[],
+    filter: Extract<PropertyFilter, { kind: 'range' }>,
+    end: number,
+    labelId: number,
+    prop: number,
+  ): Iterable<VertexAccessor> {
+    for (const b of bucketsInRange(buckets, filter.lower, filter.upper)) {
       for (const rec of membersOf(b)) {
         if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
         const v = propertyIn(rec, prop, this);
@@ -273,6 +293,12 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     }
   }
 
+  /** An index entry is current in this snapshot: existed at its start, has the label, has the value. */
+  private indexedMatch(rec: VertexRecord, end: number, labelId: number, prop: number, value: Value): boolean {
+    if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) return false;
+    return equals(propertyIn(rec, prop, this), value) === true;
+  }
+
   estimateCount(label?: string, property?: string): number {
     if (label === undefined) return this.core.vertexCount;
     const labelId = this.core.names.lookup(label);
@@ -325,33 +351,25 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return this.core.names.name(rec.type);
   }
 
-  private typeIds(types: readonly string[] | null): number[] | null {
+  private typeIds(types: readonly string[] | null): readonly number[] | null {
     if (types === null || types.length === 0) return null;
-    const ids: number[] = [];
-    for (const t of types) {
-      const id = this.core.names.lookup(t);
-      if (id >= 0) ids.push(id);
-    }
-    return ids;
+    return this.core.names.lookupAll(types);
   }
 
   /**
-   * A vertex's relationships in creation order, as Memgraph iterates them. The lists are
-   * newest first (a running iterator never meets edges its own query creates), so the
-   * matching edges are gathered at the start and yielded oldest first; visibility is
-   * checked as each is yielded.
+   * A vertex's relationships in creation order, as Memgraph iterates them, visible in this
+   * snapshot. The lists are newest first, so the matches are gathered and reversed. An
+   * array, not a generator: the query engine lists a vertex's relationships whole anyway
+   * (the hops budget is spent per list), and a generator here plus the engine's copy cost
+   * two allocations and a resumable frame per expanded vertex. Fixed when called, so a
+   * caller never meets edges created while it walks them.
    */
-  *expand(
-    rec: VertexRecord,
-    outgoing: boolean,
-    types: readonly string[] | null,
-    other: VertexAccessor | null,
-  ): Iterable<EdgeAccessor> {
+  expand(rec: VertexRecord, outgoing: boolean, types: readonly string[] | null, other: VertexAccessor | null): EdgeAccessor[] {
     this.readable(rec, 'get relationships of');
+    const found: EdgeAccessor[] = [];
     const typeIds = this.typeIds(types);
-    if (typeIds !== null && typeIds.length === 0) return;
+    if (typeIds !== null && typeIds.length === 0) return found;
     const otherRec = other === null ? null : this.recordOf(other);
-    const found: EdgeRecord[] = [];
     let e = outgoing ? rec.outHead : rec.inHead;
     // Towards a fixed endpoint, walk the other side's list when it is shorter (hub vertices).
     let walkTheirs = false;
@@ -368,7 +386,7 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
         for (let x = theirs; x !== null; x = outgoing ? x.nextIn : x.nextOut) {
           if ((outgoing ? x.from : x.to) !== rec) continue;
           if (typeIds !== null && !typeIds.includes(x.type)) continue;
-          found.push(x);
+          if (existsIn(x, this)) found.push(new StoredEdge(this, x));
         }
       }
     }
@@ -376,13 +394,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
       for (; e !== null; e = outgoing ? e.nextOut : e.nextIn) {
         if (typeIds !== null && !typeIds.includes(e.type)) continue;
         if (otherRec !== null && (outgoing ? e.to : e.from) !== otherRec) continue;
-        found.push(e);
+        if (existsIn(e, this)) found.push(new StoredEdge(this, e));
       }
     }
-    for (let i = found.length - 1; i >= 0; i--) {
-      const x = found[i];
-      if (existsIn(x, this)) yield new StoredEdge(this, x);
-    }
+    return found.reverse();
   }
 
   degree(rec: VertexRecord, outgoing: boolean): number {

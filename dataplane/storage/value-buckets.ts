@@ -43,6 +43,18 @@ export class Bucket<T = VertexRecord> {
 
 }
 
+/**
+ * The number an integer-valued key (INTEGER, or a FLOAT with an integral value: 1 ≡ 1.0) is
+ * found under without building its groupKey string, when it is exact as a double; undefined
+ * for every other value (those go by groupKey). -0 and 0 are one Map key (SameValueZero).
+ */
+export function intKey(v: Value): number | undefined {
+  if (typeof v === 'bigint') return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : undefined;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  return undefined;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Yields the bucket's members; live Set iteration tolerates concurrent GC deletes. */
 export function* membersOf<T>(b: Bucket<T>): Generator<T> {
   const m = b.members;
@@ -57,6 +69,12 @@ function byValue<T>(a: Bucket<T>, b: Bucket<T>): number {
 
 export class ValueBuckets<T = VertexRecord> {
   private readonly map = new Map<string, Bucket<T>>();
+  /**
+   * The same buckets for integer-valued keys, by number: an equality lookup on an integer
+   * property (the usual `{id: $id}`) then formats no BigInt to a string and hashes no fresh
+   * string (about 1 µs of a point lookup's ~10 in-process).
+   */
+  private readonly ints = new Map<number, Bucket<T>>();
   /** Ordered by orderCompare; replaced, never mutated, so a paused range scan keeps its copy. */
   private sorted: Bucket<T>[] = [];
   /** Buckets created since the last merge into `sorted`. */
@@ -67,11 +85,13 @@ export class ValueBuckets<T = VertexRecord> {
   constructor(private readonly ordered: boolean) {}
 
   add(value: Value, rec: T): void {
-    const key = groupKey(value);
-    const b = this.map.get(key);
+    const n = intKey(value);
+    const key = n === undefined ? groupKey(value) : '';
+    const b = n === undefined ? this.map.get(key) : this.ints.get(n);
     if (b === undefined) {
-      const fresh = new Bucket<T>(key, value, rec);
-      this.map.set(key, fresh);
+      const fresh = new Bucket<T>(n === undefined ? key : groupKey(value), value, rec);
+      this.map.set(fresh.key, fresh);
+      if (n !== undefined) this.ints.set(n, fresh);
       if (this.ordered) this.pending.push(fresh);
       this.entryCount++;
       return;
@@ -80,7 +100,8 @@ export class ValueBuckets<T = VertexRecord> {
   }
 
   get(value: Value): Bucket<T> | undefined {
-    return this.map.get(groupKey(value));
+    const n = intKey(value);
+    return n === undefined ? this.map.get(groupKey(value)) : this.ints.get(n);
   }
 
   /** All buckets in value order (merges buckets added since the last call). */
@@ -114,6 +135,8 @@ export class ValueBuckets<T = VertexRecord> {
       }
       if (b.members === null) {
         this.map.delete(b.key);
+        const n = intKey(b.value);
+        if (n !== undefined) this.ints.delete(n);
         this.emptied++;
       }
     }

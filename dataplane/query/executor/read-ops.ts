@@ -88,26 +88,33 @@ export class Scan extends Unary {
     return ctx.tx.verticesByLabelProperties(label, index.paths, l.filters);
   }
   *run(ctx: ExecContext, arg: Row): Generator<Step> {
-    for (const row of this.input.run(ctx, arg)) {
+    // A MATCH that starts the query scans once for the argument row: Once's generator
+    // (one more created and resumed per query) is skipped, unless PROFILE wrapped it to count.
+    const rows: Iterable<Step> = this.input.run === Once.prototype.run ? [arg.slice()] : this.input.run(ctx, arg);
+    for (const row of rows) {
       if (row === PAUSE) {
         yield PAUSE;
         continue;
       }
-      let sources: Iterable<VertexAccessor>[];
       if (this.index !== null && this.label !== null) {
         const lookups = this.index.lookups(row, ctx);
         if (lookups === null) continue;
-        const { label, index } = this;
-        sources = lookups.map((l) => this.source(ctx, label, index, l));
-      } else if (this.label !== null) sources = [ctx.tx.verticesByLabel(this.label)];
-      else sources = [ctx.tx.vertices()];
-      for (const source of sources) {
-        for (const v of source) {
-          const out = row.slice();
-          out[this.slot] = v;
-          yield out;
-          if (tick(ctx)) yield PAUSE;
+        // Each lookup's source is opened when the previous one is done, not all up front.
+        for (const l of lookups) {
+          for (const v of this.source(ctx, this.label, this.index, l)) {
+            const out = row.slice();
+            out[this.slot] = v;
+            yield out;
+            if (tick(ctx)) yield PAUSE;
+          }
         }
+        continue;
+      }
+      for (const v of this.label !== null ? ctx.tx.verticesByLabel(this.label) : ctx.tx.vertices()) {
+        const out = row.slice();
+        out[this.slot] = v;
+        yield out;
+        if (tick(ctx)) yield PAUSE;
       }
     }
   }
@@ -145,6 +152,13 @@ export class Filter extends Unary {
 export function edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null, hops?: HopsCounter): Iterable<EdgeAccessor> {
   const all = allEdgesOf(v, dir, types, to);
   if (hops === undefined) return all;
+  if (Array.isArray(all)) {
+    // The storage's list is whole already (one direction): count it, cut it to the budget.
+    const room = hops.limit - hops.count;
+    const listed = all.length <= room ? all : all.slice(0, Math.max(0, room));
+    hops.count += listed.length;
+    return listed;
+  }
   const listed: EdgeAccessor[] = [];
   for (const e of all) {
     if (hops.count >= hops.limit) break;
@@ -154,14 +168,19 @@ export function edgesOf(v: VertexAccessor, dir: Direction, types: string[] | nul
   return listed;
 }
 
-function* allEdgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
-  if (dir !== 'out') yield* v.inEdges(types, to);
-  if (dir !== 'in') {
-    for (const e of v.outEdges(types, to)) {
-      // A self-loop was already listed on the incoming side of an undirected pattern.
-      if (dir === 'both' && e.startId === e.endId) continue;
-      yield e;
-    }
+function allEdgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Iterable<EdgeAccessor> {
+  // One direction is the storage's own list: no wrapping generator per expanded row.
+  if (dir === 'out') return v.outEdges(types, to);
+  if (dir === 'in') return v.inEdges(types, to);
+  return bothEdgesOf(v, types, to);
+}
+
+function* bothEdgesOf(v: VertexAccessor, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
+  yield* v.inEdges(types, to);
+  for (const e of v.outEdges(types, to)) {
+    // A self-loop was already listed on the incoming side of an undirected pattern.
+    if (e.startId === e.endId) continue;
+    yield e;
   }
 }
 
