@@ -7,7 +7,7 @@ import type { EdgeRecord, StoredObject, VertexRecord } from './records.js';
 import type { Transaction } from './transaction.js';
 
 /** What vertex and edge handles share: identity, visibility and properties. */
-abstract class StoredHandle<R extends StoredObject> {
+export abstract class StoredHandle<R extends StoredObject> {
   readonly id: number;
   readonly gid: number;
 
@@ -24,6 +24,10 @@ abstract class StoredHandle<R extends StoredObject> {
   }
   getProperty(key: string): Value {
     return this.tx.getProperty(this.rec, key);
+  }
+  /** The property in this snapshot, or undefined when the object is deleted in it (the caller reports that). */
+  propertyIfVisible(key: string): Value | undefined {
+    return this.tx.visibleProperty(this.rec, key);
   }
   setProperty(key: string, value: Value): Value {
     return this.tx.setProperty(this.rec, key, value);

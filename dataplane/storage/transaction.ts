@@ -337,6 +337,13 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return id < 0 ? null : propertyIn(rec, id, this);
   }
 
+  /** getProperty for the query engine's `x.key`: one visibility walk, undefined when deleted in this view. */
+  visibleProperty(rec: StoredObject, key: string): Value | undefined {
+    if (!existsIn(rec, this)) return undefined;
+    const id = this.core.names.lookup(key);
+    return id < 0 ? null : propertyIn(rec, id, this);
+  }
+
   propertyMap(rec: StoredObject): ReadonlyMap<string, Value> {
     this.readable(rec, 'get properties of');
     const out = new Map<string, Value>();

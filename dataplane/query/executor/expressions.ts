@@ -11,6 +11,7 @@ import { lookupFunction, type FunctionContext } from '../functions/index.js';
 import { temporalComponent } from '../../values/temporal.js';
 import { isAggregateCall } from '../semantic/walk.js';
 import { cypherRegex } from './regex.js';
+import { StoredHandle, type StoredEdge, type StoredVertex } from '../../storage/accessors.js';
 import { PAUSE, rowsOf, type Eval, type ExecContext, type Operator, type Row } from './types.js';
 
 export interface CompileEnv {
@@ -45,6 +46,13 @@ function deletedError(v: Value): MghaError {
 export function propertyOf(obj: Value, key: string): Value {
   if (obj === null) return null;
   if (obj instanceof Map) return obj.get(key) ?? null;
+  if (obj instanceof StoredHandle) {
+    // A stored node or relationship: its deletion and its property in one visibility walk
+    // (the generic path below walks the undo chain twice and asks isNode/isTagged twice).
+    const v = obj.propertyIfVisible(key);
+    if (v === undefined) throw deletedError(obj as StoredVertex | StoredEdge);
+    return v;
+  }
   if (isNode(obj) || isRelationship(obj)) {
     if (entityDeleted(obj)) throw deletedError(obj);
     const acc = obj as { getProperty?: (k: string) => Value };
