@@ -11,6 +11,7 @@ import {
   CypherDate,
   CypherDateTime,
   CypherDuration,
+  CypherEnum,
   CypherLocalDateTime,
   CypherLocalTime,
   CypherPoint,
@@ -52,6 +53,7 @@ const enum V {
   Duration = 14,
   Point2D = 15,
   Point3D = 16,
+  Enum = 17,
 }
 
 const enum D {
@@ -67,6 +69,8 @@ const enum D {
   DropIndex = 21,
   CreateConstraint = 22,
   DropConstraint = 23,
+  // Server metadata (enums, server-side parameters, descriptions): one key set or removed.
+  SetMeta = 40,
 }
 
 const TWO_POW_31 = 2 ** 31;
@@ -384,6 +388,10 @@ export function writeValue(w: ByteWriter, v: Value): void {
       w.f64(v.y);
       if (v.z !== null) w.f64(v.z);
       return;
+    case 'enum':
+      w.u8(V.Enum);
+      w.string(v.typeName);
+      return w.uint(v.ordinal);
     default:
       throw new TypeError(`cannot encode a value of type ${typeName(v)}`);
   }
@@ -438,6 +446,8 @@ export function readValue(r: ByteReader): Value {
       return new CypherPoint(r.uint(), r.f64(), r.f64());
     case V.Point3D:
       return new CypherPoint(r.uint(), r.f64(), r.f64(), r.f64());
+    case V.Enum:
+      return new CypherEnum(r.string(), r.uint());
     default:
       throw new CodecError(`unknown value tag ${tag}`, at);
   }
@@ -519,6 +529,10 @@ function writeDelta(w: ByteWriter, names: NameIndex, d: Delta): void {
       w.uint(d.properties.length);
       for (const p of d.properties) w.uint(names.id(p));
       return;
+    case 'setMeta':
+      w.u8(D.SetMeta);
+      w.string(d.key);
+      return writeValue(w, d.value);
   }
 }
 
@@ -572,6 +586,8 @@ function readDelta(r: ByteReader, names: readonly string[]): Delta {
         properties,
       };
     }
+    case D.SetMeta:
+      return { op: 'setMeta', key: r.string(), value: readValue(r) };
     default:
       throw new CodecError(`unknown delta tag ${tag}`, at);
   }

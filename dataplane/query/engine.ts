@@ -6,7 +6,7 @@ import { bookmarkTarget, formatBookmark, parseBookmark, type ParsedBookmark, typ
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { CommitNotice, CommitResult, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import type { CommitNotice, CommitResult, MetadataView, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
@@ -23,8 +23,10 @@ import { AdminRegistry } from './admin-registry.js';
 import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
 import { memoryCheck } from './memory-limit.js';
 import { registerStorageStatements } from './storage-statements.js';
+import { registerMetadataStatements } from './metadata-statements.js';
+import { enumText, withServerParameters } from './server-metadata.js';
 import { notificationValue } from '../notifications.js';
-import { materialize } from './executor/materialize.js';
+import { materialize, type EnumOut } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
 import { PROFILE_COLUMNS, profile } from './executor/profile.js';
 import { builtinProcedures } from './procedures/builtin.js';
@@ -93,6 +95,7 @@ export class QueryEngine implements Engine {
       registerTransactionQueue(this.admin, () => [...this.open]);
       this.triggers.register(this.admin);
       registerStorageStatements(this.admin, storage);
+      registerMetadataStatements(this.admin, storage, () => this.checkWritesAllowed());
     }
   }
 
@@ -127,7 +130,7 @@ export class QueryEngine implements Engine {
     const plan = this.planTrigger(t.statement, t.event, tx);
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     plan.names.forEach((n, i) => (arg[plan.inputSlots[i]] = vars.get(n) ?? null));
-    const ctx: ExecContext = { tx, params: new Map(), statementTime: this.clock.now(), work: 0, slotCount: plan.slotCount };
+    const ctx: ExecContext = { tx, params: new Map(), statementTime: this.clock.now(), work: 0, slotCount: plan.slotCount, meta: this.storage.metadata() };
     for (const step of plan.root.run(ctx, arg)) if (step === PAUSE) continue;
   }
 
@@ -392,7 +395,8 @@ class Transaction implements EngineTransaction, TransactionInfo {
       return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: null, notifications: [] });
     }
     const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
-    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops };
+    const meta = this.engine.storage.metadata();
+    const ctx: ExecContext = { tx: this.tx, params: withServerParameters(meta, params), statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops, meta };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
@@ -403,6 +407,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       isActive: () => this.tx.isActive(),
       abortReason: () => this.failure,
       memory: memoryCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
+      enums: enumOut(meta),
       onError: (e) => this.fail(e),
       summary: () => ({
         type: plan.type,
@@ -505,6 +510,16 @@ class Transaction implements EngineTransaction, TransactionInfo {
   }
 }
 
+/** Memgraph's Bolt form of an enum value, `{__type: 'mg_enum', __value: 'Status::Good'}`; null when no enum exists. */
+function enumOut(meta: MetadataView): EnumOut {
+  if (meta.withPrefix('enum:').length === 0) return null;
+  return (e) =>
+    new Map<string, Value>([
+      ['__type', 'mg_enum'],
+      ['__value', enumText(meta, e) ?? `${e.typeName}::#${e.ordinal}`],
+    ]);
+}
+
 function timedOut(): MghaError {
   return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
 }
@@ -529,6 +544,8 @@ interface StreamHooks {
   memory?: (() => MghaError | null) | null;
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
+  /** How enum values are sent (materialize.ts); absent or null: there are none. */
+  enums?: EnumOut;
 }
 
 /** Time slice after which a pull yields to the event loop even without a PAUSE marker. */
@@ -596,7 +613,8 @@ class QueryStream implements ResultStream {
         // A query without RETURN produces no records, only side effects.
         if (this.fields.length === 0) continue;
         const row = step.value;
-        records.push(this.slots.map((s) => materialize(row[s])));
+        const enums = this.hooks.enums ?? null;
+        records.push(this.slots.map((s) => materialize(row[s], enums)));
         if ((records.length & 255) === 0 && this.hooks.clock.now() - sliceStart > SLICE_MS) return this.resumeAfterYield(records, n, false);
       }
     } catch (e) {

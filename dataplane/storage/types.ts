@@ -98,7 +98,15 @@ export type SchemaDelta =
   | { op: 'createIndex'; label: string; property: string | null }
   | { op: 'dropIndex'; label: string; property: string | null }
   | { op: 'createConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
-  | { op: 'dropConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] };
+  | { op: 'dropConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
+  | MetaDelta;
+
+/**
+ * Server metadata a Memgraph user manages with statements (enums, server-side parameters,
+ * descriptions): a namespaced key set to a value, or removed (null). Committed alone like
+ * the other schema changes, so the WAL, snapshots and replication carry it.
+ */
+export type MetaDelta = { op: 'setMeta'; key: string; value: Value };
 
 export interface CommittedTransaction {
   commitTimestamp: number;
@@ -245,4 +253,17 @@ export interface Storage {
    * waits on it before acknowledging. Null when the last call changed nothing.
    */
   takeSchemaCommit(): MaybePromise<CommitResult> | null;
+  /**
+   * Sets (null removes) a server-metadata key (enums, server-side parameters,
+   * descriptions): takes effect at once and commits alone like a schema change (its
+   * commit via takeSchemaCommit()). False when removing a key that is not there.
+   */
+  setMetadata(key: string, value: Value): boolean;
+  /** The server metadata as of now (read-only use). */
+  metadata(): MetadataView;
+}
+
+export interface MetadataView {
+  get(key: string): Value;
+  withPrefix(prefix: string): [string, Value][];
 }

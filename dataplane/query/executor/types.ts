@@ -2,7 +2,7 @@
 // are synchronous generators that may yield PAUSE so the driver can give the event loop a
 // turn during long queries (DESIGN §3), and an ExecContext carries per-execution state.
 
-import type { StorageTransaction } from '../../storage/types.js';
+import type { MetadataView, StorageTransaction } from '../../storage/types.js';
 import type { Value } from '../../values/model.js';
 
 /**
@@ -30,6 +30,8 @@ export interface ExecContext {
   readonly slotCount: number;
   /** Relationships expanded so far and Memgraph's `USING HOPS LIMIT` (Infinity: none). */
   hops?: HopsCounter;
+  /** The server metadata (enum values); absent where no storage backs the statement. */
+  meta?: MetadataView;
 }
 
 export interface HopsCounter {

@@ -7,18 +7,18 @@ import { Codes, MghaError, semanticError } from '../../errors.js';
 import type { ConfigMap, ConfigValue, ReplicationMode, TriggerEventType } from '../admin-ast.js';
 import type { Statement } from '../ast.js';
 import type { Cursor } from './cursor.js';
+import { parseMetadataStatement } from './metadata.js';
 
 /**
  * Memgraph statements mgha does not implement yet, by their leading keywords: they answer
  * `<words> is not supported yet.` instead of a syntax error.
  */
 const NOT_YET: readonly string[][] = [
-  ['CREATE', 'ENUM'], ['ALTER', 'ENUM'], ['DROP', 'ENUM'],
+  ['DROP', 'ENUM'],
   ['CREATE', 'EDGE', 'INDEX'], ['DROP', 'EDGE', 'INDEX'], ['CREATE', 'GLOBAL', 'EDGE', 'INDEX'], ['DROP', 'GLOBAL', 'EDGE', 'INDEX'],
   ['CREATE', 'POINT', 'INDEX'], ['DROP', 'POINT', 'INDEX'], ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
   ['CREATE', 'VECTOR', 'INDEX'], ['CREATE', 'VECTOR', 'EDGE', 'INDEX'], ['DROP', 'VECTOR', 'INDEX'],
   ['ANALYZE', 'GRAPH'],
-  ['SET', 'DESCRIPTION', 'ON'], ['DELETE', 'DESCRIPTION', 'ON'], ['SET', 'GLOBAL', 'PARAMETER'], ['UNSET', 'GLOBAL', 'PARAMETER'],
   ['SET', 'DATABASE', 'SETTING'], ['CREATE', 'DATABASE'], ['DROP', 'DATABASE'], ['USE', 'DATABASE'],
   ['CREATE', 'USER'], ['DROP', 'USER'], ['CREATE', 'ROLE'], ['DROP', 'ROLE'], ['SET', 'PASSWORD'], ['SET', 'ROLE'], ['CLEAR', 'ROLE'],
   ['GRANT'], ['DENY'], ['REVOKE'],
@@ -45,6 +45,8 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   const missing = notYet(c);
   if (missing !== null) throw new MghaError(Codes.MemgraphClientError, `${missing} is not supported yet.`);
   if (c.isKw('SHOW')) return parseShow(c);
+  const metadata = parseMetadataStatement(c);
+  if (metadata !== null) return metadata;
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('INDEX', 1) && c.isKw('ON', 2)) return parseIndex(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('CONSTRAINT', 1)) return parseConstraint(c);
   if (keywords(c, 'CREATE', 'SNAPSHOT')) return { kind: 'CreateSnapshot' };
@@ -141,6 +143,9 @@ const SHOWS = new Map<string, Statement>([
   ['DATABASES', { kind: 'ShowDatabases' }],
   ['TRANSACTIONS', { kind: 'ShowTransactions' }],
   ['TRIGGERS', { kind: 'ShowTriggers' }],
+  ['ENUMS', { kind: 'ShowEnums' }],
+  ['PARAMETERS', { kind: 'ShowParameters' }],
+  ['DESCRIPTIONS', { kind: 'ShowDescriptions' }],
 ]);
 
 function parseShow(c: Cursor): Statement {
