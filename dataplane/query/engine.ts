@@ -21,7 +21,7 @@ import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type 
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
 import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
-import { memoryCheck } from './memory-limit.js';
+import { allocationCheck, memoryCheck } from './memory-limit.js';
 import { registerStorageStatements } from './storage-statements.js';
 import { registerMetadataStatements } from './metadata-statements.js';
 import { enumText, withServerParameters } from './server-metadata.js';
@@ -396,7 +396,9 @@ class Transaction implements EngineTransaction, TransactionInfo {
     }
     const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
     const meta = this.engine.storage.metadata();
-    const ctx: ExecContext = { tx: this.tx, params: withServerParameters(meta, params), statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops, meta };
+    const ctx: ExecContext = { tx: this.tx, params: withServerParameters(meta, params), statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops, meta,
+      allocate: allocationCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
+    };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);

@@ -3,6 +3,7 @@
 // turn during long queries (DESIGN §3), and an ExecContext carries per-execution state.
 
 import type { MetadataView, StorageTransaction } from '../../storage/types.js';
+import type { AllocationCheck } from '../memory-limit.js';
 import type { Value } from '../../values/model.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ExecContext {
   hops?: HopsCounter;
   /** The server metadata (enum values); absent where no storage backs the statement. */
   meta?: MetadataView;
+  /** The statement's memory limits for an up-front allocation (memory-limit.ts); absent: the heap's. */
+  allocate?: AllocationCheck;
 }
 
 export interface HopsCounter {

@@ -1,6 +1,7 @@
 // The scalar-function contract between the registry and the executor.
 
 import type { MetadataView } from '../../storage/types.js';
+import type { AllocationCheck } from '../memory-limit.js';
 import type { NodeValue, Value } from '../../values/model.js';
 
 export interface FunctionContext {
@@ -11,6 +12,8 @@ export interface FunctionContext {
   hopsCount?: () => number;
   /** The server metadata (enums for ToEnum / `Status::Good`). */
   meta?: MetadataView;
+  /** The statement's memory limits for an up-front allocation (range()); absent: the heap's. */
+  allocate?: AllocationCheck;
 }
 
 export interface FunctionDef {
