@@ -258,7 +258,7 @@ export class QueryEngine implements Engine {
     if (stmt.kind === 'Query') {
       const probe = this.storage.begin();
       try {
-        const plan = planQuery(stmt.body, this.catalogFor(probe));
+        const plan = planQuery(stmt.body, this.catalogFor(probe), stmt.periodicCommit);
         prepared = { kind: 'query', plan, explain: stmt.explain, profile: stmt.profile, memoryLimit: stmt.memoryLimit ?? null, hopsLimit: stmt.hopsLimit ?? null };
       } finally {
         probe.abort();
@@ -388,6 +388,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
         .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: (r.notifications ?? []).map(notificationValue) }));
     }
     const { plan, explain } = prepared;
+    if (plan.periodic !== undefined && !explain && !this.options.implicit) throw new MghaError(Codes.MemgraphClientError, PERIODIC_IN_EXPLICIT[plan.periodic]);
     if (plan.type !== 'r' && !explain) this.allowWrite();
     if (explain) {
       // Like Memgraph, the plan comes back as rows of a `QUERY PLAN` column (no Bolt plan metadata).
@@ -398,6 +399,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
     const meta = this.engine.storage.metadata();
     const ctx: ExecContext = { tx: this.tx, params: withServerParameters(meta, params), statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops, meta,
       allocate: allocationCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
+      ...(plan.periodic !== undefined ? { periodicCommit: () => this.commitBatch(), pending: null, streamWrites: plan.streamWrites === true } : {}),
     };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = { ...this.tx.stats };
@@ -410,6 +412,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
       abortReason: () => this.failure,
       memory: memoryCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
       enums: enumOut(meta),
+      pending: () => {
+        const p = ctx.pending ?? null;
+        ctx.pending = null;
+        return p;
+      },
       onError: (e) => this.fail(e),
       summary: () => ({
         type: plan.type,
@@ -419,6 +426,17 @@ class Transaction implements EngineTransaction, TransactionInfo {
         ...(prepared.hopsLimit !== null ? { extra: { number_of_hops: BigInt(hops.count) } } : {}),
       }),
     });
+  }
+
+  /**
+   * A periodic commit's commit point: the write guards are asked as at commit, then the
+   * changes so far commit and the query goes on in a fresh transaction.
+   */
+  private commitBatch(): void | Promise<void> {
+    if (this.tx.pendingDeltas().length === 0) return;
+    this.engine.checkWritesAllowed();
+    const committed = this.tx.commitBatch();
+    if (committed instanceof Promise) return committed.then(() => undefined);
   }
 
   commit(): MaybePromise<EngineCommit> {
@@ -522,6 +540,12 @@ function enumOut(meta: MetadataView): EnumOut {
     ]);
 }
 
+/** Refusals of a plan that commits as it goes inside BEGIN … COMMIT (Neo4j's texts). */
+const PERIODIC_IN_EXPLICIT = {
+  call: "A query with 'CALL { ... } IN TRANSACTIONS' can only be executed in an implicit transaction, but tried to execute in an explicit transaction.",
+  using: 'Executing queries that use periodic commit in an open transaction is not possible.',
+} as const;
+
 function timedOut(): MghaError {
   return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
 }
@@ -547,7 +571,8 @@ interface StreamHooks {
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
   /** How enum values are sent (materialize.ts); absent or null: there are none. */
-  enums?: EnumOut;
+  enums?: EnumOut;  /** A periodic commit the query is waiting for (awaited at the next PAUSE), taken once. */
+  pending?: () => Promise<void> | null;
 }
 
 /** Time slice after which a pull yields to the event loop even without a PAUSE marker. */
@@ -629,6 +654,8 @@ class QueryStream implements ResultStream {
     await yieldToLoop();
     if (paused) {
       try {
+        const commit = this.hooks.pending?.() ?? null;
+        if (commit !== null) await commit;
         if (!this.hooks.isActive()) {
           throw this.hooks.abortReason?.() ?? new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
         }

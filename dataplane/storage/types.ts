@@ -204,6 +204,11 @@ export interface StorageTransaction {
   isActive(): boolean;
   /** The redo deltas written so far, in order (what triggers are computed from before commit). */
   pendingDeltas(): readonly Delta[];
+  /**
+   * Periodic commit: commits the changes so far (as commit()) and continues as a new
+   * transaction on a fresh snapshot; handles it gave out stay usable.
+   */
+  commitBatch(): MaybePromise<CommitResult>;
 }
 
 export interface IndexInfo {

@@ -363,8 +363,6 @@ test('scoped CALL (x) { … } sees only the variables it imports', async () => {
 });
 
 test.each([
-  ['CALL { CREATE (:X) } IN TRANSACTIONS OF 10 ROWS', 'CALL { … } IN TRANSACTIONS is not supported yet.'],
-  ['USING PERIODIC COMMIT 10 CREATE (:X)', 'USING PERIODIC COMMIT is not supported yet.'],
   ['CREATE INDEX ON :L(a, b)', 'Composite indexes (:L(a, b)) are not supported yet.'],
   ['CREATE EDGE INDEX ON :T(p)', 'CREATE EDGE INDEX is not supported yet.'],
   ['STORAGE MODE IN_MEMORY_ANALYTICAL', 'STORAGE MODE IN_MEMORY_ANALYTICAL is not supported yet.'],

@@ -35,6 +35,12 @@ export interface ExecContext {
   meta?: MetadataView;
   /** The statement's memory limits for an up-front allocation (memory-limit.ts); absent: the heap's. */
   allocate?: AllocationCheck;
+  /** Commits the transaction so far and goes on in a fresh one; absent in explicit transactions. */
+  periodicCommit?: () => void | Promise<void>;
+  /** Write clauses apply row by row instead of after all their input (USING PERIODIC COMMIT). */
+  streamWrites?: boolean;
+  /** A periodic commit still running: the result stream awaits it at the next PAUSE. */
+  pending?: Promise<void> | null;
 }
 
 export interface HopsCounter {
