@@ -435,8 +435,17 @@ class Transaction implements EngineTransaction, TransactionInfo {
   private commitBatch(): void | Promise<void> {
     if (this.tx.pendingDeltas().length === 0) return;
     this.engine.checkWritesAllowed();
+    // Triggers fire per batch, as per commit: BEFORE COMMIT ones inside it, AFTER COMMIT
+    // ones after it, and the next batch's old values come from a snapshot taken after it.
+    const triggered = this.snapshot !== null;
+    const after = this.runBeforeCommitTriggers();
+    const done = (): void => {
+      if (after !== null) this.engine.runAfterCommit(after.events, after.triggers);
+      if (triggered) this.snapshot = this.engine.storage.begin();
+    };
     const committed = this.tx.commitBatch();
-    if (committed instanceof Promise) return committed.then(() => undefined);
+    if (committed instanceof Promise) return committed.then(done);
+    done();
   }
 
   commit(): MaybePromise<EngineCommit> {

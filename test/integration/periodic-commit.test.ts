@@ -93,6 +93,19 @@ test('refused in an explicit transaction (what executeQuery sends), with Neo4j\'
   });
 });
 
+test('triggers fire for every batch: BEFORE COMMIT inside it, AFTER COMMIT after it', async () => {
+  const s = await server();
+  await withDriver(s.boltUrl, async (d) => {
+    await query(d, 'CREATE TRIGGER mark ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS v SET v.seen = true');
+    await query(d, 'CREATE TRIGGER log ON () CREATE AFTER COMMIT EXECUTE UNWIND createdVertices AS v CREATE (:Log {id: v.id})');
+    await query(d, 'USING PERIODIC COMMIT 2 UNWIND range(1, 5) AS x CREATE (:T {id: x})');
+    expect(await query(d, 'MATCH (t:T) WITH collect(t) AS ts RETURN size(ts), all(x IN ts WHERE x.seen)')).toEqual([[5, true]]);
+    const deadline = Date.now() + 10_000;
+    while ((await query(d, 'MATCH (l:Log) RETURN count(l)'))[0][0] !== 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await query(d, 'MATCH (l:Log) RETURN l.id ORDER BY l.id')).toEqual([[1], [2], [3], [4], [5]]);
+  });
+});
+
 test('batches are durable: a restart from the WAL finds every committed batch', async () => {
   const dir = tmpDir();
   const flags = [`--data-directory=${dir}`, '--storage-snapshot-on-exit=false'];
