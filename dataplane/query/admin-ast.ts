@@ -176,7 +176,9 @@ export type MetadataStatement =
   | { kind: 'ShowParameters' }
   | { kind: 'SetDescription'; target: DescriptionTarget; text: string }
   | { kind: 'DeleteDescription'; target: DescriptionTarget }
-  | { kind: 'ShowDescriptions' };
+  | { kind: 'ShowDescriptions' }
+  /** `SHOW DESCRIPTION ON <target>`: column `description`, no row when there is none. */
+  | { kind: 'ShowDescription'; target: DescriptionTarget };
 
 export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement | MetadataStatement;
 

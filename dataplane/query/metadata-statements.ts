@@ -101,4 +101,9 @@ export function registerMetadataStatements(admin: AdminRegistry, storage: Storag
     ddl('Description manipulation'),
   );
   admin.register('ShowDescriptions', async () => ({ columns: DESCRIPTION_COLUMNS, rows: showDescriptions(meta) }));
+  admin.register('ShowDescription', async (stmt) => {
+    const v = meta.get(descriptionKey(stmt.target));
+    const text = v instanceof Map ? (v.get('description') ?? null) : null;
+    return { columns: ['description'], rows: text === null ? [] : [[text]] };
+  });
 }

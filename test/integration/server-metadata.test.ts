@@ -142,6 +142,9 @@ describe('descriptions', () => {
       { type: 'property', label: null, start_node_labels: null, end_node_labels: null, property: 'age', description: 'Age in years' },
       { type: 'database', label: 'memgraph', start_node_labels: null, end_node_labels: null, property: null, description: 'Main graph database' },
     ]);
+    expect(await query(s, 'SHOW DESCRIPTION ON LABEL :Person')).toEqual([{ description: 'A person' }]);
+    expect(await query(s, 'SHOW DESCRIPTION ON LABEL PROPERTY :Person(name)')).toEqual([{ description: 'Full name' }]);
+    expect(await query(s, 'SHOW DESCRIPTION ON LABEL :Unknown')).toEqual([]);
     for (const [target] of targets) await query(s, `DELETE DESCRIPTION ON ${target}`);
     expect(await query(s, 'SHOW DESCRIPTIONS')).toEqual([]);
   });

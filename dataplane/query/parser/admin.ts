@@ -44,9 +44,9 @@ function notYet(c: Cursor): string | null {
 export function parseAdminStatement(c: Cursor): Statement | null {
   const missing = notYet(c);
   if (missing !== null) throw new MghaError(Codes.MemgraphClientError, `${missing} is not supported yet.`);
-  if (c.isKw('SHOW')) return parseShow(c);
   const metadata = parseMetadataStatement(c);
   if (metadata !== null) return metadata;
+  if (c.isKw('SHOW')) return parseShow(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('INDEX', 1) && c.isKw('ON', 2)) return parseIndex(c);
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('CONSTRAINT', 1)) return parseConstraint(c);
   if (keywords(c, 'CREATE', 'SNAPSHOT')) return { kind: 'CreateSnapshot' };

@@ -37,6 +37,10 @@ export function parseMetadataStatement(c: Cursor): MetadataStatement | null {
   }
   const parameter = parameterStatement(c);
   if (parameter !== null) return parameter;
+  if (c.isKw('SHOW') && c.isKw('DESCRIPTION', 1) && c.isKw('ON', 2)) {
+    c.i += 3;
+    return { kind: 'ShowDescription', target: descriptionTarget(c) };
+  }
   if ((c.isKw('SET') || c.isKw('DELETE')) && c.isKw('DESCRIPTION', 1) && c.isKw('ON', 2)) {
     const set = c.isKw('SET');
     c.i += 3;
