@@ -7,10 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, withDriver, type TestServer } from '../helpers/server.js';
+import { closeDrivers, count, run, showReplicas, startMain, startReplica, waitCaughtUp, waitForStatus } from '../helpers/replication.js';
 
 const servers: TestServer[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
+  await closeDrivers();
   for (const s of servers.splice(0)) await s.kill();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -104,6 +106,21 @@ test('triggers fire for every batch: BEFORE COMMIT inside it, AFTER COMMIT after
     while ((await query(d, 'MATCH (l:Log) RETURN count(l)'))[0][0] !== 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await query(d, 'MATCH (l:Log) RETURN l.id ORDER BY l.id')).toEqual([[1], [2], [3], [4], [5]]);
   });
+});
+
+test('every batch replicates to a SYNC replica as a transaction of its own', async () => {
+  const main = await startMain();
+  servers.push(main);
+  const r = await startReplica();
+  servers.push(r.server);
+  await run(main, `REGISTER REPLICA r1 SYNC TO "${r.address}"`);
+  await waitForStatus(main, 'r1', 'ready');
+  await withDriver(main.boltUrl, (d) => query(d, 'USING PERIODIC COMMIT 10 UNWIND range(1, 100) AS x CREATE (:Rep {id: x})'));
+  await waitCaughtUp(main);
+  expect(await count(r.server, 'MATCH (n:Rep) RETURN count(n) AS c')).toBe(100);
+  // Ten batches, ten commit timestamps (the replica is at MAIN's).
+  const [row] = await showReplicas(main);
+  expect(row.ts).toBeGreaterThanOrEqual(10);
 });
 
 test('batches are durable: a restart from the WAL finds every committed batch', async () => {
