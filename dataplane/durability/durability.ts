@@ -16,7 +16,7 @@ import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommitStage } from '../storage/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { ByteWriter, encodeTransactionInto } from './codec.js';
-import { RecordKind, type RecordKindCode } from './wal-format.js';
+import { RecordKind } from './wal-format.js';
 import { InTransaction, type AdminRegistry, type AdminResult } from '../query/admin-registry.js';
 import type { Value } from '../values/model.js';
 import { epochFile, freshEpoch, loadEpoch, nextEpoch, saveEpoch, type EpochState } from './epoch.js';
@@ -31,7 +31,7 @@ import {
   type RecoveryReport,
 } from './recovery.js';
 import { listSnapshots, loadSnapshot, verifySnapshot, writeSnapshot, type SnapshotFile, type SnapshotMeta } from './snapshot.js';
-import { fsyncDirectory, WalWriter } from './wal-writer.js';
+import { fsyncDirectory, WalWriter, type FramedRun } from './wal-writer.js';
 
 /** Memgraph's durability flags (config.ts parses them) plus the data directory. */
 export interface DurabilityConfig extends DurabilityFlags {
@@ -236,23 +236,6 @@ export class Durability {
     );
   }
 
-  /**
-   * A replica's batch: `append` makes appendReplicated calls, then everything it appended
-   * is handed to the OS in one write (also when it throws). Returns the WAL's failure, if
-   * the write failed (the records are then not safe to acknowledge).
-   */
-  appendReplicatedBatch(append: () => void): Error | null {
-    const writer = this.openWriter();
-    writer.writesImmediately = true;
-    try {
-      append();
-    } finally {
-      writer.writesImmediately = false;
-      this.flushToOs();
-    }
-    return writer.failed();
-  }
-
   /** Writes buffered WAL records to the OS (batched mode); best effort, for exit paths. */
   flushToOs(): void {
     try {
@@ -387,20 +370,15 @@ export class Durability {
   }
 
   /**
-   * A REPLICA logs a record received from its MAIN as the same bytes (no re-encoding), so
-   * it can be promoted at any time. `body` is the transaction encoding (COMMIT, PREPARE)
-   * or empty for a finalisation. Resolves once it is as durable as the flush policy
-   * promises for local commits (null: nothing to wait for).
+   * A replica logs a run of records its MAIN framed (WAL frames back to back, as received)
+   * with one write to the OS. Returns what an acknowledgement must wait for (the fsync of
+   * the run's last committed record under flush-every-commit), or null.
    */
-  appendReplicated(kind: RecordKindCode, commitTs: number, body: Uint8Array): Promise<void> | null {
-    const writer = this.openWriter();
-    if (kind === RecordKind.FinalizeCommit || kind === RecordKind.FinalizeAbort) {
-      writer.appendFinalize(commitTs, kind === RecordKind.FinalizeCommit);
-    } else {
-      writer.appendEncoded(kind, commitTs, body);
-    }
-    return kind === RecordKind.Commit || kind === RecordKind.FinalizeCommit ? this.waitDurable(commitTs) : null;
+  appendReplicatedFrames(frames: Uint8Array, run: FramedRun): Promise<void> | null {
+    this.openWriter().appendFramed(frames, run);
+    return run.committedTs > 0 ? this.waitDurable(run.committedTs) : null;
   }
+
 
   /**
    * Replaces the whole graph with a snapshot (a REPLICA too far behind, or diverged, loads

@@ -14,10 +14,9 @@
 
 import type { Logger } from 'pino';
 import { RecordKind } from '../durability/wal-format.js';
-import { ByteWriter } from '../durability/codec.js';
 import type { CommitNotice, CommitStage, PipelineCommit } from '../storage/types.js';
 import { fencedCommit, strictSyncAbort, syncFailureNotice, type FailureReason, type ReplicaFailure } from './messages.js';
-import type { ShippedRecord } from './protocol.js';
+import { finalizeRecord, shippedRecord } from './protocol.js';
 import type { ReplicaClient } from './replica-client.js';
 
 export class MainReplication {
@@ -71,8 +70,10 @@ export class MainReplication {
     let notLive: ReplicaClient[] | null = null;
     for (const c of this.clients.values()) if (c.registration.mode === 'strict_sync' && !isLive(c)) (notLive ??= []).push(c);
     if (notLive !== null) throw strictSyncAbort(notLive.map((c) => failure(c, c.state.status === 'diverged' ? 'diverged' : 'unreachable')));
-    // Copied once: the encoded view is reused by the next commit, and sends may be queued.
-    const record: ShippedRecord = { kind: commit.twoPhase ? RecordKind.Prepare : RecordKind.Commit, ts, body: Buffer.from(commit.encoded()) };
+    // Framed once into its own buffer (the encoded view is reused by the next commit, and
+    // sends may be queued), shared by every replica's batch; the replica writes the frame
+    // to its WAL as received.
+    const record = shippedRecord(commit.twoPhase ? RecordKind.Prepare : RecordKind.Commit, ts, commit.encoded());
     const records = [record];
     let sync: SyncWait | null = null;
     const took: ReplicaClient[] | null = commit.twoPhase ? [] : null;
@@ -132,9 +133,7 @@ export class MainReplication {
     const took = this.prepared.get(ts);
     this.prepared.delete(ts);
     if (took === undefined || took.length === 0) return;
-    const w = new ByteWriter(16);
-    w.uint(ts);
-    const record: ShippedRecord = { kind: committed ? RecordKind.FinalizeCommit : RecordKind.FinalizeAbort, ts, body: Buffer.from(w.view()) };
+    const record = finalizeRecord(committed ? RecordKind.FinalizeCommit : RecordKind.FinalizeAbort, ts);
     const waits: Promise<unknown>[] = [];
     for (const c of took) {
       const sent = c.finalize([record]);

@@ -1,12 +1,51 @@
-// The replication RPCs (MAIN → REPLICA) over dataplane/rpc. Records travel as the WAL
-// stores them: a record kind (COMMIT, PREPARE, FINALIZE_*) , the commit timestamp and the
-// body bytes the commit pipeline encoded once, so a replica appends them to its own WAL
-// unchanged and replays them with the recovery rules (durability/replay.ts).
+// The replication RPCs (MAIN → REPLICA) over dataplane/rpc. Records travel framed exactly
+// as the WAL stores them (length, kind byte — COMMIT, PREPARE, FINALIZE_* —, the body the
+// commit pipeline encoded once, CRC), back to back in one bytes field, so a replica
+// appends a batch to its own WAL with one write of the bytes it received (no re-framing,
+// no CRC per record) and replays them with the recovery rules (durability/replay.ts).
 
-import { defineRpc, p } from '../rpc/messages.js';
+import { ByteWriter, CodecError } from '../durability/codec.js';
+import { frameKindRecordInto, RECORD_OVERHEAD, type RecordKindCode } from '../durability/wal-format.js';
+import { defineRpc, p, type PayloadCodec } from '../rpc/messages.js';
 
-const record = p.struct({ kind: p.uint, ts: p.uint, body: p.bytes });
-export type ShippedRecord = { kind: number; ts: number; body: Buffer };
+/**
+ * One record on MAIN: its kind and timestamp (for the bookkeeping) and its WAL frame. The
+ * frame is built once per commit and shared by every replica's batch.
+ */
+export type ShippedRecord = { readonly kind: number; readonly ts: number; readonly frame: Buffer };
+
+/** Frames a record once (kind byte + body, WAL framing with its CRC) for all replicas. */
+export function shippedRecord(kind: RecordKindCode, ts: number, body: Uint8Array): ShippedRecord {
+  const frame = Buffer.allocUnsafe(body.length + 1 + RECORD_OVERHEAD);
+  frameKindRecordInto(frame, 0, kind, body);
+  return { kind, ts, frame };
+}
+
+/** A FINALIZE_COMMIT / FINALIZE_ABORT record (its body is the timestamp). */
+export function finalizeRecord(kind: RecordKindCode, ts: number): ShippedRecord {
+  const w = new ByteWriter(16);
+  w.uint(ts);
+  return shippedRecord(kind, ts, w.view());
+}
+
+/**
+ * A batch of framed records: written as one length-prefixed run of the frames back to back
+ * (no concatenation first); read as one element holding a view of that run in the received
+ * frame (no object per record: the replica walks the frames itself).
+ */
+const frames: PayloadCodec<readonly { readonly frame: Buffer }[]> = {
+  write(w, records) {
+    let total = 0;
+    for (const r of records) total += r.frame.length;
+    w.uint(total);
+    for (const r of records) w.bytes(r.frame);
+  },
+  read(r) {
+    const n = r.uint();
+    if (n > r.remaining) throw new CodecError(`${n} bytes of records in ${r.remaining}`, r.pos);
+    return [{ frame: r.slice(n) }];
+  },
+};
 
 const progress = p.struct({ epochId: p.string, ts: p.uint });
 
@@ -32,15 +71,16 @@ export const Heartbeat = defineRpc({
 });
 
 /**
- * Records in log order: one live commit (or its prepare / finalisation), or a batch read
- * from MAIN's WAL during catch-up. Answered once they are applied (prepares: held) and
- * appended to the replica's WAL (and fsynced when its flush policy says every commit).
+ * Records in log order: live commits (or prepares / finalisations), or a batch read from
+ * MAIN's WAL during catch-up, as WAL frames. Answered once they are applied (prepares:
+ * held) and appended to the replica's WAL (and fsynced when its flush policy says every
+ * commit). Type 105: the layout of 103 (a list of kind, timestamp, body) changed.
  */
 export const AppendRecords = defineRpc({
-  type: 103,
+  type: 105,
   name: 'AppendRecords',
   timeoutMs: 30_000,
-  request: p.struct({ mainUuid: p.string, epoch, records: p.list(record) }),
+  request: p.struct({ mainUuid: p.string, epoch, records: frames }),
   response: progress,
 });
 

@@ -1,5 +1,5 @@
 // Reads the records a lagging replica misses from MAIN's own WAL files, as they are stored
-// (kind, timestamp, body bytes), in log order. Synchronous on purpose: the catch-up reads
+// (kind, timestamp, WAL frame), in log order. Synchronous on purpose: the catch-up reads
 // the tail of the log and flips the replica to live shipping in one tick, so no commit can
 // slip between what was read and what is shipped live (see README, "Catch-up").
 
@@ -7,7 +7,7 @@ import { ByteReader, CodecError } from '../durability/codec.js';
 import { listWalFiles } from '../durability/recovery.js';
 import { RecordKind, WAL_MAGIC, type RecordKindCode } from '../durability/wal-format.js';
 import { readHeader, readRecords } from '../durability/wal-reader.js';
-import type { ShippedRecord } from './protocol.js';
+import { shippedRecord, type ShippedRecord } from './protocol.js';
 
 export interface WalBatch {
   records: ShippedRecord[];
@@ -56,8 +56,8 @@ export function readWalAfter(walDir: string, afterTs: number, maxBytes: number):
         }
         if (ts <= afterTs) continue;
         first ??= ts;
-        // Copied: the reader's buffer is reused, and the records outlive this call.
-        records.push({ kind, ts, body: Buffer.from(body) });
+        // Framed anew (a copy: the reader's buffer is reused, and the records outlive this call).
+        records.push(shippedRecord(kind, ts, body));
         bytes += body.length;
         if (bytes >= maxBytes) return { records, bytes, complete: false, gap: first > afterTs + 1 };
       }

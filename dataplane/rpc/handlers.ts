@@ -10,7 +10,8 @@ export type ResponseWriter = (w: ByteWriter) => void;
 export interface CallHandler {
   kind: 'call';
   name: string;
-  run(payload: Buffer): Promise<ResponseWriter>;
+  /** A value when the handler answered synchronously (no promise per call); throws if it refused at once. */
+  run(payload: Buffer): ResponseWriter | Promise<ResponseWriter>;
 }
 
 export interface FileHandler {
@@ -50,8 +51,9 @@ export class HandlerTable {
     this.add(def.type, {
       kind: 'call',
       name: def.name,
-      run: async (payload) => {
-        const res = await fn(decodePayload(def.request, payload, `${def.name} request`));
+      run: (payload) => {
+        const res = fn(decodePayload(def.request, payload, `${def.name} request`));
+        if (res instanceof Promise) return res.then((r): ResponseWriter => (w) => def.response.write(w, r));
         return (w) => def.response.write(w, res);
       },
     });

@@ -89,7 +89,16 @@ export class RpcServerSession {
     const call: InFlight = { type, name: handler.name, started: performance.now(), transfer: null };
     this.inflight.set(id, call);
     if (handler.kind === 'call') {
-      this.answer(id, call, handler.run(frame.payload));
+      let result: ResponseWriter | Promise<ResponseWriter>;
+      try {
+        result = handler.run(frame.payload);
+      } catch (e) {
+        this.fail(id, call, e);
+        return;
+      }
+      // A synchronous answer goes out in this tick, without a promise hop.
+      if (result instanceof Promise) this.answer(id, call, result);
+      else this.respond(id, call, result);
       return;
     }
     try {
@@ -128,23 +137,25 @@ export class RpcServerSession {
 
   private answer(id: number, call: InFlight, result: Promise<ResponseWriter>): void {
     result.then(
-      (write) => {
-        if (this.inflight.get(id) !== call) return;
-        let frame: Buffer;
-        try {
-          frame = encodeFrame(FrameKind.Response, id, call.type, write);
-        } catch (e) {
-          return this.fail(id, call, new RpcError(RpcCodes.HandlerFailed, `${call.name} response: ${(e as Error).message}`));
-        }
-        this.inflight.delete(id);
-        this.sink.send(frame);
-        this.report(call, true);
-        this.sink.settled();
-      },
+      (write) => this.respond(id, call, write),
       (e: unknown) => {
         if (this.inflight.get(id) === call) this.fail(id, call, e);
       },
     );
+  }
+
+  private respond(id: number, call: InFlight, write: ResponseWriter): void {
+    if (this.inflight.get(id) !== call) return;
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(FrameKind.Response, id, call.type, write);
+    } catch (e) {
+      return this.fail(id, call, new RpcError(RpcCodes.HandlerFailed, `${call.name} response: ${(e as Error).message}`));
+    }
+    this.inflight.delete(id);
+    this.sink.send(frame);
+    this.report(call, true);
+    this.sink.settled();
   }
 
   private fail(id: number, call: InFlight, e: unknown): void {

@@ -80,6 +80,8 @@ export class CommitPipeline {
   private encodedFor: Entry | null = null;
   private encodedBytes: Buffer | null = null;
   private pumping = false;
+  /** The last stage promise awaited, and the commits waiting on it (see awaitStage). */
+  private sharedWait: { promise: Promise<StageOutcome>; entries: Entry[] } | null = null;
   private pumpAgain = false;
 
   /** `lastPublished` is the storage's last commit timestamp. */
@@ -168,25 +170,47 @@ export class CommitPipeline {
         }
         if (out instanceof Promise) {
           entry.running = true;
-          out.then(
-            (r) => {
-              if (entry.finished) return;
-              entry.running = false;
-              addNotices(entry, r);
-              this.pump();
-            },
-            (e: unknown) => {
-              if (entry.finished) return;
-              entry.running = false;
-              this.abortFrom(entry, e);
-              this.pump();
-            },
-          );
+          this.awaitStage(entry, out);
         } else {
           addNotices(entry, out);
         }
       }
     }
+  }
+
+  /**
+   * Waits for a stage's promise. Consecutive commits often get the very same one (a
+   * replication batch's verdict): they share one continuation and one pump when it
+   * settles, instead of a closure pair and a pump (which walks the whole queue) each.
+   */
+  private awaitStage(entry: Entry, out: Promise<StageOutcome>): void {
+    const shared = this.sharedWait;
+    if (shared !== null && shared.promise === out) {
+      shared.entries.push(entry);
+      return;
+    }
+    const entries = [entry];
+    this.sharedWait = { promise: out, entries };
+    out.then(
+      (r) => {
+        if (this.sharedWait?.promise === out) this.sharedWait = null;
+        for (const e of entries) {
+          if (e.finished) continue;
+          e.running = false;
+          addNotices(e, r);
+        }
+        this.pump();
+      },
+      (err: unknown) => {
+        if (this.sharedWait?.promise === out) this.sharedWait = null;
+        // The first commit still waiting fails; abortFrom takes every later one with it.
+        const first = entries.find((e) => !e.finished);
+        if (first === undefined) return;
+        for (const e of entries) e.running = false;
+        this.abortFrom(first, err);
+        this.pump();
+      },
+    );
   }
 
   private publishDone(): void {

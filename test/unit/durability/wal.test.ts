@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encodeTransaction } from '../../../dataplane/durability/codec.js';
 import { readWalFile, recordTimestamp, type ReadStop, type WalEntry } from '../../../dataplane/durability/wal-reader.js';
-import { encodeHeader, frameRecord, parseWalName, WAL_MAGIC } from '../../../dataplane/durability/wal-format.js';
+import { encodeHeader, frameKindRecordInto, frameRecord, parseWalName, RECORD_OVERHEAD, RecordKind, WAL_MAGIC, type RecordKindCode } from '../../../dataplane/durability/wal-format.js';
 import { MAX_BUFFERED_BYTES, WalWriter, WRITE_DELAY_MS } from '../../../dataplane/durability/wal-writer.js';
 import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
 import { removeTempDirs, tempDir } from './helpers.js';
@@ -17,6 +17,13 @@ function tx(ts: number, payloadBytes = 10): CommittedTransaction {
       { op: 'setVertexProperty', gid: ts, key: 'pad', value: 'x'.repeat(payloadBytes) },
     ],
   };
+}
+
+/** One format-2 record framed as the WAL stores it (what a MAIN ships to its replicas). */
+function frameKind(kind: RecordKindCode, body: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(body.length + 1 + RECORD_OVERHEAD);
+  frameKindRecordInto(out, 0, kind, body);
+  return out;
 }
 
 function ctOf(e: WalEntry): CommittedTransaction {
@@ -222,5 +229,40 @@ describe('WAL writer and reader', () => {
       expect(entries).toHaveLength(1);
       expect(stop?.reason).toMatch(/undecodable record: unknown delta tag 42/);
     });
+  });
+  test('appendFramed writes frames as given, after what is buffered, and keeps the file range, rotation and fsync policy', async () => {
+    const dir = tempDir();
+    // Batched mode: a record is buffered when the framed run arrives; it must precede the run.
+    const w = writer(dir, { flushEveryNTx: 3 });
+    w.append(tx(1));
+    const frames = Buffer.concat([2, 3].map((ts) => frameKind(RecordKind.Commit, encodeTransaction(tx(ts)))));
+    w.appendFramed(frames, { records: 2, fromTs: 2, toTs: 3, committedTs: 3 });
+    // Three records: the fsync policy ran, and the run's last commit counts as written.
+    await w.waitDurable(3);
+    expect(w.durableTimestamp()).toBe(3);
+    const [current] = fs.readdirSync(dir);
+    expect(readAll(path.join(dir, current)).entries.map((e) => ctOf(e))).toEqual([1, 2, 3].map((ts) => tx(ts)));
+    // A prepare without its finalisation does not count as committed; the file still covers it.
+    w.appendFramed(frameKind(RecordKind.Prepare, encodeTransaction(tx(4))), { records: 1, fromTs: 4, toTs: 4, committedTs: 0 });
+    await w.close();
+    const [final] = fs.readdirSync(dir);
+    expect(final).toMatch(/^\d{20}_from_1_to_4$/);
+    const { entries, stop } = readAll(path.join(dir, final));
+    expect(stop).toBeNull();
+    expect(entries.map((e) => [e.kind, tsOf(e)])).toEqual([
+      ['commit', 1],
+      ['commit', 2],
+      ['commit', 3],
+      ['prepare', 4],
+    ]);
+  });
+
+  test('appendFramed rotates a file that reached its size limit', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { fileSizeBytes: 64 });
+    w.appendFramed(frameKind(RecordKind.Commit, encodeTransaction(tx(1, 100))), { records: 1, fromTs: 1, toTs: 1, committedTs: 1 });
+    w.appendFramed(frameKind(RecordKind.Commit, encodeTransaction(tx(2, 100))), { records: 1, fromTs: 2, toTs: 2, committedTs: 2 });
+    await w.close();
+    expect(fs.readdirSync(dir).sort().map((f) => f.slice(21))).toEqual(['from_1_to_1', 'from_2_to_2']);
   });
 });
