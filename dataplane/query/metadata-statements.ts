@@ -4,7 +4,7 @@
 
 import { Codes, MghaError } from '../errors.js';
 import type { AdminRegistry, AdminResult } from './admin-registry.js';
-import type { Storage } from '../storage/types.js';
+import type { MetadataView, Storage } from '../storage/types.js';
 import type { Value } from '../values/model.js';
 import {
   DESCRIPTION_COLUMNS,
@@ -25,7 +25,11 @@ function fail(message: string): never {
 }
 
 export function registerMetadataStatements(admin: AdminRegistry, storage: Storage, checkWritable: () => void): void {
-  const meta = storage.metadata();
+  // Asked anew each time: a replica re-synchronising from a snapshot replaces the storage's contents.
+  const meta: MetadataView = {
+    get: (key) => storage.metadata().get(key),
+    withPrefix: (prefix) => storage.metadata().withPrefix(prefix),
+  };
   /** Writes one key and waits for its commit (the WAL, then replicas). */
   const write = async (key: string, value: Value): Promise<AdminResult> => {
     checkWritable();

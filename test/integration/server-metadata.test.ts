@@ -197,3 +197,28 @@ test('enum definitions, enum properties, parameters and descriptions replicate',
   // A replica refuses the change itself, like any write.
   await expect(query(r.server, 'CREATE ENUM Other VALUES { A }')).rejects.toThrow();
 });
+
+test('a new replica caught up by MAIN\'s snapshot (its WAL rotated away) gets the enums, parameters and descriptions', async () => {
+  const dir = dataDir();
+  const main = await startMain([`--data-directory=${dir}`, '--storage-wal-file-size-kib=1', '--storage-snapshot-retention-count=1']);
+  servers.push(main);
+  await run(main, 'CREATE ENUM Status VALUES { Good, Bad }');
+  await run(main, "SET GLOBAL PARAMETER tenant = 'acme'");
+  await run(main, 'SET DESCRIPTION ON LABEL :M "A machine"');
+  for (let i = 0; i < 40; i++) await run(main, 'CREATE (:M {i: $i, s: Status::Good})', { i });
+  await run(main, 'CREATE SNAPSHOT');
+  for (let i = 40; i < 45; i++) await run(main, 'CREATE (:M {i: $i, s: Status::Bad})', { i });
+  const walFrom = fs.readdirSync(path.join(dir, 'wal')).map((n) => /_from_(\d+)_/.exec(n)?.[1]).filter((x) => x !== undefined).map(Number);
+  expect(Math.min(...walFrom)).toBeGreaterThan(1);
+  const r = await startReplica();
+  servers.push(r.server);
+  await run(main, `REGISTER REPLICA r1 ASYNC TO "${r.address}"`);
+  await waitCaughtUp(main, 20000);
+  expect(await query(r.server, 'SHOW ENUMS')).toEqual([{ 'Enum Name': 'Status', 'Enum Values': ['Good', 'Bad'] }]);
+  expect(await query(r.server, 'MATCH (m:M) WITH m.s AS s, count(*) AS c RETURN s, c ORDER BY c')).toEqual([
+    { s: mgEnum('Status::Bad'), c: neo4j.int(5) },
+    { s: mgEnum('Status::Good'), c: neo4j.int(40) },
+  ]);
+  expect(await query(r.server, 'SHOW PARAMETERS')).toEqual([{ name: 'tenant', value: '"acme"', scope: 'global' }]);
+  expect((await query(r.server, 'SHOW DESCRIPTIONS')).map((d) => d.description)).toEqual(['A machine']);
+});
