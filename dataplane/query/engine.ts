@@ -24,7 +24,7 @@ import { registerTransactionQueue, type TransactionInfo } from './transaction-qu
 import { allocationCheck, memoryCheck } from './memory-limit.js';
 import { registerStorageStatements } from './storage-statements.js';
 import { registerMetadataStatements } from './metadata-statements.js';
-import { enumText, withServerParameters } from './server-metadata.js';
+import { enumText, hasEnums, withServerParameters } from './server-metadata.js';
 import { notificationValue } from '../notifications.js';
 import { materialize, type EnumOut } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
@@ -541,7 +541,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
 
 /** Memgraph's Bolt form of an enum value, `{__type: 'mg_enum', __value: 'Status::Good'}`; null when no enum exists. */
 function enumOut(meta: MetadataView): EnumOut {
-  if (meta.withPrefix('enum:').length === 0) return null;
+  if (!hasEnums(meta)) return null;
   return (e) =>
     new Map<string, Value>([
       ['__type', 'mg_enum'],

@@ -10,6 +10,10 @@ import { CypherEnum, isTagged, type Value } from '../values/model.js';
 const ENUM = 'enum:';
 export const enumKey = (name: string): string => `${ENUM}${name}`;
 
+export function hasEnums(meta: MetadataView): boolean {
+  return meta.withPrefix(ENUM).length > 0;
+}
+
 /** The values of an enum, in order, or null when there is no such enum. */
 export function enumValues(meta: MetadataView, name: string): string[] | null {
   const v = meta.get(enumKey(name));
