@@ -13,6 +13,11 @@ import type { Value } from '../values/model.js';
 import type { Metadata } from './messages.js';
 import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
 
+/** Records per internal pull while serving PULL all (n = -1). */
+const PULL_ALL_BATCH = 1000;
+/** PULL all writes for about this long before letting other sessions run. */
+const PULL_ALL_SLICE_MS = 20;
+
 export interface ResponseSink {
   success(meta: Metadata): void;
   /**
@@ -332,20 +337,57 @@ export class BoltSession {
       const discarding = stream.discard();
       return discarding instanceof Promise ? discarding.then(() => true) : true;
     }
+    if (n < 0) return this.drainAll(stream);
     const batch = stream.pull(n);
     return batch instanceof Promise ? batch.then((b) => this.emit(b)) : this.emit(batch);
   }
 
-  private emit(batch: RecordBatch, from = 0): boolean | Promise<boolean> {
-    for (let i = from; i < batch.records.length; i++) {
-      const pending = this.sink.record(batch.records[i]);
-      if (pending instanceof Promise) return pending.then(() => this.emit(batch, i + 1));
-    }
+  private emit(batch: RecordBatch): boolean | Promise<boolean> {
+    const written = this.write(batch);
+    if (written instanceof Promise) return written.then(() => this.emit({ records: [], hasMore: batch.hasMore }));
     if (batch.hasMore) {
       this.sink.success({ has_more: true });
       return false;
     }
     return true;
+  }
+
+  private write(batch: RecordBatch, from = 0): void | Promise<void> {
+    for (let i = from; i < batch.records.length; i++) {
+      const pending = this.sink.record(batch.records[i]);
+      if (pending instanceof Promise) return pending.then(() => this.write(batch, i + 1));
+    }
+  }
+
+  /**
+   * PULL all (n = -1: mgclient and raw clients ask so) as successive batches, each written
+   * before the next is produced, with the event loop free between time slices: ten million
+   * rows neither sit whole in memory nor go out in one synchronous stretch. A result that
+   * fits in the first batch stays synchronous.
+   */
+  private drainAll(stream: ResultStream): boolean | Promise<boolean> {
+    const first = stream.pull(PULL_ALL_BATCH);
+    if (first instanceof Promise) return this.drainAllFrom(stream, first);
+    const written = this.write(first);
+    if (written instanceof Promise || first.hasMore) return this.drainAllFrom(stream, written ?? null);
+    return true;
+  }
+
+  private async drainAllFrom(stream: ResultStream, pending: Promise<RecordBatch> | Promise<void> | null): Promise<boolean> {
+    const before = await pending;
+    let batch: RecordBatch | null = before === undefined || before === null ? null : before;
+    let sliceStart = performance.now();
+    for (;;) {
+      if (batch !== null) {
+        await this.write(batch);
+        if (!batch.hasMore) return true;
+      }
+      if (performance.now() - sliceStart > PULL_ALL_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      batch = await stream.pull(PULL_ALL_BATCH);
+    }
   }
 
   /** The last SUCCESS of a result; `bookmark` (auto-commit only) comes first. */

@@ -6,7 +6,7 @@
 // table first, so a delta refers to them by index.
 
 import { writeAscii } from '../ascii.js';
-import type { CommittedTransaction, Delta } from '../storage/types.js';
+import type { CommittedTransaction, Delta, IndexKind } from '../storage/types.js';
 import {
   CypherDate,
   CypherDateTime,
@@ -23,7 +23,14 @@ import {
 } from '../values/model.js';
 
 /** Bumped on any change to the byte layout below; files record it in their headers. */
-export const CODEC_VERSION = 1;
+export const CODEC_VERSION = 2;
+
+/**
+ * Versions this build decodes. 2 added delta tags 24/25 (index kinds beyond label and
+ * label+property) and changed nothing else, so version 1 files read as before; an older
+ * build refuses version 2 files at startup instead of stopping at an unknown tag.
+ */
+export const READABLE_CODEC_VERSIONS: readonly number[] = [1, 2];
 
 export class CodecError extends Error {
   constructor(
@@ -69,9 +76,15 @@ const enum D {
   DropIndex = 21,
   CreateConstraint = 22,
   DropConstraint = 23,
+  /** Other index kinds (composite, nested, edge, point): kind byte, label, property paths. */
+  CreateIndexSpec = 24,
+  DropIndexSpec = 25,
   // Server metadata (enums, server-side parameters, descriptions): one key set or removed.
   SetMeta = 40,
 }
+
+/** Index kinds by their byte in CreateIndexSpec / DropIndexSpec. */
+const INDEX_KINDS: readonly IndexKind[] = ['label', 'label+property', 'edge-type', 'edge-type+property', 'edge-property', 'point'];
 
 const TWO_POW_31 = 2 ** 31;
 
@@ -521,6 +534,20 @@ function writeDelta(w: ByteWriter, names: NameIndex, d: Delta): void {
       w.uint(names.id(d.label));
       // 0 = label index, else property name id + 1.
       return w.uint(d.property === null ? 0 : names.id(d.property) + 1);
+    case 'createIndexSpec':
+    case 'dropIndexSpec': {
+      const spec = d.index;
+      w.u8(d.op === 'createIndexSpec' ? D.CreateIndexSpec : D.DropIndexSpec);
+      w.u8(INDEX_KINDS.indexOf(spec.type));
+      // 0 = no label (the global edge-property index), else name id + 1.
+      w.uint(spec.label === null ? 0 : names.id(spec.label) + 1);
+      w.uint(spec.properties.length);
+      for (const path of spec.properties) {
+        w.uint(path.length);
+        for (const key of path) w.uint(names.id(key));
+      }
+      return;
+    }
     case 'createConstraint':
     case 'dropConstraint':
       w.u8(d.op === 'createConstraint' ? D.CreateConstraint : D.DropConstraint);
@@ -570,6 +597,25 @@ function readDelta(r: ByteReader, names: readonly string[]): Delta {
       if (prop > names.length) throw new CodecError(`name #${prop - 1} not in the table of ${names.length}`, p);
       return { op: tag === D.CreateIndex ? 'createIndex' : 'dropIndex', label, property: prop === 0 ? null : names[prop - 1] };
     }
+    case D.CreateIndexSpec:
+    case D.DropIndexSpec: {
+      const kindAt = r.pos;
+      const type = INDEX_KINDS[r.u8()];
+      if (type === undefined) throw new CodecError('unknown index kind', kindAt);
+      const labelAt = r.pos;
+      const l = r.uint();
+      if (l > names.length) throw new CodecError(`name #${l - 1} not in the table of ${names.length}`, labelAt);
+      const n = r.uint();
+      const properties: string[][] = [];
+      for (let i = 0; i < n; i++) {
+        const k = r.uint();
+        const path: string[] = [];
+        for (let j = 0; j < k; j++) path.push(name());
+        properties.push(path);
+      }
+      const index = { type, label: l === 0 ? null : names[l - 1], properties };
+      return tag === D.CreateIndexSpec ? { op: 'createIndexSpec', index } : { op: 'dropIndexSpec', index };
+    }
     case D.CreateConstraint:
     case D.DropConstraint: {
       const kindAt = r.pos;
@@ -593,6 +639,33 @@ function readDelta(r: ByteReader, names: readonly string[]): Delta {
   }
 }
 
+/** writeDeltas' bytes of a delta list encoded ahead of its commit, and how many deltas they hold. */
+const preEncoded = new WeakMap<readonly Delta[], { count: number; bytes: Buffer }>();
+
+/**
+ * Encodes `deltas` as writeDeltas would, a slice of `slice` deltas per step (the generator
+ * yields between slices, so the caller can let other work run), and remembers the bytes:
+ * the commit's writeDeltas then only copies them. A huge transaction's commit is thus not
+ * one long synchronous encoding. Bytes for a list that grew since are ignored.
+ */
+export function* preEncodeDeltas(deltas: readonly Delta[], slice: number): Generator<void, void> {
+  const names = new NameIndex();
+  const body = new ByteWriter(64 + deltas.length * 8);
+  const count = deltas.length;
+  for (let i = 0; i < count; i++) {
+    writeDelta(body, names, deltas[i]);
+    if ((i + 1) % slice === 0) yield;
+  }
+  const head = new ByteWriter(64);
+  head.uint(names.all().length);
+  for (const n of names.all()) head.string(n);
+  head.uint(count);
+  const bytes = Buffer.allocUnsafe(head.length + body.length);
+  head.copyTo(bytes, 0);
+  body.copyTo(bytes, head.length);
+  preEncoded.set(deltas, { count, bytes });
+}
+
 /** Writes a list of deltas preceded by the name table they use. */
 // Scratch space of writeDeltas, reused by every call (encoding is synchronous and never
 // nests): a commit then encodes without allocating buffers, whose ArrayBuffer bookkeeping
@@ -601,6 +674,11 @@ const scratchNames = new NameIndex();
 let scratchBody = new ByteWriter(4096);
 
 export function writeDeltas(w: ByteWriter, deltas: readonly Delta[]): void {
+  const ready = preEncoded.get(deltas);
+  if (ready !== undefined && ready.count === deltas.length) {
+    ready.bytes.copy(w.reserve(ready.bytes.length), w.length - ready.bytes.length);
+    return;
+  }
   const names = scratchNames;
   // Sized up front for big batches (snapshot blocks), as a fresh writer would be.
   const estimate = 64 + deltas.length * 8;

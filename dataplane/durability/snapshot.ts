@@ -13,6 +13,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { Delta, SchemaDelta } from '../storage/types.js';
 import { ByteReader, ByteWriter, readDeltas, writeDeltas } from './codec.js';
+import { indexDelta } from '../storage/index-spec.js';
 import type { EpochState } from './epoch.js';
 import { readHeader, readRecords } from './wal-reader.js';
 import { encodeHeader, fileTimestamp, frameRecord, parseSnapshotName, SNAPSHOT_MAGIC, snapshotName } from './wal-format.js';
@@ -140,7 +141,7 @@ export async function writeSnapshot(directory: string, storage: InMemoryStorage,
       }),
     );
     const schema: SchemaDelta[] = [
-      ...indexes.map((i): SchemaDelta => ({ op: 'createIndex', label: i.label, property: i.property })),
+      ...indexes.map((i): SchemaDelta => indexDelta(i, true)),
       ...constraints.map((c): SchemaDelta => ({ op: 'createConstraint', type: c.type, label: c.label, properties: c.properties })),
       ...meta.map(([key, value]): SchemaDelta => ({ op: 'setMeta', key, value })),
     ];

@@ -9,7 +9,7 @@
 // Format 1 WAL files (before two-phase commit) hold bare transactions: all one-phase commits.
 
 import zlib from 'node:zlib';
-import { ByteReader, ByteWriter, CODEC_VERSION } from './codec.js';
+import { ByteReader, ByteWriter, CODEC_VERSION, READABLE_CODEC_VERSIONS } from './codec.js';
 
 export const WAL_MAGIC = Buffer.from('MGHAWAL\0', 'latin1');
 export const SNAPSHOT_MAGIC = Buffer.from('MGHASNP\0', 'latin1');
@@ -72,9 +72,10 @@ export interface FileHeader {
   epochId: string;
 }
 
-export function encodeHeader(magic: Buffer, epochId: string): Buffer {
+/** `codecVersion`: another version's header (tests of older files). */
+export function encodeHeader(magic: Buffer, epochId: string, codecVersion = CODEC_VERSION): Buffer {
   const body = new ByteWriter(64);
-  body.uint(CODEC_VERSION);
+  body.uint(codecVersion);
   body.string(epochId);
   const w = new ByteWriter(96);
   w.bytes(magic);
@@ -114,8 +115,8 @@ export function decodeHeader(buf: Buffer, magic: Buffer): { header: FileHeader; 
   if (crc32(body) !== buf.readUInt32LE(bodyStart + bodyLen)) throw new HeaderError('header checksum mismatch', false);
   const r = new ByteReader(body);
   const codecVersion = r.uint();
-  if (codecVersion !== CODEC_VERSION) {
-    throw new HeaderError(`codec version ${codecVersion}, this mgha reads version ${CODEC_VERSION}`, true);
+  if (!READABLE_CODEC_VERSIONS.includes(codecVersion)) {
+    throw new HeaderError(`codec version ${codecVersion}, this mgha reads version ${READABLE_CODEC_VERSIONS.join(' and ')}`, true);
   }
   const epochId = r.string();
   return { header: { formatVersion, codecVersion, epochId }, end: bodyStart + bodyLen + 4 };

@@ -4,6 +4,7 @@
 
 import type { Value } from '../values/model.js';
 import type { AdminStatement, OtherShow } from './admin-ast.js';
+import type { IndexSpec } from '../storage/types.js';
 
 export interface Pos {
   line: number; // 1-based
@@ -295,9 +296,9 @@ export type Statement =
   /** `memoryLimit`: Memgraph's `QUERY MEMORY LIMIT n KB|MB` in bytes, null for `QUERY MEMORY UNLIMITED`. */
   /** `periodicCommit`: Memgraph's `USING PERIODIC COMMIT n`, rows of the first clause per commit. */
   | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null; hopsLimit?: number; periodicCommit?: number }
-  /** `CREATE INDEX ON :L` (property null) / `CREATE INDEX ON :L(p)` */
-  | { kind: 'CreateIndex'; label: string; property: string | null }
-  | { kind: 'DropIndex'; label: string; property: string | null }
+  /** `CREATE [EDGE | GLOBAL EDGE | POINT] INDEX ON …`: which index (parser/admin.ts) */
+  | { kind: 'CreateIndex'; index: IndexSpec }
+  | { kind: 'DropIndex'; index: IndexSpec }
   /** `CREATE CONSTRAINT ON (n:L) ASSERT EXISTS (n.p)` / `ASSERT n.p, n.q IS UNIQUE` */
   | { kind: 'CreateConstraint'; constraint: 'exists' | 'unique'; label: string; properties: string[] }
   | { kind: 'DropConstraint'; constraint: 'exists' | 'unique'; label: string; properties: string[] }

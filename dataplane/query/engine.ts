@@ -6,7 +6,7 @@ import { bookmarkTarget, formatBookmark, parseBookmark, type ParsedBookmark, typ
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { CommitNotice, CommitResult, MetadataView, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import type { CommitNotice, CommitResult, IndexSpec, MetadataView, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
@@ -100,9 +100,12 @@ export class QueryEngine implements Engine {
   }
 
   private catalogFor(tx: StorageTransaction): Catalog {
+    // One planning asks for them per node: listed once.
+    let specs: readonly IndexSpec[] | undefined;
     return {
-      hasIndex: (label: string, property: string | null) => this.storage.hasIndex(label, property),
       estimateCount: (label?: string, property?: string) => tx.estimateCount(label, property),
+      indexSpecs: () => (specs ??= this.storage.indexes()),
+      indexSize: (spec: IndexSpec) => tx.indexSize(spec),
       procedures: this.procedures,
       allowLoadCsv: this.dialect.allowLoadCsv,
     };
@@ -299,6 +302,10 @@ export class QueryEngine implements Engine {
   }
 }
 
+/** Beyond Memgraph: a statement after schema DDL in the same explicit transaction. */
+export const SCHEMA_CHANGE_ALONE =
+  'A schema change (index or constraint) committed on its own as the first statement of this transaction; no other statement may follow it in the same transaction.';
+
 class Transaction implements EngineTransaction, TransactionInfo {
   private failure: MghaError | null = null;
   /** Every statement run in it, in order (SHOW TRANSACTIONS' `query`). */
@@ -308,6 +315,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
   private readonly deadline: number;
   /** Ran a write or schema statement: the write guards are asked again at commit. */
   private wrote = false;
+  /**
+   * Beyond Memgraph: schema DDL ran as this explicit transaction's first statement (what
+   * the driver's `executeQuery` sends). It committed alone, so nothing may follow it here.
+   */
+  private ranSchemaChange = false;
 
   constructor(
     private readonly engine: QueryEngine,
@@ -351,6 +363,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
 
   private runNow(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     try {
+      if (this.ranSchemaChange) throw new MghaError(Codes.MemgraphClientError, SCHEMA_CHANGE_ALONE);
       const started = this.start(this.engine.prepare(query), parameters);
       if (started instanceof Promise) {
         return started.then(
@@ -370,11 +383,15 @@ class Transaction implements EngineTransaction, TransactionInfo {
   /** Only admin statements (answered by other subsystems) need the event loop to start. */
   private start(prepared: Prepared, params: Map<string, Value>): MaybePromise<QueryStream> {
     if (prepared.kind === 'schema') {
-      if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
+      if (!this.options.implicit && prepared.stmt.kind !== 'Show') {
+        // Refused after other statements, as Memgraph does; as the first one it runs and commits alone.
+        if (this.queries.length !== 1) checkAllowedInTransaction(prepared.stmt);
+        this.ranSchemaChange = true;
+      }
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
-      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: [] };
+      const summary: QuerySummary = { type: r.type, stats: r.stats, plan: null, notifications: (r.notifications ?? []).map(notificationValue) };
       // A schema change commits alone on its own timestamp, through the commit stages: answer once it has.
       const committed = r.schemaChanged ? this.engine.storage.takeSchemaCommit() : null;
       if (committed instanceof Promise) {

@@ -9,7 +9,10 @@ import type {
   Delta,
   MaybePromise,
   EdgeAccessor,
+  EdgeIndexQuery,
   Gid,
+  IndexSpec,
+  PointRegion,
   PropertyFilter,
   Storage,
   StorageTransaction,
@@ -73,6 +76,22 @@ export class LazyStorageTransaction implements StorageTransaction {
 
   verticesByLabelProperty(label: string, property: string, filter: PropertyFilter): Iterable<VertexAccessor> {
     return this.started().verticesByLabelProperty(label, property, filter);
+  }
+
+  verticesByLabelProperties(label: string, paths: readonly (readonly string[])[], filters: readonly PropertyFilter[]): Iterable<VertexAccessor> {
+    return this.started().verticesByLabelProperties(label, paths, filters);
+  }
+
+  verticesByPointIndex(label: string, property: string, region: PointRegion | null): Iterable<VertexAccessor> {
+    return this.started().verticesByPointIndex(label, property, region);
+  }
+
+  edgesByIndex(query: EdgeIndexQuery): Iterable<EdgeAccessor> {
+    return this.started().edgesByIndex(query);
+  }
+
+  indexSize(spec: IndexSpec): number | null {
+    return this.started().indexSize(spec);
   }
 
   estimateCount(label?: string, property?: string): number {

@@ -13,6 +13,8 @@ import { compileError, compileExpr, propertyOf, type CompileEnv } from './execut
 import { conjuncts, containsAggregate, exprVars, isAnonymous, nameAnonymous, propertyEquals, rewriteToAliases } from './executor/ast-utils.js';
 import { callsFunction, exprKey } from './semantic/walk.js';
 import { chooseIndex, idLookup, type IndexCatalog, type IndexChoice } from './executor/index-choice.js';
+import { chooseEdgeIndex, type EdgeIndexChoice } from './executor/edge-index-choice.js';
+import { EdgeScan } from './executor/edge-scan.js';
 import { Apply, ConstructPath, EdgeUniqueness, Expand, Filter, Once, Optional, Scan, ScanById, Unwind, type Direction, type EdgeFilter } from './executor/read-ops.js';
 import { BfsExpand, KShortestExpand, ShortestPath, VarExpand, WeightedShortest, type CompiledLambda, type ExpansionSpec } from './executor/expansions.js';
 import { Aggregate, Distinct, Limit, Projection, Skip, Sort, Union, type AggregateSpec } from './executor/projection-ops.js';
@@ -584,9 +586,15 @@ class Planner {
       nodeSlots.push(mc.vars.get(nodes[0].variable as string) as number, mc.vars.get(nodes[1].variable as string) as number);
       op = this.placePending(op, mc, false);
     } else {
-      const start = this.chooseStart(nodes, mc);
-      op = this.bindNode(op, mc, nodes[start]);
-      for (let i = start; i < rels.length; i++) op = this.expandStep(op, mc, rels[i], nodes[i], nodes[i + 1], rels[i].direction, false);
+      let start = this.chooseStart(nodes, mc);
+      const byEdge = this.edgeStart(p, mc, this.scanCost(nodes[start], mc));
+      if (byEdge === null) op = this.bindNode(op, mc, nodes[start]);
+      else {
+        // Both end nodes of rels[at] are bound: expand on from its right node, back from its left.
+        start = byEdge.at;
+        op = this.bindByEdge(op, mc, p, byEdge.at, byEdge.choice);
+      }
+      for (let i = byEdge === null ? start : start + 1; i < rels.length; i++) op = this.expandStep(op, mc, rels[i], nodes[i], nodes[i + 1], rels[i].direction, false);
       for (let i = start - 1; i >= 0; i--) {
         const d = rels[i].direction;
         op = this.expandStep(op, mc, rels[i], nodes[i + 1], nodes[i], d === 'out' ? 'in' : d === 'in' ? 'out' : 'both', true);
@@ -606,6 +614,41 @@ class Planner {
       op = this.placePending(op, mc, false);
     }
     return op;
+  }
+
+  /** A relationship to start the part on through an edge index, when cheaper than `nodeCost`. */
+  private edgeStart(p: PatternPart, mc: MatchCtx, nodeCost: number): { at: number; choice: EdgeIndexChoice } | null {
+    let best: { at: number; choice: EdgeIndexChoice } | null = null;
+    p.relationships.forEach((r, at) => {
+      const names = [r.variable, p.nodes[at].variable, p.nodes[at + 1].variable] as string[];
+      if (names.some((n) => mc.vars.has(n))) return;
+      const choice = chooseEdgeIndex(r, mc.pending, this.lookupReady(r.variable as string, mc), this.catalog);
+      if (choice !== null && choice.cost < nodeCost && (best === null || choice.cost < best.choice.cost)) best = { at, choice };
+    });
+    return best;
+  }
+
+  /** Binds rels[at] and its end nodes from an edge index scan. */
+  private bindByEdge(op: Operator, mc: MatchCtx, p: PatternPart, at: number, choice: EdgeIndexChoice): Operator {
+    const left = p.nodes[at];
+    const right = p.nodes[at + 1];
+    const r = p.relationships[at];
+    const [leftName, rightName, relName] = [left.variable, right.variable, r.variable] as string[];
+    const sameNode = leftName === rightName;
+    const leftSlot = this.newSlot();
+    const rightSlot = sameNode ? leftSlot : this.newSlot();
+    const relSlot = this.newSlot();
+    const type = r.types.length === 1 ? r.types[0] : null;
+    const dir = r.direction;
+    const text = `${choice.operator} (${displayName(leftName)})${dir === 'in' ? '<-' : '-'}[${displayName(relName)}${type === null ? '' : `:${type}`}${choice.property === null ? '' : ` {${choice.property}}`}]${dir === 'out' ? '->' : '-'}(${displayName(rightName)})`;
+    op = new EdgeScan(op, { leftSlot, relSlot, rightSlot, dir, type, sameNode, lookups: choice.lookups(this.env(mc.vars)), text });
+    for (const [name, slot, kind] of [[leftName, leftSlot, 'node'], [rightName, rightSlot, 'node'], [relName, relSlot, 'rel']] as const) {
+      mc.vars.set(name, slot);
+      this.kinds.set(slot, kind);
+    }
+    if (left.labels.length > 0) op = this.labelFilter(op, mc, leftName, left.labels);
+    if (right.labels.length > 0) op = this.labelFilter(op, mc, rightName, right.labels);
+    return this.placePending(op, mc, false);
   }
 
   private chooseStart(nodes: NodePattern[], mc: MatchCtx): number {
@@ -657,7 +700,7 @@ class Planner {
     if (byId !== null) {
       op = new ScanById(op, slot, displayName(name), compileExpr(byId, this.env(mc.vars)));
     } else if (idx !== null) {
-      op = new Scan(op, slot, displayName(name), idx.label, { property: idx.property, filter: idx.filter(this.env(mc.vars)), text: idx.text });
+      op = new Scan(op, slot, displayName(name), idx.label, { operator: idx.operator, paths: idx.paths, lookups: idx.lookups(this.env(mc.vars)) });
       scanned = idx.label;
     } else if (n.labels.length > 0) {
       scanned = [...n.labels].sort((a, b) => this.catalog.estimateCount(a) - this.catalog.estimateCount(b))[0];

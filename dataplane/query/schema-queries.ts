@@ -3,7 +3,10 @@
 
 import type { Statement } from './ast.js';
 import { Codes, MghaError } from '../errors.js';
-import type { Storage } from '../storage/types.js';
+import type { IndexInfo, Storage } from '../storage/types.js';
+import { pathText } from '../storage/index-spec.js';
+import type { Notification } from '../notifications.js';
+import { indexNotification } from './index-notifications.js';
 import type { Value } from '../values/model.js';
 
 export interface SchemaResult {
@@ -12,6 +15,8 @@ export interface SchemaResult {
   stats: Record<string, number>;
   /** True when the statement changed the schema (plans must be recomputed). */
   schemaChanged: boolean;
+  /** Memgraph's INFO notifications (index DDL). */
+  notifications?: Notification[];
   type: 'r' | 's';
 }
 
@@ -24,7 +29,7 @@ export function isSchemaStatement(stmt: Statement): stmt is SchemaStatement {
   return SCHEMA_KINDS.has(stmt.kind) || (stmt.kind === 'Show' && isSchemaShow(stmt.what));
 }
 
-const SHOWN_HERE = new Set(['INDEX INFO', 'CONSTRAINT INFO', 'STORAGE INFO']);
+const SHOWN_HERE = new Set(['INDEX INFO', 'INDEXES', 'CONSTRAINT INFO', 'STORAGE INFO']);
 
 /** SHOW statements answered here; others go to the admin registry. */
 export function isSchemaShow(what: string): boolean {
@@ -86,9 +91,11 @@ function storageInfo(storage: Storage): Value[][] {
 export function runSchemaStatement(stmt: SchemaStatement, storage: Storage): SchemaResult {
   switch (stmt.kind) {
     case 'CreateIndex':
-      return ddl(storage.createIndex(stmt.label, stmt.property), 'indexes-added');
-    case 'DropIndex':
-      return ddl(storage.dropIndex(stmt.label, stmt.property), 'indexes-removed');
+    case 'DropIndex': {
+      const create = stmt.kind === 'CreateIndex';
+      const changed = create ? storage.createIndexOf(stmt.index) : storage.dropIndexOf(stmt.index);
+      return { ...ddl(changed, create ? 'indexes-added' : 'indexes-removed'), notifications: [indexNotification(stmt.index, create, changed)] };
+    }
     case 'CreateConstraint':
       return ddl(storage.createConstraint(stmt.constraint, stmt.label, stmt.properties), 'constraints-added');
     case 'DropConstraint':
@@ -98,15 +105,28 @@ export function runSchemaStatement(stmt: SchemaStatement, storage: Storage): Sch
   }
 }
 
+/**
+ * Memgraph's `SHOW INDEX INFO` rows, ordered by index type, label and property: a
+ * label+property index lists its properties (nested ones dotted: `a.b`), edge-type+property,
+ * edge-property and point indexes name theirs, label and edge-type indexes have null.
+ */
+export function indexRows(indexes: readonly IndexInfo[]): Value[][] {
+  const property = (i: IndexInfo): Value => {
+    if (i.type === 'label+property') return i.properties.map(pathText);
+    return i.properties.length === 0 ? null : pathText(i.properties[0]);
+  };
+  const text = (v: Value): string => (v === null ? '' : Array.isArray(v) ? v.join(',') : String(v));
+  const rows = indexes.map((i): Value[] => [i.type, i.label, property(i), BigInt(i.count)]);
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return rows.sort((a, b) => cmp(text(a[0]), text(b[0])) || cmp(text(a[1]), text(b[1])) || cmp(text(a[2]), text(b[2])));
+}
+
 function show(what: string, storage: Storage): SchemaResult {
   const base = { stats: {}, schemaChanged: false, type: 'r' as const };
   switch (what.replace(/ ON CURRENT DATABASE$/, '')) {
     case 'INDEX INFO':
-      return {
-        ...base,
-        columns: ['index type', 'label', 'property', 'count'],
-        rows: storage.indexes().map((i) => [i.type, i.label, i.property, BigInt(i.count)]),
-      };
+    case 'INDEXES':
+      return { ...base, columns: ['index type', 'label', 'property', 'count'], rows: indexRows(storage.indexes()) };
     case 'CONSTRAINT INFO':
       return {
         ...base,

@@ -47,7 +47,7 @@ export interface ReplicaServerOptions {
 /** A shipped transaction with more deltas than this is applied in slices of this many. */
 const SLICE_DELTAS = 20_000;
 
-const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createConstraint', 'dropConstraint']);
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint']);
 
 /** A transaction to apply in slices, found in a batch (its frame is logged after it applied). */
 interface BigRecord {

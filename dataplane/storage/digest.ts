@@ -61,7 +61,7 @@ export function graphDigest(storage: InMemoryStorage): GraphDigest {
     }
     const indexes = storage
       .indexes()
-      .map((i) => `${i.type}:${i.label}:${i.property ?? ''}`)
+      .map((i) => `${i.type}:${i.label ?? ''}:${i.properties.map((p) => p.join('.')).join(',')}`)
       .sort();
     const constraints = storage
       .constraints()

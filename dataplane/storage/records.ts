@@ -191,3 +191,15 @@ export function unlinkEdges(v: VertexRecord, gone: ReadonlySet<EdgeRecord>): voi
     else prev.nextIn = e.nextIn;
   }
 }
+
+/** The property list of the head state and of every older version still in the undo chain. */
+export function* everHadProps(rec: StoredObject): Generator<PropertyList> {
+  let props = rec.props;
+  yield props;
+  for (let d = rec.delta; d !== null; d = d.next) {
+    if (d.action !== PROPERTY_SET) continue;
+    // propSet may update in place: work on a copy.
+    props = propSet(props === null ? null : props.slice(), d.key, d.value);
+    yield props;
+  }
+}

@@ -15,6 +15,7 @@ import type {
   MaybePromise,
   ConstraintInfo,
   IndexInfo,
+  IndexSpec,
   SchemaDelta,
   Storage,
   StorageCounts,
@@ -26,7 +27,9 @@ import type { Value } from '../values/model.js';
 import { collectGarbage } from './gc.js';
 import { TxInfo, type EdgeRecord, type VertexRecord } from './records.js';
 import { Transaction } from './transaction.js';
-import { CommitPipeline, type CommitEncoder, type PipelineMember } from './commit-pipeline.js';
+import { indexDelta, indexOfDelta } from './index-spec.js';
+import type { PropPath } from './indexes.js';
+import { CommitPipeline, type CommitEncoder, type CommitPreEncoder, type PipelineMember } from './commit-pipeline.js';
 
 export class InMemoryStorage implements Storage {
   /** One pipeline for the life of the storage: its stages survive a replacement of the graph. */
@@ -57,6 +60,16 @@ export class InMemoryStorage implements Storage {
     const p = property === null ? null : this.core.names.lookup(property);
     if (l < 0 || p === -1) return false;
     return this.core.indexes.has(l, p);
+  }
+
+  createIndexOf(spec: IndexSpec): boolean {
+    checkSpec(spec);
+    return this.commitSchema(indexDelta(spec, true));
+  }
+
+  dropIndexOf(spec: IndexSpec): boolean {
+    checkSpec(spec);
+    return this.commitSchema(indexDelta(spec, false));
   }
 
   createConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean {
@@ -111,17 +124,12 @@ export class InMemoryStorage implements Storage {
     const core = this.core;
     const names = core.names;
     switch (d.op) {
-      case 'createIndex': {
-        const l = names.id(d.label);
-        return d.property === null
-          ? core.indexes.createLabel(l, core.vertices)
-          : core.indexes.createLabelProperty(l, names.id(d.property), core.vertices);
-      }
-      case 'dropIndex': {
-        const l = names.lookup(d.label);
-        const p = d.property === null ? null : names.lookup(d.property);
-        if (l < 0 || p === -1) return false;
-        return core.indexes.drop(l, p);
+      case 'createIndex':
+      case 'createIndexSpec':
+      case 'dropIndex':
+      case 'dropIndexSpec': {
+        const { spec, create } = indexOfDelta(d) as { spec: IndexSpec; create: boolean };
+        return create ? this.createIndexNow(spec) : this.dropIndexNow(spec);
       }
       case 'createConstraint': {
         // Verified against the latest committed state.
@@ -142,6 +150,44 @@ export class InMemoryStorage implements Storage {
       }
       case 'setMeta':
         return core.meta.set(d.key, d.value);
+    }
+  }
+
+  private createIndexNow(spec: IndexSpec): boolean {
+    const { names, indexes, vertices, edges } = this.core;
+    const label = spec.label === null ? null : names.id(spec.label);
+    const paths = spec.properties.map((keys): PropPath => ({ prop: names.id(keys[0]), keys: [...keys] }));
+    switch (spec.type) {
+      case 'label':
+        return indexes.createLabel(label as number, vertices);
+      case 'label+property':
+      case 'point':
+        return indexes.createPaths(label as number, paths, spec.type === 'point', vertices);
+      case 'edge-type':
+        return indexes.edges.create(label, null, edges);
+      case 'edge-type+property':
+      case 'edge-property':
+        return indexes.edges.create(label, paths[0].prop, edges);
+    }
+  }
+
+  private dropIndexNow(spec: IndexSpec): boolean {
+    const { names, indexes } = this.core;
+    const label = spec.label === null ? null : names.lookup(spec.label);
+    const props = spec.properties.map((keys) => names.lookup(keys[0]));
+    if (label === -1 || props.includes(-1)) return false;
+    const paths = spec.properties.map((keys, i): PropPath => ({ prop: props[i], keys: [...keys] }));
+    switch (spec.type) {
+      case 'label':
+        return indexes.drop(label as number, null);
+      case 'label+property':
+      case 'point':
+        return indexes.dropPaths(label as number, paths, spec.type === 'point');
+      case 'edge-type':
+        return indexes.edges.drop(label, null);
+      case 'edge-type+property':
+      case 'edge-property':
+        return indexes.edges.drop(label, props[0]);
     }
   }
 
@@ -176,6 +222,11 @@ export class InMemoryStorage implements Storage {
   /** How commit stages get a commit's bytes (the WAL codec): encoded once, on first ask. */
   setCommitEncoder(encoder: CommitEncoder): void {
     this.core.pipeline.setEncoder(encoder);
+  }
+
+  /** How a huge transaction's deltas are encoded ahead of its commit, in slices (the WAL codec). */
+  setCommitPreEncoder(preEncoder: CommitPreEncoder): void {
+    this.core.pipeline.setPreEncoder(preEncoder);
   }
 
   /** Commits prepared and not yet published or aborted. */
@@ -338,7 +389,22 @@ export class InMemoryStorage implements Storage {
   }
 }
 
-const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createConstraint', 'dropConstraint', 'setMeta']);
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint', 'setMeta']);
+
+/** Shapes the parser cannot produce but a programmatic caller could: refused before any change. */
+function checkSpec(spec: IndexSpec): void {
+  const n = spec.properties.length;
+  const ok =
+    spec.properties.every((p) => p.length > 0) &&
+    (spec.type === 'label' || spec.type === 'edge-type'
+      ? n === 0 && spec.label !== null
+      : spec.type === 'label+property'
+        ? n > 0 && spec.label !== null
+        : spec.type === 'edge-property'
+          ? n === 1 && spec.properties[0].length === 1 && spec.label === null
+          : n === 1 && spec.properties[0].length === 1 && spec.label !== null);
+  if (!ok) throw new MghaError(Codes.SemanticError, `Invalid ${spec.type} index.`);
+}
 
 /** The schema delta a committed transaction consists of, or null for data changes. */
 function schemaDeltaOf(committed: CommittedTransaction): SchemaDelta | null {
@@ -361,5 +427,9 @@ function inverseOf(d: Exclude<SchemaDelta, { op: 'setMeta' }>): SchemaDelta {
       return { ...d, op: 'dropConstraint' };
     case 'dropConstraint':
       return { ...d, op: 'createConstraint' };
+    case 'createIndexSpec':
+      return { ...d, op: 'dropIndexSpec' };
+    case 'dropIndexSpec':
+      return { ...d, op: 'createIndexSpec' };
   }
 }

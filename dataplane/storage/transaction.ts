@@ -3,14 +3,17 @@
 
 import type { Value } from '../values/model.js';
 import { Codes, MghaError } from '../errors.js';
-import { equals, orderCompare } from '../values/ops.js';
+import { equals, groupKey, orderCompare } from '../values/ops.js';
 import type {
   CommitResult,
   CommittedTransaction,
   MaybePromise,
   Delta,
   EdgeAccessor,
+  EdgeIndexQuery,
   Gid,
+  IndexSpec,
+  PointRegion,
   PropertyFilter,
   StorageTransaction,
   VertexAccessor,
@@ -40,8 +43,10 @@ import {
   VertexRecord,
   type StoredObject,
 } from './records.js';
-import { bucketsInRange } from './index-scan.js';
-import { membersOf } from './value-buckets.js';
+import { bucketsInRange, inRange, pointBuckets, prefixBuckets } from './index-scan.js';
+import { membersOf, type Bucket } from './value-buckets.js';
+import { nestedValue, pathText } from './index-spec.js';
+import type { PropPath } from './indexes.js';
 
 function conflictError(): MghaError {
   return new MghaError(
@@ -146,6 +151,132 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     }
   }
 
+  private pathsOf(paths: readonly (readonly string[])[]): PropPath[] | null {
+    const out: PropPath[] = [];
+    for (const keys of paths) {
+      const prop = this.core.names.lookup(keys[0]);
+      if (prop < 0) return null;
+      out.push({ prop, keys });
+    }
+    return out;
+  }
+
+  /** The value of a path in our view of the vertex. */
+  private pathIn(rec: StoredObject, p: PropPath): Value {
+    return nestedValue(propertyIn(rec, p.prop, this), p.keys);
+  }
+
+  *verticesByLabelProperties(label: string, paths: readonly (readonly string[])[], filters: readonly PropertyFilter[]): Iterable<VertexAccessor> {
+    const labelId = this.core.names.lookup(label);
+    const ps = this.pathsOf(paths);
+    const index = labelId < 0 || ps === null ? undefined : this.core.indexes.pathsIndex(labelId, ps);
+    if (index === undefined || ps === null) {
+      throw new MghaError(Codes.DatabaseError, `There is no index on :${label}(${paths.map(pathText).join(', ')}).`);
+    }
+    if (filters.length === 0 || filters.length > ps.length) return;
+    for (const f of filters) if (f.kind === 'equal' && equals(f.value, f.value) !== true) return;
+    const end = this.core.nextVertexGid;
+    const single = ps.length === 1;
+    const visibleKey = (rec: VertexRecord): Value => (single ? this.pathIn(rec, ps[0]) : ps.map((p) => this.pathIn(rec, p)));
+    const matches = (key: Value): boolean =>
+      filters.every((f, i) => {
+        const v = single ? key : (key as Value[])[i];
+        return f.kind === 'equal' ? equals(v, f.value) === true : v !== null && inRange(v, f.lower, f.upper);
+      });
+    let buckets: Iterable<Bucket<VertexRecord>>;
+    const equalities = filters.filter((f): f is PropertyFilter & { kind: 'equal' } => f.kind === 'equal').map((f) => f.value);
+    if (equalities.length === ps.length) {
+      // Equality on every path: one bucket.
+      const b = index.buckets.get(single ? equalities[0] : equalities);
+      buckets = b === undefined ? [] : [b];
+    } else if (single) {
+      const f = filters[0];
+      buckets = f.kind === 'equal' ? [] : bucketsInRange(index.buckets.orderedBuckets(), f.lower, f.upper);
+    } else buckets = prefixBuckets(index.buckets.orderedBuckets(), filters[0]);
+    for (const b of buckets) {
+      for (const rec of membersOf(b)) {
+        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
+        const key = visibleKey(rec);
+        // A vertex may sit in several buckets (old versions): yield it only from its visible key's.
+        if (groupKey(key) === b.key && matches(key)) yield new StoredVertex(this, rec);
+      }
+    }
+  }
+
+  *verticesByPointIndex(label: string, property: string, region: PointRegion | null): Iterable<VertexAccessor> {
+    const labelId = this.core.names.lookup(label);
+    const prop = this.core.names.lookup(property);
+    const path: PropPath = { prop, keys: [property] };
+    const index = labelId < 0 || prop < 0 ? undefined : this.core.indexes.pathsIndex(labelId, [path], true);
+    if (index === undefined) throw new MghaError(Codes.DatabaseError, `There is no point index on :${label}(${property}).`);
+    const end = this.core.nextVertexGid;
+    for (const b of pointBuckets(index.buckets.orderedBuckets(), region)) {
+      for (const rec of membersOf(b)) {
+        if (rec.gid >= end || !existsIn(rec, this) || !hasLabelIn(rec, labelId, this)) continue;
+        const v = propertyIn(rec, prop, this);
+        if (v !== null && groupKey(v) === b.key) yield new StoredVertex(this, rec);
+      }
+    }
+  }
+
+  *edgesByIndex(q: EdgeIndexQuery): Iterable<EdgeAccessor> {
+    const names = this.core.names;
+    const type = q.type === null ? null : names.lookup(q.type);
+    const prop = q.property === null ? null : names.lookup(q.property);
+    const edges = this.core.indexes.edges;
+    const missing = (): MghaError => new MghaError(Codes.DatabaseError, `There is no edge index on :${q.type ?? ''}${q.property === null ? '' : `(${q.property})`}.`);
+    const end = this.core.nextEdgeGid;
+    if (prop === null) {
+      const set = type === null ? undefined : edges.typeIndex(type);
+      if (set === undefined) throw missing();
+      for (const e of set) if (e.gid < end && existsIn(e, this)) yield new StoredEdge(this, e);
+      return;
+    }
+    const index = type === null ? edges.propertyIndex(prop) : edges.typePropertyIndex(type, prop);
+    if (index === undefined) throw missing();
+    const f = q.filter;
+    let buckets: Iterable<Bucket<EdgeRecord>>;
+    if (f === null) buckets = index.orderedBuckets();
+    else if (f.kind === 'equal') {
+      if (equals(f.value, f.value) !== true) return;
+      const b = index.get(f.value);
+      buckets = b === undefined ? [] : [b];
+    } else buckets = bucketsInRange(index.orderedBuckets(), f.lower, f.upper);
+    for (const b of buckets) {
+      for (const e of membersOf(b)) {
+        if (e.gid >= end || !existsIn(e, this)) continue;
+        const v = propertyIn(e, prop, this);
+        if (v === null || groupKey(v) !== b.key) continue;
+        if (f === null || (f.kind === 'equal' ? equals(v, f.value) === true : inRange(v, f.lower, f.upper))) yield new StoredEdge(this, e);
+      }
+    }
+  }
+
+  indexSize(spec: IndexSpec): number | null {
+    const names = this.core.names;
+    const label = spec.label === null ? null : names.lookup(spec.label);
+    if (label !== null && label < 0) return null;
+    const indexes = this.core.indexes;
+    switch (spec.type) {
+      case 'label':
+        return label === null ? null : (indexes.labelIndex(label)?.size ?? null);
+      case 'label+property':
+      case 'point': {
+        const ps = this.pathsOf(spec.properties);
+        return label === null || ps === null ? null : (indexes.pathsIndex(label, ps, spec.type === 'point')?.buckets.entryCount ?? null);
+      }
+      case 'edge-type':
+        return label === null ? null : (indexes.edges.typeIndex(label)?.size ?? null);
+      case 'edge-type+property':
+      case 'edge-property': {
+        const prop = spec.properties.length === 1 ? names.lookup(spec.properties[0][0]) : -1;
+        if (prop < 0) return null;
+        const b = label === null ? indexes.edges.propertyIndex(prop) : indexes.edges.typePropertyIndex(label, prop);
+        return b?.entryCount ?? null;
+      }
+    }
+  }
+
   estimateCount(label?: string, property?: string): number {
     if (label === undefined) return this.core.vertexCount;
     const labelId = this.core.names.lookup(label);
@@ -208,6 +339,12 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return ids;
   }
 
+  /**
+   * A vertex's relationships in creation order, as Memgraph iterates them. The lists are
+   * newest first (a running iterator never meets edges its own query creates), so the
+   * matching edges are gathered at the start and yielded oldest first; visibility is
+   * checked as each is yielded.
+   */
   *expand(
     rec: VertexRecord,
     outgoing: boolean,
@@ -218,8 +355,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     const typeIds = this.typeIds(types);
     if (typeIds !== null && typeIds.length === 0) return;
     const otherRec = other === null ? null : this.recordOf(other);
+    const found: EdgeRecord[] = [];
     let e = outgoing ? rec.outHead : rec.inHead;
     // Towards a fixed endpoint, walk the other side's list when it is shorter (hub vertices).
+    let walkTheirs = false;
     if (otherRec !== null) {
       const theirs = outgoing ? otherRec.inHead : otherRec.outHead;
       let a = e;
@@ -229,18 +368,24 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
         b = outgoing ? b.nextIn : b.nextOut;
       }
       if (a !== null) {
+        walkTheirs = true;
         for (let x = theirs; x !== null; x = outgoing ? x.nextIn : x.nextOut) {
           if ((outgoing ? x.from : x.to) !== rec) continue;
           if (typeIds !== null && !typeIds.includes(x.type)) continue;
-          if (existsIn(x, this)) yield new StoredEdge(this, x);
+          found.push(x);
         }
-        return;
       }
     }
-    for (; e !== null; e = outgoing ? e.nextOut : e.nextIn) {
-      if (typeIds !== null && !typeIds.includes(e.type)) continue;
-      if (otherRec !== null && (outgoing ? e.to : e.from) !== otherRec) continue;
-      if (existsIn(e, this)) yield new StoredEdge(this, e);
+    if (!walkTheirs) {
+      for (; e !== null; e = outgoing ? e.nextOut : e.nextIn) {
+        if (typeIds !== null && !typeIds.includes(e.type)) continue;
+        if (otherRec !== null && (outgoing ? e.to : e.from) !== otherRec) continue;
+        found.push(e);
+      }
+    }
+    for (let i = found.length - 1; i >= 0; i--) {
+      const x = found[i];
+      if (existsIn(x, this)) yield new StoredEdge(this, x);
     }
   }
 
@@ -329,6 +474,7 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     core.edges[gid] = e;
     this.addUndo(CREATED, e, -1, null);
     linkEdge(e);
+    core.indexes.edges.onEdgeCreated(e);
     this.redo.push({ op: 'createEdge', gid, from: from.gid, to: to.gid, type });
     this.stats.relationshipsCreated++;
     return e;
@@ -371,12 +517,11 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     rec.props = propSet(rec.props, id, value);
     if (rec instanceof VertexRecord) {
       this.redo.push({ op: 'setVertexProperty', gid: rec.gid, key, value });
-      if (value !== null) {
-        this.core.indexes.onPropertySet(rec, id, value);
-        this.core.constraints.onPropertySet(rec, id);
-      }
+      this.core.indexes.onPropertySet(rec, id);
+      if (value !== null) this.core.constraints.onPropertySet(rec, id);
     } else {
       this.redo.push({ op: 'setEdgeProperty', gid: rec.gid, key, value });
+      if (value !== null) this.core.indexes.edges.onPropertySet(rec, id);
     }
     return old;
   }
@@ -442,6 +587,14 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
    * writers) until every commit stage has passed and it is published, or aborted.
    */
   commit(): MaybePromise<CommitResult> {
+    this.ensureActive();
+    // A huge transaction is encoded ahead, in slices, instead of in one synchronous stretch
+    // inside the pipeline; it is still open meanwhile (an abort in between wins).
+    const ahead = this.core.pipeline.preEncode(this.redo);
+    return ahead === null ? this.commitNow() : ahead.then(() => this.commitNow());
+  }
+
+  private commitNow(): MaybePromise<CommitResult> {
     this.ensureActive();
     const core = this.core;
     if (this.redo.length === 0) {
@@ -528,7 +681,7 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     core.edgeCount += edges - this.countedEdges;
     this.countedVertices = vertices;
     this.countedEdges = edges;
-    core.committed.push({ ts: commitTs, undo: this.undo });
+    core.committed.push({ ts: commitTs, undo: this.undo, released: 0 });
     this.undo = [];
     this.redo = [];
     this.prepared = false;
@@ -578,7 +731,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
       }
     }
     detachEdges(goneEdges);
-    if (this.undo.length > 0) core.indexes.dirty = true;
+    if (this.undo.length > 0) {
+      core.indexes.dirty = true;
+      core.indexes.edges.dirty = true;
+    }
     this.undo = [];
     this.redo = [];
     this.finish();

@@ -97,6 +97,9 @@ export type Delta =
 export type SchemaDelta =
   | { op: 'createIndex'; label: string; property: string | null }
   | { op: 'dropIndex'; label: string; property: string | null }
+  /** Any other index kind (composite, nested, edge, point); label and single-property ones use the ops above. */
+  | { op: 'createIndexSpec'; index: IndexSpec }
+  | { op: 'dropIndexSpec'; index: IndexSpec }
   | { op: 'createConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
   | { op: 'dropConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
   | MetaDelta;
@@ -187,6 +190,18 @@ export interface StorageTransaction {
    * label+property index. Throws if there is no such index (check `hasIndex` first).
    */
   verticesByLabelProperty(label: string, property: string, filter: PropertyFilter): Iterable<VertexAccessor>;
+  /**
+   * Visible vertices with the label matched through the label+property index on `paths`
+   * (composite or nested): `filters` constrain a prefix of the paths. Throws if there is no
+   * such index.
+   */
+  verticesByLabelProperties(label: string, paths: readonly (readonly string[])[], filters: readonly PropertyFilter[]): Iterable<VertexAccessor>;
+  /** Candidates from the point index on :label(property) whose visible value lies in the region (callers still filter). */
+  verticesByPointIndex(label: string, property: string, region: PointRegion | null): Iterable<VertexAccessor>;
+  /** Visible edges through an edge-type, edge-type+property or global edge-property index. */
+  edgesByIndex(query: EdgeIndexQuery): Iterable<EdgeAccessor>;
+  /** Entries of an index (planner estimates), or null when there is no such index. */
+  indexSize(spec: IndexSpec): number | null;
   /** Estimated count for the planner (index sizes, no visibility check). */
   estimateCount(label?: string, property?: string): number;
   /** Throws a ClientError when the vertex still has edges and `detach` is false. */
@@ -211,12 +226,38 @@ export interface StorageTransaction {
   commitBatch(): MaybePromise<CommitResult>;
 }
 
-export interface IndexInfo {
-  /** 'label' | 'label+property' (Memgraph's `index type` column values) */
-  type: 'label' | 'label+property';
-  label: string;
-  property: string | null;
+/** Memgraph's `index type` column values. */
+export type IndexKind = 'label' | 'label+property' | 'edge-type' | 'edge-type+property' | 'edge-property' | 'point';
+
+/** Which index: its kind, label (or edge type) and property paths. */
+export interface IndexSpec {
+  type: IndexKind;
+  /** The label or edge type; null for the global edge-property index. */
+  label: string | null;
+  /**
+   * Property paths: one key for a property, more for a nested one (`a.b` is ['a', 'b']);
+   * a composite index has several paths. Empty for label and edge-type indexes.
+   */
+  properties: readonly (readonly string[])[];
+}
+
+export interface IndexInfo extends IndexSpec {
+  /** Entries, counting versions open transactions may still see. */
   count: number;
+}
+
+/** What an edge index scan matches: its edge type and/or property (by equality or range). */
+export interface EdgeIndexQuery {
+  type: string | null;
+  property: string | null;
+  filter: PropertyFilter | null;
+}
+
+/** A region of the plane a point index scan covers: points of `srid` with xMin ≤ x ≤ xMax. */
+export interface PointRegion {
+  srid: number;
+  xMin: number;
+  xMax: number;
 }
 
 export interface ConstraintInfo {
@@ -239,6 +280,9 @@ export interface Storage {
   createIndex(label: string, property: string | null): boolean;
   dropIndex(label: string, property: string | null): boolean;
   hasIndex(label: string, property: string | null): boolean;
+  /** Any index kind: false when it already existed / did not exist (`indexSize` tells whether one exists). */
+  createIndexOf(spec: IndexSpec): boolean;
+  dropIndexOf(spec: IndexSpec): boolean;
   /** Throws ConstraintVerificationFailed if existing data violates it. */
   createConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean;
   dropConstraint(type: 'exists' | 'unique', label: string, properties: string[]): boolean;

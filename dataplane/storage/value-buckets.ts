@@ -1,23 +1,23 @@
-// Vertices grouped by an equivalence class of values (Cypher equality: 1 ≡ 1.0), with an
-// optional ordered view for range scans. Used by label+property indexes and by unique
-// constraints. Entries may be stale (older versions); readers re-check visibility.
+// Records (vertices or edges) grouped by an equivalence class of values (Cypher equality:
+// 1 ≡ 1.0), with an optional ordered view for range scans. Used by property indexes and by
+// unique constraints. Entries may be stale (older versions); readers re-check visibility.
 
 import type { Value } from '../values/model.js';
 import { groupKey, orderCompare } from '../values/ops.js';
 import type { VertexRecord } from './records.js';
 
-export class Bucket {
+export class Bucket<T = VertexRecord> {
   /** One vertex stored bare (the common unique-value case), a Set for more, null once emptied. */
-  members: VertexRecord | Set<VertexRecord> | null;
+  members: T | Set<T> | null;
   constructor(
     readonly key: string,
     readonly value: Value,
-    first: VertexRecord,
+    first: T,
   ) {
     this.members = first;
   }
 
-  add(rec: VertexRecord): boolean {
+  add(rec: T): boolean {
     const m = this.members;
     if (m instanceof Set) {
       const before = m.size;
@@ -29,7 +29,7 @@ export class Bucket {
     return true;
   }
 
-  delete(rec: VertexRecord): boolean {
+  delete(rec: T): boolean {
     const m = this.members;
     if (m instanceof Set) {
       const removed = m.delete(rec);
@@ -44,33 +44,33 @@ export class Bucket {
 }
 
 /** Yields the bucket's members; live Set iteration tolerates concurrent GC deletes. */
-export function* membersOf(b: Bucket): Generator<VertexRecord> {
+export function* membersOf<T>(b: Bucket<T>): Generator<T> {
   const m = b.members;
   if (m === null) return;
   if (m instanceof Set) yield* m;
   else yield m;
 }
 
-function byValue(a: Bucket, b: Bucket): number {
+function byValue<T>(a: Bucket<T>, b: Bucket<T>): number {
   return orderCompare(a.value, b.value);
 }
 
-export class ValueBuckets {
-  private readonly map = new Map<string, Bucket>();
+export class ValueBuckets<T = VertexRecord> {
+  private readonly map = new Map<string, Bucket<T>>();
   /** Ordered by orderCompare; replaced, never mutated, so a paused range scan keeps its copy. */
-  private sorted: Bucket[] = [];
+  private sorted: Bucket<T>[] = [];
   /** Buckets created since the last merge into `sorted`. */
-  private pending: Bucket[] = [];
+  private pending: Bucket<T>[] = [];
   private emptied = 0;
   entryCount = 0;
 
   constructor(private readonly ordered: boolean) {}
 
-  add(value: Value, rec: VertexRecord): void {
+  add(value: Value, rec: T): void {
     const key = groupKey(value);
     const b = this.map.get(key);
     if (b === undefined) {
-      const fresh = new Bucket(key, value, rec);
+      const fresh = new Bucket<T>(key, value, rec);
       this.map.set(key, fresh);
       if (this.ordered) this.pending.push(fresh);
       this.entryCount++;
@@ -79,15 +79,15 @@ export class ValueBuckets {
     if (b.add(rec)) this.entryCount++;
   }
 
-  get(value: Value): Bucket | undefined {
+  get(value: Value): Bucket<T> | undefined {
     return this.map.get(groupKey(value));
   }
 
   /** All buckets in value order (merges buckets added since the last call). */
-  orderedBuckets(): readonly Bucket[] {
+  orderedBuckets(): readonly Bucket<T>[] {
     if (this.pending.length > 0 || this.emptied > 0) {
       this.pending.sort(byValue);
-      const merged: Bucket[] = [];
+      const merged: Bucket<T>[] = [];
       const a = this.sorted;
       const b = this.pending;
       let i = 0;
@@ -104,7 +104,7 @@ export class ValueBuckets {
   }
 
   /** Drops the entries `keep` rejects; emptied buckets disappear. */
-  sweep(keep: (b: Bucket, rec: VertexRecord) => boolean): void {
+  sweep(keep: (b: Bucket<T>, rec: T) => boolean): void {
     for (const b of this.map.values()) {
       const m = b.members;
       if (m instanceof Set) {

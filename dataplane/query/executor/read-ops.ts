@@ -2,7 +2,8 @@
 // Every operator pulls from its input per argument row (Memgraph's shape: a chain that
 // ends in Once), passes PAUSE markers through and emits its own every WORK_PER_PAUSE rows.
 
-import type { EdgeAccessor, PropertyFilter, VertexAccessor } from '../../storage/types.js';
+import type { EdgeAccessor, VertexAccessor } from '../../storage/types.js';
+import { describeIndexScan, type ScanLookup } from './index-choice.js';
 import { PathValue, isNode, isRelationship, type NodeValue, type RelationshipValue, type Value } from '../../values/model.js';
 import { PAUSE, RowMapper, Unary, tick, type Eval, type ExecContext, type HopsCounter, type Operator, type Row, type Step } from './types.js';
 
@@ -60,16 +61,31 @@ export class ScanById extends RowMapper {
   }
 }
 
-/** Scans vertices (all, by label, or by label+property index) and binds them to `slot`. */
+/** How a Scan uses an index: Memgraph's operator name, the index's paths, the lookups per row. */
+export interface ScanIndex {
+  operator: string;
+  paths: string[][];
+  lookups: (row: Row, ctx: ExecContext) => ScanLookup[] | null;
+}
+
+/** Scans vertices (all, by label, or through a label+property or point index) and binds them to `slot`. */
 export class Scan extends Unary {
+  /** The plain property of a one-key index (the storage's fast path), else null. */
+  private readonly plain: string | null;
   constructor(
     input: Operator,
     private readonly slot: number,
     private readonly varName: string,
     private readonly label: string | null,
-    private readonly index: { property: string; filter: (row: Row, ctx: ExecContext) => PropertyFilter[] | null; text: string } | null,
+    private readonly index: ScanIndex | null,
   ) {
     super(input);
+    this.plain = index !== null && index.paths.length === 1 && index.paths[0].length === 1 ? index.paths[0][0] : null;
+  }
+  private source(ctx: ExecContext, label: string, index: ScanIndex, l: ScanLookup): Iterable<VertexAccessor> {
+    if (l.kind === 'point') return ctx.tx.verticesByPointIndex(label, index.paths[0][0], l.region);
+    if (this.plain !== null) return ctx.tx.verticesByLabelProperty(label, this.plain, l.filters[0]);
+    return ctx.tx.verticesByLabelProperties(label, index.paths, l.filters);
   }
   *run(ctx: ExecContext, arg: Row): Generator<Step> {
     for (const row of this.input.run(ctx, arg)) {
@@ -79,10 +95,10 @@ export class Scan extends Unary {
       }
       let sources: Iterable<VertexAccessor>[];
       if (this.index !== null && this.label !== null) {
-        const filters = this.index.filter(row, ctx);
-        if (filters === null) continue;
+        const lookups = this.index.lookups(row, ctx);
+        if (lookups === null) continue;
         const { label, index } = this;
-        sources = filters.map((f) => ctx.tx.verticesByLabelProperty(label, index.property, f));
+        sources = lookups.map((l) => this.source(ctx, label, index, l));
       } else if (this.label !== null) sources = [ctx.tx.verticesByLabel(this.label)];
       else sources = [ctx.tx.vertices()];
       for (const source of sources) {
@@ -98,7 +114,7 @@ export class Scan extends Unary {
   describe(): string {
     if (this.label === null) return `ScanAll (${this.varName})`;
     if (this.index === null) return `ScanAllByLabel (${this.varName} :${this.label})`;
-    return `ScanAllByLabelProperty${this.index.text} (${this.varName} :${this.label} {${this.index.property}})`;
+    return describeIndexScan({ operator: this.index.operator, label: this.label, paths: this.index.paths }, this.varName);
   }
 }
 
@@ -120,27 +136,30 @@ export class Filter extends Unary {
 }
 
 /**
- * Relationships of `v` in the direction; use `otherEnd` for the far node. Each one costs a
- * hop of Memgraph's `USING HOPS LIMIT` budget; once it is spent, no more are produced.
+ * Relationships of `v` in the direction, as Memgraph lists them: undirected, incoming first
+ * and then outgoing, each in creation order (a self-loop once). Use `otherEnd` for the far
+ * node. With a `USING HOPS LIMIT` budget, each relationship costs a hop when the vertex's
+ * list is fetched, as in Memgraph (a depth-first walk spends the budget on a vertex's
+ * siblings before it descends); once it is spent, no more are listed.
  */
-export function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null, hops?: HopsCounter): Generator<EdgeAccessor> {
+export function edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null, hops?: HopsCounter): Iterable<EdgeAccessor> {
+  const all = allEdgesOf(v, dir, types, to);
+  if (hops === undefined) return all;
+  const listed: EdgeAccessor[] = [];
+  for (const e of all) {
+    if (hops.count >= hops.limit) break;
+    hops.count++;
+    listed.push(e);
+  }
+  return listed;
+}
+
+function* allEdgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
+  if (dir !== 'out') yield* v.inEdges(types, to);
   if (dir !== 'in') {
     for (const e of v.outEdges(types, to)) {
-      if (hops !== undefined) {
-        if (hops.count >= hops.limit) return;
-        hops.count++;
-      }
-      yield e;
-    }
-  }
-  if (dir !== 'out') {
-    for (const e of v.inEdges(types, to)) {
-      // A self-loop was already produced by the outgoing side of an undirected pattern.
+      // A self-loop was already listed on the incoming side of an undirected pattern.
       if (dir === 'both' && e.startId === e.endId) continue;
-      if (hops !== undefined) {
-        if (hops.count >= hops.limit) return;
-        hops.count++;
-      }
       yield e;
     }
   }

@@ -6,6 +6,7 @@
 import { Codes, MghaError, semanticError } from '../../errors.js';
 import type { ConfigMap, ConfigValue, ReplicationMode, TriggerEventType } from '../admin-ast.js';
 import type { Statement } from '../ast.js';
+import type { IndexKind, IndexSpec } from '../../storage/types.js';
 import type { Cursor } from './cursor.js';
 import { parseMetadataStatement } from './metadata.js';
 
@@ -15,8 +16,7 @@ import { parseMetadataStatement } from './metadata.js';
  */
 const NOT_YET: readonly string[][] = [
   ['DROP', 'ENUM'],
-  ['CREATE', 'EDGE', 'INDEX'], ['DROP', 'EDGE', 'INDEX'], ['CREATE', 'GLOBAL', 'EDGE', 'INDEX'], ['DROP', 'GLOBAL', 'EDGE', 'INDEX'],
-  ['CREATE', 'POINT', 'INDEX'], ['DROP', 'POINT', 'INDEX'], ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
+  ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
   ['CREATE', 'VECTOR', 'INDEX'], ['CREATE', 'VECTOR', 'EDGE', 'INDEX'], ['DROP', 'VECTOR', 'INDEX'],
   ['ANALYZE', 'GRAPH'],
   ['SET', 'DATABASE', 'SETTING'], ['CREATE', 'DATABASE'], ['DROP', 'DATABASE'], ['USE', 'DATABASE'],
@@ -47,7 +47,8 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   const metadata = parseMetadataStatement(c);
   if (metadata !== null) return metadata;
   if (c.isKw('SHOW')) return parseShow(c);
-  if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('INDEX', 1) && c.isKw('ON', 2)) return parseIndex(c);
+  const index = parseIndex(c);
+  if (index !== null) return index;
   if ((c.isKw('CREATE') || c.isKw('DROP')) && c.isKw('CONSTRAINT', 1)) return parseConstraint(c);
   if (keywords(c, 'CREATE', 'SNAPSHOT')) return { kind: 'CreateSnapshot' };
   if (keywords(c, 'LOCK', 'DATA', 'DIRECTORY')) return { kind: 'LockDataDirectory' };
@@ -158,19 +159,43 @@ function parseShow(c: Cursor): Statement {
   return typed === undefined ? { kind: 'Show', what } : { ...typed };
 }
 
-function parseIndex(c: Cursor): Statement {
+/** Leading keywords of the index statements (after CREATE / DROP), by index kind. */
+const INDEX_WORDS: readonly [string[], IndexKind][] = [
+  [['INDEX', 'ON'], 'label'],
+  [['EDGE', 'INDEX', 'ON'], 'edge-type'],
+  [['GLOBAL', 'EDGE', 'INDEX', 'ON'], 'edge-property'],
+  [['POINT', 'INDEX', 'ON'], 'point'],
+];
+
+/**
+ * Memgraph's index DDL: `INDEX ON :L[(p[.q…][, …])]` (label, label+property, composite,
+ * nested), `EDGE INDEX ON :T[(p)]`, `GLOBAL EDGE INDEX ON :(p)`, `POINT INDEX ON :L(p)`.
+ */
+function parseIndex(c: Cursor): Statement | null {
+  if (!c.isKw('CREATE') && !c.isKw('DROP')) return null;
+  const found = INDEX_WORDS.find(([words]) => words.every((w, k) => c.isKw(w, k + 1)));
+  if (found === undefined) return null;
   const create = c.isKw('CREATE');
-  c.i += 3;
+  c.i += 1 + found[0].length;
+  const kind = found[1];
   c.expectPunct(':');
-  const label = c.expectName('a label');
-  let property: string | null = null;
-  if (c.acceptPunct('(')) {
-    property = c.expectName('a property name');
-    if (c.isPunct('.')) throw new MghaError(Codes.MemgraphClientError, 'Nested property indexes (:L(a.b)) are not supported yet.');
-    if (c.isPunct(',')) throw new MghaError(Codes.MemgraphClientError, 'Composite indexes (:L(a, b)) are not supported yet.');
+  const label = kind === 'edge-property' ? null : c.expectName(kind === 'edge-type' ? 'an edge type' : 'a label');
+  const properties: string[][] = [];
+  if (kind === 'edge-property' || kind === 'point' || c.isPunct('(')) {
+    c.expectPunct('(');
+    do {
+      const path = [c.expectName('a property name')];
+      while (c.acceptPunct('.')) path.push(c.expectName('a property name'));
+      if (path.length > 1 && kind !== 'label') throw c.error("')'");
+      properties.push(path);
+    } while (kind === 'label' && c.acceptPunct(','));
     c.expectPunct(')');
   }
-  return { kind: create ? 'CreateIndex' : 'DropIndex', label, property };
+  let type: IndexKind = kind;
+  if (properties.length > 0 && kind === 'label') type = 'label+property';
+  else if (properties.length > 0 && kind === 'edge-type') type = 'edge-type+property';
+  const index: IndexSpec = { type, label, properties };
+  return { kind: create ? 'CreateIndex' : 'DropIndex', index };
 }
 
 function parseConstraint(c: Cursor): Statement {

@@ -7,6 +7,7 @@
 // are answered without waiting for those commits to be durable.
 
 import type { Storage } from '../../storage/types.js';
+import { singleProperty } from '../../storage/index-spec.js';
 import type { Value } from '../../values/model.js';
 import type { Procedure, ProcedureOutput } from './types.js';
 
@@ -53,7 +54,14 @@ function assertIndices(access: SchemaAccess, indices: Value, dropExisting: boole
     }
   }
   if (dropExisting) {
-    const existing = storage.indexes().sort((a, b) => cmp(a.type, b.type) || cmp(a.label, b.label) || cmp(a.property ?? '', b.property ?? ''));
+    // Node label and single-property indexes, as Memgraph's module handles them.
+    const existing = storage
+      .indexes()
+      .flatMap((i) => {
+        const property = singleProperty(i);
+        return i.label !== null && (i.type === 'label' || property !== null) ? [{ type: i.type, label: i.label, property }] : [];
+      })
+      .sort((a, b) => cmp(a.type, b.type) || cmp(a.label, b.label) || cmp(a.property ?? '', b.property ?? ''));
     for (const i of existing) {
       if (asserted.has(`${i.label}:${i.property ?? ''}`) || !storage.dropIndex(i.label, i.property)) continue;
       rows.push(i.property === null ? labelIndexRow(i.label, DROPPED) : propertyRow(i.label, i.property, DROPPED));

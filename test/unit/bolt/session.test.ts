@@ -322,3 +322,21 @@ test('a PULL with a malformed n fails the query instead of dropping the connecti
   expect(session.state).toBe('FAILED');
   expect(engine.openTransactions).toBe(0);
 });
+
+test('PULL all (n = -1) of a big result is written in batches, letting other work run, all records in order', async () => {
+  const { session, sink } = await ready();
+  await session.handle(run('RANGE', { n: 1_000_000n }));
+  sink.take();
+  let turned = false;
+  setImmediate(() => (turned = true));
+  await session.handle(pull(-1n));
+  // The event loop turned before the last record was written.
+  expect(turned).toBe(true);
+  const replies = sink.take();
+  expect(replies.length).toBe(1_000_001);
+  expect(replies.slice(0, -1).every((r, i) => r[0] === 'RECORD' && r[1][0] === BigInt(i))).toBe(true);
+  const last = replies[replies.length - 1];
+  expect(last[0]).toBe('SUCCESS');
+  expect((last as ['SUCCESS', Metadata])[1].has_more).toBeUndefined();
+  expect(session.state).toBe('READY');
+});

@@ -53,7 +53,7 @@ export function canonicalDump(storage: InMemoryStorage): unknown {
     const edges = [...tx.vertices()]
       .flatMap((v) => [...v.outEdges()].map((e) => ({ gid: e.gid, from: e.startId, to: e.endId, type: e.type, props: sortedProps(e.properties()) })))
       .sort((a, b) => a.gid - b.gid);
-    const indexes = storage.indexes().map((i) => `${i.type}:${i.label}:${i.property ?? ''}:${i.count}`).sort();
+    const indexes = storage.indexes().map((i) => `${i.type}:${i.label ?? ''}:${i.properties.map((p) => p.join('.')).join(',')}:${i.count}`).sort();
     const constraints = storage.constraints().map((c) => `${c.type}:${c.label}:${c.properties.join(',')}`).sort();
     return { vertices, edges, indexes, constraints, lastCommitTimestamp: storage.lastCommitTimestamp() };
   } finally {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encodeTransaction } from '../../../dataplane/durability/codec.js';
 import { readWalFile, recordTimestamp, type ReadStop, type WalEntry } from '../../../dataplane/durability/wal-reader.js';
-import { encodeHeader, frameKindRecordInto, frameRecord, parseWalName, RECORD_OVERHEAD, RecordKind, WAL_MAGIC, type RecordKindCode } from '../../../dataplane/durability/wal-format.js';
+import { decodeHeader, encodeHeader, frameKindRecordInto, frameRecord, parseWalName, RECORD_OVERHEAD, RecordKind, WAL_MAGIC, type RecordKindCode } from '../../../dataplane/durability/wal-format.js';
 import { MAX_BUFFERED_BYTES, WalWriter, WRITE_DELAY_MS } from '../../../dataplane/durability/wal-writer.js';
 import type { CommittedTransaction } from '../../../dataplane/storage/types.js';
 import { removeTempDirs, tempDir } from './helpers.js';
@@ -265,4 +265,10 @@ describe('WAL writer and reader', () => {
     await w.close();
     expect(fs.readdirSync(dir).sort().map((f) => f.slice(21))).toEqual(['from_1_to_1', 'from_2_to_2']);
   });
+});
+
+test('codec version 2 (index kinds beyond label / label+property) is written; version 1 files still read; others refused', () => {
+  expect(decodeHeader(encodeHeader(WAL_MAGIC, 'e'), WAL_MAGIC).header.codecVersion).toBe(2);
+  expect(decodeHeader(encodeHeader(WAL_MAGIC, 'e', 1), WAL_MAGIC).header).toMatchObject({ codecVersion: 1, epochId: 'e' });
+  expect(() => decodeHeader(encodeHeader(WAL_MAGIC, 'e', 3), WAL_MAGIC)).toThrow('codec version 3, this mgha reads version 1 and 2');
 });

@@ -39,7 +39,7 @@ test('creating an index invalidates cached plans', async () => {
   const explain = async (): Promise<string> => (await rows(e, 'EXPLAIN MATCH (n:L {p: 1}) RETURN n')).map((r) => r[0]).join('\n');
   expect(await explain()).toContain('ScanAllByLabel (n :L)');
   await rows(e, 'CREATE INDEX ON :L(p)');
-  expect(await explain()).toContain('ScanAllByLabelPropertyValue (n :L {p})');
+  expect(await explain()).toContain('ScanAllByLabelProperties (n :L {p})');
 });
 
 test('maintenance runs garbage collection periodically until stopped', async () => {

@@ -1,7 +1,7 @@
 // Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
-import { QueryEngine } from '../../../dataplane/query/engine.js';
+import { QueryEngine, SCHEMA_CHANGE_ALONE } from '../../../dataplane/query/engine.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 
 test('two open transactions are isolated until commit', async () => {
@@ -95,24 +95,33 @@ test('indexes: DDL, SHOW INDEX INFO, EXPLAIN shows index use', async () => {
   expect(await rows(e, 'SHOW INDEX INFO')).toEqual(
     expect.arrayContaining([
       ['label', 'Person', null, 50],
-      ['label+property', 'Person', 'id', 50],
+      ['label+property', 'Person', ['id'], 50],
     ]),
   );
   const plan = (await rows(e, 'EXPLAIN MATCH (n:Person {id: 7}) RETURN n')).map((r) => r[0]);
-  expect(plan.join('\n')).toContain('ScanAllByLabelPropertyValue (n :Person {id})');
+  expect(plan.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(plan[0]).toBe(' * Produce {n}');
   expect(plan[plan.length - 1]).toBe(' * Once');
   const range = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id > 5 AND n.id <= 10 RETURN n')).map((r) => r[0]);
-  expect(range.join('\n')).toContain('ScanAllByLabelPropertyRange');
+  expect(range.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id = $x RETURN n.id', { x: 7n })).toEqual([[7]]);
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id > 5 AND n.id <= 8 RETURN n.id ORDER BY n.id')).toEqual([[6], [7], [8]]);
   const inPlan = (await rows(e, 'EXPLAIN MATCH (n:Person) WHERE n.id IN $ids RETURN n')).map((r) => r[0]);
-  expect(inPlan.join('\n')).toContain('ScanAllByLabelPropertyValue');
+  expect(inPlan.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id IN $ids RETURN n.id ORDER BY n.id', { ids: [3n, 1n, 3n, null] })).toEqual([[1], [3]]);
   expect((await run(e, 'DROP INDEX ON :Person(id)')).summary.stats).toEqual({ 'indexes-removed': 1 });
+  // Memgraph refuses DDL after other statements of an explicit transaction.
   const t = await e.begin(txOptions(false));
+  await runIn(t, 'MATCH (n) RETURN count(n)');
   await expect(runIn(t, 'CREATE INDEX ON :X(y)')).rejects.toThrow('Index manipulation not allowed in multicommand transactions.');
   await t.rollback();
+  // Beyond Memgraph: as the first statement (driver.executeQuery) it runs and commits alone;
+  // nothing may follow it, and a rollback leaves it in place.
+  const first = await e.begin(txOptions(false));
+  await runIn(first, 'CREATE INDEX ON :X(y)');
+  await expect(runIn(first, 'MATCH (n) RETURN n')).rejects.toThrow(SCHEMA_CHANGE_ALONE);
+  await first.rollback();
+  expect(await rows(e, 'SHOW INDEX INFO')).toContainEqual(['label+property', 'X', ['y'], 0]);
 });
 
 test('constraints and SHOW CONSTRAINT INFO / SHOW STORAGE INFO', async () => {

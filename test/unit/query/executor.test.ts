@@ -25,7 +25,7 @@ const node = (variable: string | null, labels: string[], props: [string, Expr][]
 function run(storage: Storage, clauses: Clause[], params = new Map<string, Value>()): Value[][] {
   const body: QueryBody = { parts: [{ clauses }], unions: [] };
   const tx = storage.begin();
-  const plan = planQuery(body, { hasIndex: (l, p) => storage.hasIndex(l, p), estimateCount: (l, p) => tx.estimateCount(l, p) });
+  const plan = planQuery(body, { indexSpecs: () => storage.indexes(), indexSize: (spec) => tx.indexSize(spec), estimateCount: (l, p) => tx.estimateCount(l, p) });
   const ctx: ExecContext = { tx, params, statementTime: Date.now(), work: 0, slotCount: plan.slotCount };
   const rows: Value[][] = [];
   for (const step of plan.root.run(ctx, new Array<Value>(plan.slotCount).fill(null))) {

@@ -420,10 +420,21 @@ describe('return column names', () => {
 
 describe('schema and SHOW statements (admin statements: admin-parser.test.ts)', () => {
   test.each<[string, Statement]>([
-    ['CREATE INDEX ON :L(p)', { kind: 'CreateIndex', label: 'L', property: 'p' }],
-    ['CREATE INDEX ON :L', { kind: 'CreateIndex', label: 'L', property: null }],
-    ['DROP INDEX ON :L(p)', { kind: 'DropIndex', label: 'L', property: 'p' }],
-    ['drop index on :L', { kind: 'DropIndex', label: 'L', property: null }],
+    ['CREATE INDEX ON :L(p)', { kind: 'CreateIndex', index: { type: 'label+property', label: 'L', properties: [['p']] } }],
+    ['CREATE INDEX ON :L', { kind: 'CreateIndex', index: { type: 'label', label: 'L', properties: [] } }],
+    ['DROP INDEX ON :L(p)', { kind: 'DropIndex', index: { type: 'label+property', label: 'L', properties: [['p']] } }],
+    ['drop index on :L', { kind: 'DropIndex', index: { type: 'label', label: 'L', properties: [] } }],
+    ['CREATE INDEX ON :L(a, b)', { kind: 'CreateIndex', index: { type: 'label+property', label: 'L', properties: [['a'], ['b']] } }],
+    ['CREATE INDEX ON :L(a.b.c, `d e`)', { kind: 'CreateIndex', index: { type: 'label+property', label: 'L', properties: [['a', 'b', 'c'], ['d e']] } }],
+    ['DROP INDEX ON :L(a.b)', { kind: 'DropIndex', index: { type: 'label+property', label: 'L', properties: [['a', 'b']] } }],
+    ['CREATE EDGE INDEX ON :T', { kind: 'CreateIndex', index: { type: 'edge-type', label: 'T', properties: [] } }],
+    ['CREATE EDGE INDEX ON :T(p)', { kind: 'CreateIndex', index: { type: 'edge-type+property', label: 'T', properties: [['p']] } }],
+    ['drop edge index on :T(p)', { kind: 'DropIndex', index: { type: 'edge-type+property', label: 'T', properties: [['p']] } }],
+    ['CREATE GLOBAL EDGE INDEX ON :(p)', { kind: 'CreateIndex', index: { type: 'edge-property', label: null, properties: [['p']] } }],
+    ['DROP GLOBAL EDGE INDEX ON :(p)', { kind: 'DropIndex', index: { type: 'edge-property', label: null, properties: [['p']] } }],
+    ['CREATE POINT INDEX ON :L(loc)', { kind: 'CreateIndex', index: { type: 'point', label: 'L', properties: [['loc']] } }],
+    ['DROP POINT INDEX ON :L(loc)', { kind: 'DropIndex', index: { type: 'point', label: 'L', properties: [['loc']] } }],
+    ['SHOW INDEXES', { kind: 'Show', what: 'INDEXES' }],
     [
       'CREATE CONSTRAINT ON (n:L) ASSERT EXISTS (n.p)',
       { kind: 'CreateConstraint', constraint: 'exists', label: 'L', properties: ['p'] },

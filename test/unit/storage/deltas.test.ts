@@ -148,7 +148,7 @@ describe('schema deltas', () => {
     store.reserveGids({ vertex: 10, edge: 4 });
     expect(log).toEqual([]);
     expect(store.lastCommitTimestamp()).toBe(9);
-    expect(store.indexes()).toEqual([{ type: 'label', label: 'L', property: null, count: 1 }]);
+    expect(store.indexes()).toEqual([{ type: 'label', label: 'L', properties: [], count: 1 }]);
     expect(store.nextGids()).toEqual({ vertex: 10, edge: 4 });
     expect(() => store.loadCommitted({ commitTimestamp: 8, deltas: [{ op: 'createVertex', gid: 0 }] })).toThrow(/before|not after/);
   });

@@ -37,7 +37,7 @@ describe('label index', () => {
       tx.vertex(0)!.removeLabel('A');
     });
     expect(gids(store.begin().verticesByLabel('A'))).toEqual([1, 2]);
-    expect(store.indexes()).toEqual([{ type: 'label', label: 'A', property: null, count: 3 }]);
+    expect(store.indexes()).toEqual([{ type: 'label', label: 'A', properties: [], count: 3 }]);
     store.collectGarbage();
     expect(store.indexes()[0].count).toBe(2);
     expect(store.begin().estimateCount('A')).toBe(2);
@@ -75,7 +75,7 @@ describe('label+property index', () => {
     expect(gids(tx.verticesByLabelProperty('P', 'x', eq(null)))).toEqual([]);
     expect(gids(tx.verticesByLabelProperty('P', 'x', eq(NaN)))).toEqual([]);
     expect(gids(tx.verticesByLabelProperty('P', 'x', eq('zzz')))).toEqual([]);
-    expect(store.indexes()).toEqual([{ type: 'label+property', label: 'P', property: 'x', count: 6 }]);
+    expect(store.indexes()).toEqual([{ type: 'label+property', label: 'P', properties: [['x']], count: 6 }]);
     expect(tx.estimateCount('P', 'x')).toBe(6);
   });
 

@@ -154,15 +154,15 @@ describe('schema.assert', () => {
       ['Person', '[id, code]', ['id', 'code'], true, 'Created'],
     ]);
     expect(await rows(e, `CALL schema.assert({Person: ['name']}, {}, {}, false) ${assertRows}`)).toEqual([['Person', 'name', ['name'], false, 'Kept']]);
-    expect(await rows(e, 'SHOW INDEX INFO')).toEqual(expect.arrayContaining([['label+property', 'Person', 'name', 0]]));
+    expect(await rows(e, 'SHOW INDEX INFO')).toEqual(expect.arrayContaining([['label+property', 'Person', ['name'], 0]]));
   });
 
   test('plans made before the call see the new index', async () => {
     const e = newEngine();
     const q = "EXPLAIN MATCH (n:P) WHERE n.v = 1 RETURN n";
-    expect(JSON.stringify(await rows(e, q))).not.toContain('ScanAllByLabelProperty');
+    expect(JSON.stringify(await rows(e, q))).not.toContain('ScanAllByLabelProperties');
     await run(e, 'CALL schema.assert({P: ["v"]}, {}) YIELD action RETURN action');
-    expect(JSON.stringify(await rows(e, q))).toContain('ScanAllByLabelProperty');
+    expect(JSON.stringify(await rows(e, q))).toContain('ScanAllByLabelProperties');
   });
 });
 
