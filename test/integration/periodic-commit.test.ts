@@ -49,6 +49,11 @@ test("Memgraph's periodic_commit scenarios", async () => {
   await withDriver(s.boltUrl, async (d) => {
     const ids = async (label: string): Promise<unknown[][]> => query(d, `MATCH (a:${label}) RETURN a.id ORDER BY a.id`);
     expect(await query(d, 'USING PERIODIC COMMIT 1 UNWIND range(1, 3) AS x CREATE (a:A {id: x})')).toEqual([]);
+    // The summary counts every batch's changes.
+    const session = d.session();
+    const summary = await session.run('USING PERIODIC COMMIT 2 UNWIND range(1, 5) AS x CREATE (:Counted {id: x})').summary();
+    await session.close();
+    expect(summary.counters.updates()).toMatchObject({ nodesCreated: 5, propertiesSet: 5, labelsAdded: 5 });
     expect(await ids('A')).toEqual([[1], [2], [3]]);
     expect(await query(d, 'USING PERIODIC COMMIT 1 UNWIND range(1, 3) AS x CREATE (a:B {id: x}) RETURN a.id')).toEqual([[1], [2], [3]]);
     expect(await query(d, 'UNWIND range(1, 3) as x CALL { WITH x CREATE (:C {id: x}) } IN TRANSACTIONS OF 1 ROWS')).toEqual([]);
