@@ -160,10 +160,36 @@ export class QueryEngine implements Engine {
   /** The epoch and history bookmarks name (durability's); null: plain `mgha:<ts>` bookmarks. */
   private readonly timeline: () => Timeline | null;
 
-  /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
+  /**
+   * Synchronous unless a bookmark has to be waited for (or is invalid): neo4j-driver sends
+   * its session's last bookmark with every query, and that commit is nearly always visible
+   * already, so the query then runs without an async function, a promise and the
+   * connection's asynchronous continuation (issue #14).
+   */
   begin(options: TransactionOptions): MaybePromise<EngineTransaction> {
-    if (options.bookmarks.length > 0) return this.beginAfterBookmarks(options);
+    if (options.bookmarks.length > 0 && !this.bookmarksVisible(options.bookmarks)) return this.beginAfterBookmarks(options);
     return this.newTransaction(options);
+  }
+
+  /** A driver session repeats one bookmark until it writes: its parse is kept (no regex per query). */
+  private lastBookmark: { text: string; parsed: ParsedBookmark } | null = null;
+
+  /** True when every bookmark is a valid mgha bookmark whose commit is visible now. */
+  private bookmarksVisible(bookmarks: string[]): boolean {
+    const timeline = this.timeline();
+    const last = this.storage.lastCommitTimestamp();
+    for (const b of bookmarks) {
+      let parsed: ParsedBookmark | null;
+      if (this.lastBookmark !== null && this.lastBookmark.text === b) parsed = this.lastBookmark.parsed;
+      else {
+        parsed = parseBookmark(b);
+        if (parsed === null) return false; // the waiting path reports it
+        this.lastBookmark = { text: b, parsed };
+      }
+      const target = bookmarkTarget(parsed, timeline);
+      if (target === 'unknownEpoch' || last < target) return false;
+    }
+    return true;
   }
 
   private async beginAfterBookmarks(options: TransactionOptions): Promise<EngineTransaction> {
@@ -186,13 +212,25 @@ export class QueryEngine implements Engine {
     this.open.delete(tx);
   }
 
+  /** The last bookmark text made, for its timeline and timestamp: reads answer the same one until a write commits. */
+  private bookmarkText: { epochId: string | null; ts: number; text: string } = { epochId: null, ts: -1, text: '' };
+
   currentBookmark(): string {
-    return formatBookmark(this.timeline(), this.storage.lastCommitTimestamp());
+    return this.bookmarkFor(this.storage.lastCommitTimestamp());
+  }
+
+  /** formatBookmark, without building (and later flattening) a new string per query. */
+  private bookmarkFor(ts: number): string {
+    const timeline = this.timeline();
+    const epochId = timeline?.epochId ?? null;
+    const c = this.bookmarkText;
+    if (c.ts !== ts || c.epochId !== epochId) this.bookmarkText = { epochId, ts, text: formatBookmark(timeline, ts) };
+    return this.bookmarkText.text;
   }
 
   /** @internal a storage commit → the bookmark and notifications the client gets. */
   commitOutcome(c: CommitResult): EngineCommit {
-    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : formatBookmark(this.timeline(), c.commitTimestamp);
+    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : this.bookmarkFor(c.commitTimestamp);
     return { bookmark, notifications: c.notifications.length === 0 ? NO_NOTIFICATIONS : c.notifications.map(notificationValue) };
   }
 
@@ -419,7 +457,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       ...(plan.periodic !== undefined ? { periodicCommit: () => this.commitBatch(), pending: null, streamWrites: plan.streamWrites === true } : {}),
     };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
-    const before = { ...this.tx.stats };
+    const before = copyStats(this.tx.stats);
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
     const [columns, slots] = prepared.profile ? [PROFILE_COLUMNS, PROFILE_COLUMNS.map((_, i) => i)] : [plan.columns, plan.resultSlots];
     return new QueryStream(columns, gen, slots, {
@@ -481,7 +519,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
       if (this.wrote) this.engine.checkWritesAllowed();
       const after = this.runBeforeCommitTriggers();
-      this.engine.trackWriter(this, false);
+      if (this.wrote) this.engine.trackWriter(this, false); // only writers are in the set: a read skips the Set delete
       const committed = this.tx.commit();
       const done = (c: CommitResult): EngineCommit => {
         this.engine.ended(this);
@@ -574,6 +612,19 @@ const PERIODIC_IN_EXPLICIT = {
 
 function timedOut(): MghaError {
   return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
+}
+
+/** A monomorphic literal, not `{ ...stats }`: the spread of a frozen object took V8's slow clone path per query. */
+function copyStats(s: WriteStats): WriteStats {
+  return {
+    nodesCreated: s.nodesCreated,
+    nodesDeleted: s.nodesDeleted,
+    relationshipsCreated: s.relationshipsCreated,
+    relationshipsDeleted: s.relationshipsDeleted,
+    propertiesSet: s.propertiesSet,
+    labelsAdded: s.labelsAdded,
+    labelsRemoved: s.labelsRemoved,
+  };
 }
 
 function statsDiff(before: WriteStats, after: WriteStats): Record<string, number> {

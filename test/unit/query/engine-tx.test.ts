@@ -243,3 +243,31 @@ test('a commit stage that warns: the notification comes with the commit', async 
     description: '',
   });
 });
+
+test('a visible bookmark begins synchronously; a future one waits for its commit; the parse kept for a repeated bookmark follows the timeline', async () => {
+  let timeline = { epochId: 'epoch-a', history: [] as { epochId: string; lastCommitTs: number }[] };
+  const e = new QueryEngine(new InMemoryStorage(), { timeline: () => timeline });
+  const w = await e.begin(txOptions(true));
+  await runIn(w, 'CREATE (:B)');
+  const { bookmark } = await w.commit();
+  expect(bookmark).toMatch(/^mgha:epoch-a:\d+$/);
+  expect(e.currentBookmark()).toBe(bookmark);
+  // Visible: no promise (issue #14), twice (the second from the kept parse).
+  for (let i = 0; i < 2; i++) {
+    const t = e.begin(txOptions(true, { bookmarks: [bookmark] }));
+    expect(t).not.toBeInstanceOf(Promise);
+    await (t as Awaited<typeof t>).rollback();
+  }
+  // A bookmark ahead of this instance: begin waits until a commit reaches it.
+  const ts = Number(bookmark.split(':')[2]);
+  const ahead = e.begin(txOptions(true, { bookmarks: [`mgha:epoch-a:${ts + 1}`] }));
+  expect(ahead).toBeInstanceOf(Promise);
+  await run(e, 'CREATE (:B)');
+  await (await ahead).rollback();
+  // After a failover to a new epoch the same text is judged against the new timeline.
+  timeline = { epochId: 'epoch-b', history: [{ epochId: 'epoch-a', lastCommitTs: ts - 1 }] };
+  const t = e.begin(txOptions(true, { bookmarks: [bookmark] }));
+  expect(t).not.toBeInstanceOf(Promise);
+  await (t as Awaited<typeof t>).rollback();
+  expect(e.currentBookmark()).toMatch(/^mgha:epoch-b:\d+$/);
+});
