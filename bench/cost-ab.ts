@@ -4,11 +4,13 @@
 // throughput and p50/p99. Each optimisation of the per-query path is shown with it.
 //
 //   node dist/bench/cost-ab.js --before=/path/to/other/build/dist/dataplane/main.js
-//        [--workload=return1|create|point_lookup|one_hop] [--client=driver|raw]
+//        [--workload=return1|create|point_lookup|one_hop] [--client=driver|driver_tx|raw]
 //        [--flags="--storage-wal-file-flush-every-n-tx=1"] [--seconds=4] [--trials=5] [--nodes=10000]
 //        [--node-args-before="…"] [--node-args-after="…"]   (V8 flags of one side, e.g. heap sizes)
 // Raw clients send a bookmark with every RUN, as neo4j-driver does, but cost the machine far
 // less CPU: the servers run near saturation, where their CPU per query is steadiest.
+// `driver` is session.run (auto-commit: RUN + PULL); `driver_tx` is driver.executeQuery
+// (BEGIN + RUN + PULL, then COMMIT, with the driver's shared bookmark manager).
 // (a "before" build: `npx tsc -p .` at the earlier commit, then copy its dist/ under dist/ab/)
 
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
@@ -78,10 +80,15 @@ async function rig(name: string, binary: string | undefined, nodeArgs: string[])
           const p = new Map<string, Value>(q.params(seq++).map(([k, v]) => [k, typeof v === 'number' ? BigInt(v) : v]));
           check((await conns[c].request(encodeRunPullWith(q.text, p, DRIVER_LIKE_EXTRA), 2)).records);
         }
-      : async (c) => {
-          const p = Object.fromEntries(q.params(seq++).map(([k, v]) => [k, typeof v === 'number' ? neo4j.int(v) : v]));
-          check((await sessions[c].run(q.text, p)).records.length);
-        };
+      : client === 'driver_tx'
+        ? async () => {
+            const p = Object.fromEntries(q.params(seq++).map(([k, v]) => [k, typeof v === 'number' ? neo4j.int(v) : v]));
+            check((await driver.executeQuery(q.text, p)).records.length);
+          }
+        : async (c) => {
+            const p = Object.fromEntries(q.params(seq++).map(([k, v]) => [k, typeof v === 'number' ? neo4j.int(v) : v]));
+            check((await sessions[c].run(q.text, p)).records.length);
+          };
   return {
     name,
     op,

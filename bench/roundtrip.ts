@@ -8,7 +8,9 @@
 // A server's CPU per operation grows as its request rate falls (each request then pays a
 // wake-up of its own), and neo4j-driver's client CPU holds mgha's rate far below
 // PostgreSQL's on this machine. So a second interleaved run paces the light raw Bolt client
-// and `pg` to the rate the driver reached: PG ÷ mgha at the same rate (`at_driver_rate`).
+// and `pg` to the rate the driver reached: PG ÷ mgha at the same rate (`at_driver_rate`),
+// beside the minimal Node TCP server paced alike (what a wake-up, a read and a write cost
+// a Node process at that rate, before any Bolt or query work).
 //
 //   node dist/bench/roundtrip.js [--seconds=5] [--trials=3] [--clients=16]
 
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     // Each client waits between operations so that all of them together make about the driver's rate.
     const gapMs = (clients * 1000) / viaDriver.medianOpsPerSec;
     const pause = (): Promise<void> => new Promise((res) => setTimeout(res, gapMs));
-    const [rawPaced, pgPaced] = await runInterleaved(
+    const [rawPaced, pgPaced, basePaced] = await runInterleaved(
       [
         {
           name: 'mgha_raw_bolt_at_driver_rate',
@@ -82,10 +84,19 @@ async function main(): Promise<void> {
           },
           serverCpuSeconds: postgres.serverCpuSeconds,
         },
+        // The floor of any Node server at this rate: a wake-up, a read and a write per request.
+        {
+          name: 'node_tcp_ceiling_at_driver_rate',
+          op: async (c) => {
+            await baseClients[c].roundTrip();
+            await pause();
+          },
+          serverCpuSeconds: () => processCpuSeconds(baselineServer.child.pid ?? -1),
+        },
       ],
       load,
     );
-    for (const r of [rawPaced, pgPaced]) {
+    for (const r of [rawPaced, pgPaced, basePaced]) {
       report({ bench: 'return1', side: r.name, clients, median_ops_per_sec: r.medianOpsPerSec, server_cpu_us_per_op: r.medianCpuUsPerOp ?? -1 });
     }
     const pacedCpu = (r: typeof raw): number => r.medianCpuUsPerOp ?? NaN;

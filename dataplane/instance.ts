@@ -63,7 +63,11 @@ function withDefaultTimeout(engine: Engine, seconds: number): Engine {
   if (seconds <= 0) return engine;
   const timeoutMs = seconds * 1000;
   return {
-    begin: (options) => engine.begin(options.timeoutMs === null ? { ...options, timeoutMs } : options),
+    // The options are the session's own per-request object: set in place rather than copied per query.
+    begin: (options) => {
+      if (options.timeoutMs === null) options.timeoutMs = timeoutMs;
+      return engine.begin(options);
+    },
     currentBookmark: () => engine.currentBookmark(),
   };
 }

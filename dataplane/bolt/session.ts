@@ -13,6 +13,11 @@ import type { Value } from '../values/model.js';
 import type { Metadata } from './messages.js';
 import type { Dict, ProtocolFeatures, Request, SessionState } from './types.js';
 
+/** Records per internal pull while serving PULL all (n = -1). */
+const PULL_ALL_BATCH = 1000;
+/** PULL all writes for about this long before letting other sessions run. */
+const PULL_ALL_SLICE_MS = 20;
+
 export interface ResponseSink {
   success(meta: Metadata): void;
   /**
@@ -332,20 +337,57 @@ export class BoltSession {
       const discarding = stream.discard();
       return discarding instanceof Promise ? discarding.then(() => true) : true;
     }
+    if (n < 0) return this.drainAll(stream);
     const batch = stream.pull(n);
     return batch instanceof Promise ? batch.then((b) => this.emit(b)) : this.emit(batch);
   }
 
-  private emit(batch: RecordBatch, from = 0): boolean | Promise<boolean> {
-    for (let i = from; i < batch.records.length; i++) {
-      const pending = this.sink.record(batch.records[i]);
-      if (pending instanceof Promise) return pending.then(() => this.emit(batch, i + 1));
-    }
+  private emit(batch: RecordBatch): boolean | Promise<boolean> {
+    const written = this.write(batch);
+    if (written instanceof Promise) return written.then(() => this.emit({ records: [], hasMore: batch.hasMore }));
     if (batch.hasMore) {
       this.sink.success({ has_more: true });
       return false;
     }
     return true;
+  }
+
+  private write(batch: RecordBatch, from = 0): void | Promise<void> {
+    for (let i = from; i < batch.records.length; i++) {
+      const pending = this.sink.record(batch.records[i]);
+      if (pending instanceof Promise) return pending.then(() => this.write(batch, i + 1));
+    }
+  }
+
+  /**
+   * PULL all (n = -1: mgclient and raw clients ask so) as successive batches, each written
+   * before the next is produced, with the event loop free between time slices: ten million
+   * rows neither sit whole in memory nor go out in one synchronous stretch. A result that
+   * fits in the first batch stays synchronous.
+   */
+  private drainAll(stream: ResultStream): boolean | Promise<boolean> {
+    const first = stream.pull(PULL_ALL_BATCH);
+    if (first instanceof Promise) return this.drainAllFrom(stream, first);
+    const written = this.write(first);
+    if (written instanceof Promise || first.hasMore) return this.drainAllFrom(stream, written ?? null);
+    return true;
+  }
+
+  private async drainAllFrom(stream: ResultStream, pending: Promise<RecordBatch> | Promise<void> | null): Promise<boolean> {
+    const before = await pending;
+    let batch: RecordBatch | null = before === undefined || before === null ? null : before;
+    let sliceStart = performance.now();
+    for (;;) {
+      if (batch !== null) {
+        await this.write(batch);
+        if (!batch.hasMore) return true;
+      }
+      if (performance.now() - sliceStart > PULL_ALL_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      batch = await stream.pull(PULL_ALL_BATCH);
+    }
   }
 
   /** The last SUCCESS of a result; `bookmark` (auto-commit only) comes first. */
@@ -368,80 +410,132 @@ export class BoltSession {
 
   // --- explicit transactions ------------------------------------------------------
 
-  private async begin(extra: Dict): Promise<void> {
+  // Each step finishes synchronously when the engine answers synchronously, as the
+  // auto-commit path does: executeQuery / executeRead (BEGIN, RUN, PULL, COMMIT) then cost
+  // no promise, microtask or async resume per message (issue #14); a step that has to wait
+  // continues asynchronously from where it stopped.
+
+  private begin(extra: Dict): void | Promise<void> {
+    let database: string | null;
+    let tx: EngineTransaction | Promise<EngineTransaction>;
     try {
       const options = transactionOptions(extra, false);
-      this.tx = await this.deps.engine.begin(options);
-      this.txDatabase = options.database;
-      this.nextQid = 0;
-      this.lastQid = -1;
-      this.state = 'TX_READY';
-      this.sink.success({});
+      database = options.database;
+      tx = this.deps.engine.begin(options);
+    } catch (e) {
+      return this.fail(e);
+    }
+    if (tx instanceof Promise) return tx.then((t) => this.begun(t, database)).then(undefined, (e: unknown) => this.fail(e));
+    try {
+      this.begun(tx, database);
     } catch (e) {
       return this.fail(e);
     }
   }
 
-  private async runInTx(query: string, parameters: Dict): Promise<void> {
+  private begun(tx: EngineTransaction, database: string | null): void {
+    this.tx = tx;
+    this.txDatabase = database;
+    this.nextQid = 0;
+    this.lastQid = -1;
+    this.state = 'TX_READY';
+    this.sink.success({});
+  }
+
+  private runInTx(query: string, parameters: Dict): void | Promise<void> {
     const startedAt = performance.now();
     try {
-      const stream = await (this.tx as EngineTransaction).run(query, parameters);
-      const qid = this.nextQid++;
-      this.streams.set(qid, { stream, startedAt });
-      this.lastQid = qid;
-      this.state = 'TX_STREAMING';
-      this.sink.success({ fields: stream.fields, t_first: millis(startedAt), qid: BigInt(qid) });
+      const stream = (this.tx as EngineTransaction).run(query, parameters);
+      if (stream instanceof Promise) {
+        return stream.then((st) => this.streamInTx(st, startedAt)).then(undefined, (e: unknown) => this.fail(e, startedAt));
+      }
+      this.streamInTx(stream, startedAt);
     } catch (e) {
       return this.fail(e, startedAt);
     }
   }
 
-  private async pullInTx(n: number, requestedQid: number): Promise<void> {
+  private streamInTx(stream: ResultStream, startedAt: number): void {
+    const qid = this.nextQid++;
+    this.streams.set(qid, { stream, startedAt });
+    this.lastQid = qid;
+    this.state = 'TX_STREAMING';
+    this.sink.success({ fields: stream.fields, t_first: millis(startedAt), qid: BigInt(qid) });
+  }
+
+  private pullInTx(n: number, requestedQid: number): void | Promise<void> {
     const qid = requestedQid === -1 ? this.lastQid : requestedQid;
     const open = this.streams.get(qid);
     if (open === undefined) {
       return this.fail(new MghaError(Codes.RequestInvalid, `No open result with qid ${requestedQid}`));
     }
     try {
-      if (!(await this.drain(open.stream, n))) return;
-      this.streams.delete(qid);
-      this.state = this.streams.size > 0 ? 'TX_STREAMING' : 'TX_READY';
-      const summary = open.stream.summary();
-      this.sink.success(this.summaryMeta(summary, open.startedAt, this.txDatabase));
-      this.deps.hooks?.queryFinished(summary.type, seconds(open.startedAt));
+      const exhausted = this.drain(open.stream, n);
+      if (exhausted instanceof Promise) {
+        return exhausted.then((done) => this.pulledInTx(qid, open, done)).then(undefined, (e: unknown) => this.fail(e, open.startedAt));
+      }
+      this.pulledInTx(qid, open, exhausted);
     } catch (e) {
       return this.fail(e, open.startedAt);
     }
   }
 
+  private pulledInTx(qid: number, open: OpenStream, exhausted: boolean): void {
+    if (!exhausted) return;
+    this.streams.delete(qid);
+    this.state = this.streams.size > 0 ? 'TX_STREAMING' : 'TX_READY';
+    const summary = open.stream.summary();
+    this.sink.success(this.summaryMeta(summary, open.startedAt, this.txDatabase));
+    this.deps.hooks?.queryFinished(summary.type, seconds(open.startedAt));
+  }
+
   /** Results left unconsumed are discarded first (their side effects still commit). */
-  private async commit(): Promise<void> {
+  private commit(): void | Promise<void> {
+    if (this.streams.size > 0) return this.discardThenCommit();
     const tx = this.tx as EngineTransaction;
     try {
-      for (const open of this.streams.values()) await open.stream.discard();
-      this.streams.clear();
-      const committed = await tx.commit();
-      this.tx = null;
-      this.state = 'READY';
-      const meta: Record<string, Value> = { bookmark: committed.bookmark };
-      if (committed.notifications.length > 0) meta.notifications = committed.notifications;
-      this.sink.success(meta);
+      const committed = tx.commit();
+      if (committed instanceof Promise) return committed.then((c) => this.committed(c)).then(undefined, (e: unknown) => this.fail(e));
+      this.committed(committed);
     } catch (e) {
       return this.fail(e);
     }
   }
 
-  private async rollback(): Promise<void> {
+  private async discardThenCommit(): Promise<void> {
+    try {
+      for (const open of this.streams.values()) await open.stream.discard();
+      this.streams.clear();
+      this.committed(await (this.tx as EngineTransaction).commit());
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  private committed(committed: EngineCommit): void {
+    this.tx = null;
+    this.state = 'READY';
+    const meta: Record<string, Value> = { bookmark: committed.bookmark };
+    if (committed.notifications.length > 0) meta.notifications = committed.notifications;
+    this.sink.success(meta);
+  }
+
+  private rollback(): void | Promise<void> {
     const tx = this.tx as EngineTransaction;
     this.tx = null;
     this.streams.clear();
     try {
-      await tx.rollback();
-      this.state = 'READY';
-      this.sink.success({});
+      const done = tx.rollback();
+      if (done instanceof Promise) return done.then(() => this.rolledBack()).then(undefined, (e: unknown) => this.fail(e));
+      this.rolledBack();
     } catch (e) {
       return this.fail(e);
     }
+  }
+
+  private rolledBack(): void {
+    this.state = 'READY';
+    this.sink.success({});
   }
 
   // --- routing --------------------------------------------------------------------
@@ -498,13 +592,16 @@ function streamArgs(type: 'PULL' | 'DISCARD', extra: Dict): { n: number; qid: nu
   }
 }
 
+/** Shared by every transaction without metadata (nearly all): no Map per query; only read (SHOW TRANSACTIONS). */
+const NO_METADATA = new Map<string, Value>();
+
 /** BEGIN / auto-commit RUN `extra` → engine options; bad shapes are client errors. */
 export function transactionOptions(extra: Dict, implicit: boolean): TransactionOptions {
   const bookmarks = extra.get('bookmarks') ?? [];
   if (!Array.isArray(bookmarks) || !bookmarks.every((b): b is string => typeof b === 'string')) {
     throw new MghaError(Codes.RequestInvalid, 'bookmarks must be a list of strings');
   }
-  const metadata = extra.get('tx_metadata') ?? new Map<string, Value>();
+  const metadata = extra.get('tx_metadata') ?? NO_METADATA;
   if (!(metadata instanceof Map)) throw new MghaError(Codes.RequestInvalid, 'tx_metadata must be a map');
   const mode = extra.get('mode') ?? 'w';
   if (mode !== 'r' && mode !== 'w') throw new MghaError(Codes.RequestInvalid, `Unknown access mode ${String(mode)}`);

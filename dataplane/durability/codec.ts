@@ -623,6 +623,33 @@ function readDelta(r: ByteReader, names: readonly string[]): Delta {
   }
 }
 
+/** writeDeltas' bytes of a delta list encoded ahead of its commit, and how many deltas they hold. */
+const preEncoded = new WeakMap<readonly Delta[], { count: number; bytes: Buffer }>();
+
+/**
+ * Encodes `deltas` as writeDeltas would, a slice of `slice` deltas per step (the generator
+ * yields between slices, so the caller can let other work run), and remembers the bytes:
+ * the commit's writeDeltas then only copies them. A huge transaction's commit is thus not
+ * one long synchronous encoding. Bytes for a list that grew since are ignored.
+ */
+export function* preEncodeDeltas(deltas: readonly Delta[], slice: number): Generator<void, void> {
+  const names = new NameIndex();
+  const body = new ByteWriter(64 + deltas.length * 8);
+  const count = deltas.length;
+  for (let i = 0; i < count; i++) {
+    writeDelta(body, names, deltas[i]);
+    if ((i + 1) % slice === 0) yield;
+  }
+  const head = new ByteWriter(64);
+  head.uint(names.all().length);
+  for (const n of names.all()) head.string(n);
+  head.uint(count);
+  const bytes = Buffer.allocUnsafe(head.length + body.length);
+  head.copyTo(bytes, 0);
+  body.copyTo(bytes, head.length);
+  preEncoded.set(deltas, { count, bytes });
+}
+
 /** Writes a list of deltas preceded by the name table they use. */
 // Scratch space of writeDeltas, reused by every call (encoding is synchronous and never
 // nests): a commit then encodes without allocating buffers, whose ArrayBuffer bookkeeping
@@ -631,6 +658,11 @@ const scratchNames = new NameIndex();
 let scratchBody = new ByteWriter(4096);
 
 export function writeDeltas(w: ByteWriter, deltas: readonly Delta[]): void {
+  const ready = preEncoded.get(deltas);
+  if (ready !== undefined && ready.count === deltas.length) {
+    ready.bytes.copy(w.reserve(ready.bytes.length), w.length - ready.bytes.length);
+    return;
+  }
   const names = scratchNames;
   // Sized up front for big batches (snapshot blocks), as a fresh writer would be.
   const estimate = 64 + deltas.length * 8;

@@ -1,7 +1,7 @@
 // Aggregate functions (implicit grouping in WITH/RETURN). Each group gets one
 // accumulator per aggregate call; nulls are skipped as openCypher requires.
 
-import { argumentError, typeError } from '../errors.js';
+import { argumentError, Codes, MghaError, typeError } from '../errors.js';
 import { typeName, type Value } from '../values/model.js';
 import { add } from './operators.js';
 import { groupKey, orderCompare } from '../values/ops.js';
@@ -127,13 +127,17 @@ class Collect implements Accumulator {
   }
 }
 
-/** Memgraph's two-argument `collect(key, value)`: a map (rows with a null key or value skipped). */
+/**
+ * Memgraph's two-argument `collect(key, value)`: a map. As in Memgraph, rows with a null
+ * value are skipped, any other key than a string (null too) is an error, and the first
+ * value for a key stays.
+ */
 class CollectMap implements Accumulator {
   private readonly entries = new Map<string, Value>();
   add([k, v]: Value[]): void {
-    if (k === null || v === null) return;
-    if (typeof k !== 'string') throw typeError(`collect() map keys must be STRINGs, got ${typeName(k)}.`);
-    this.entries.set(k, v);
+    if (v === null) return;
+    if (typeof k !== 'string') throw new MghaError(Codes.MemgraphClientError, 'Map key must be a string.');
+    if (!this.entries.has(k)) this.entries.set(k, v);
   }
   result(): Value {
     return this.entries;

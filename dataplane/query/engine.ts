@@ -157,10 +157,36 @@ export class QueryEngine implements Engine {
   /** The epoch and history bookmarks name (durability's); null: plain `mgha:<ts>` bookmarks. */
   private readonly timeline: () => Timeline | null;
 
-  /** Synchronous without bookmarks to wait for (every auto-commit query of a plain client). */
+  /**
+   * Synchronous unless a bookmark has to be waited for (or is invalid): neo4j-driver sends
+   * its session's last bookmark with every query, and that commit is nearly always visible
+   * already, so the query then runs without an async function, a promise and the
+   * connection's asynchronous continuation (issue #14).
+   */
   begin(options: TransactionOptions): MaybePromise<EngineTransaction> {
-    if (options.bookmarks.length > 0) return this.beginAfterBookmarks(options);
+    if (options.bookmarks.length > 0 && !this.bookmarksVisible(options.bookmarks)) return this.beginAfterBookmarks(options);
     return this.newTransaction(options);
+  }
+
+  /** A driver session repeats one bookmark until it writes: its parse is kept (no regex per query). */
+  private lastBookmark: { text: string; parsed: ParsedBookmark } | null = null;
+
+  /** True when every bookmark is a valid mgha bookmark whose commit is visible now. */
+  private bookmarksVisible(bookmarks: string[]): boolean {
+    const timeline = this.timeline();
+    const last = this.storage.lastCommitTimestamp();
+    for (const b of bookmarks) {
+      let parsed: ParsedBookmark | null;
+      if (this.lastBookmark !== null && this.lastBookmark.text === b) parsed = this.lastBookmark.parsed;
+      else {
+        parsed = parseBookmark(b);
+        if (parsed === null) return false; // the waiting path reports it
+        this.lastBookmark = { text: b, parsed };
+      }
+      const target = bookmarkTarget(parsed, timeline);
+      if (target === 'unknownEpoch' || last < target) return false;
+    }
+    return true;
   }
 
   private async beginAfterBookmarks(options: TransactionOptions): Promise<EngineTransaction> {
@@ -183,13 +209,25 @@ export class QueryEngine implements Engine {
     this.open.delete(tx);
   }
 
+  /** The last bookmark text made, for its timeline and timestamp: reads answer the same one until a write commits. */
+  private bookmarkText: { epochId: string | null; ts: number; text: string } = { epochId: null, ts: -1, text: '' };
+
   currentBookmark(): string {
-    return formatBookmark(this.timeline(), this.storage.lastCommitTimestamp());
+    return this.bookmarkFor(this.storage.lastCommitTimestamp());
+  }
+
+  /** formatBookmark, without building (and later flattening) a new string per query. */
+  private bookmarkFor(ts: number): string {
+    const timeline = this.timeline();
+    const epochId = timeline?.epochId ?? null;
+    const c = this.bookmarkText;
+    if (c.ts !== ts || c.epochId !== epochId) this.bookmarkText = { epochId, ts, text: formatBookmark(timeline, ts) };
+    return this.bookmarkText.text;
   }
 
   /** @internal a storage commit → the bookmark and notifications the client gets. */
   commitOutcome(c: CommitResult): EngineCommit {
-    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : formatBookmark(this.timeline(), c.commitTimestamp);
+    const bookmark = c.deltas.length === 0 ? this.currentBookmark() : this.bookmarkFor(c.commitTimestamp);
     return { bookmark, notifications: c.notifications.length === 0 ? NO_NOTIFICATIONS : c.notifications.map(notificationValue) };
   }
 
@@ -299,6 +337,10 @@ export class QueryEngine implements Engine {
   }
 }
 
+/** Beyond Memgraph: a statement after schema DDL in the same explicit transaction. */
+export const SCHEMA_CHANGE_ALONE =
+  'A schema change (index or constraint) committed on its own as the first statement of this transaction; no other statement may follow it in the same transaction.';
+
 class Transaction implements EngineTransaction, TransactionInfo {
   private failure: MghaError | null = null;
   /** Every statement run in it, in order (SHOW TRANSACTIONS' `query`). */
@@ -308,6 +350,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
   private readonly deadline: number;
   /** Ran a write or schema statement: the write guards are asked again at commit. */
   private wrote = false;
+  /**
+   * Beyond Memgraph: schema DDL ran as this explicit transaction's first statement (what
+   * the driver's `executeQuery` sends). It committed alone, so nothing may follow it here.
+   */
+  private ranSchemaChange = false;
 
   constructor(
     private readonly engine: QueryEngine,
@@ -351,6 +398,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
 
   private runNow(query: string, parameters: Map<string, Value>): MaybePromise<ResultStream> {
     try {
+      if (this.ranSchemaChange) throw new MghaError(Codes.MemgraphClientError, SCHEMA_CHANGE_ALONE);
       const started = this.start(this.engine.prepare(query), parameters);
       if (started instanceof Promise) {
         return started.then(
@@ -370,7 +418,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
   /** Only admin statements (answered by other subsystems) need the event loop to start. */
   private start(prepared: Prepared, params: Map<string, Value>): MaybePromise<QueryStream> {
     if (prepared.kind === 'schema') {
-      if (!this.options.implicit) checkAllowedInTransaction(prepared.stmt);
+      if (!this.options.implicit && prepared.stmt.kind !== 'Show') {
+        // Refused after other statements, as Memgraph does; as the first one it runs and commits alone.
+        if (this.queries.length !== 1) checkAllowedInTransaction(prepared.stmt);
+        this.ranSchemaChange = true;
+      }
       if (prepared.stmt.kind !== 'Show') this.engine.checkWritesAllowed();
       const r = runSchemaStatement(prepared.stmt, this.engine.storage);
       if (r.schemaChanged) this.engine.schemaChanged();
@@ -397,7 +449,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
     const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
     const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
-    const before = { ...this.tx.stats };
+    const before = copyStats(this.tx.stats);
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
     const [columns, slots] = prepared.profile ? [PROFILE_COLUMNS, PROFILE_COLUMNS.map((_, i) => i)] : [plan.columns, plan.resultSlots];
     return new QueryStream(columns, gen, slots, {
@@ -433,7 +485,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
       // A write allowed at RUN may no longer be (a demotion, a fence, a failed WAL meanwhile).
       if (this.wrote) this.engine.checkWritesAllowed();
       const after = this.runBeforeCommitTriggers();
-      this.engine.trackWriter(this, false);
+      if (this.wrote) this.engine.trackWriter(this, false); // only writers are in the set: a read skips the Set delete
       const committed = this.tx.commit();
       const done = (c: CommitResult): EngineCommit => {
         this.engine.ended(this);
@@ -510,6 +562,19 @@ class Transaction implements EngineTransaction, TransactionInfo {
 
 function timedOut(): MghaError {
   return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
+}
+
+/** A monomorphic literal, not `{ ...stats }`: the spread of a frozen object took V8's slow clone path per query. */
+function copyStats(s: WriteStats): WriteStats {
+  return {
+    nodesCreated: s.nodesCreated,
+    nodesDeleted: s.nodesDeleted,
+    relationshipsCreated: s.relationshipsCreated,
+    relationshipsDeleted: s.relationshipsDeleted,
+    propertiesSet: s.propertiesSet,
+    labelsAdded: s.labelsAdded,
+    labelsRemoved: s.labelsRemoved,
+  };
 }
 
 function statsDiff(before: WriteStats, after: WriteStats): Record<string, number> {

@@ -25,6 +25,15 @@ export interface PipelineMember {
 /** Encodes a commit once for every stage (the WAL's record body, replication's payload). */
 export type CommitEncoder = (commit: PipelineCommit) => Buffer;
 
+/**
+ * Encodes a huge transaction's deltas ahead of its commit, in slices with the event loop
+ * free between them, so that the encoder only copies the result (see preEncode()).
+ */
+export type CommitPreEncoder = (deltas: readonly Delta[]) => Promise<void>;
+
+/** Below this many deltas a commit encodes in one go (tens of milliseconds at most). */
+export const PRE_ENCODE_MIN_DELTAS = 100_000;
+
 class Entry implements PipelineCommit {
   /** Stages whose run was called. */
   started = 0;
@@ -77,6 +86,7 @@ export class CommitPipeline {
   /** Prepared, not yet published, in commit-timestamp order. */
   private readonly queue: Entry[] = [];
   private encoder: CommitEncoder | null = null;
+  private preEncoder: CommitPreEncoder | null = null;
   private encodedFor: Entry | null = null;
   private encodedBytes: Buffer | null = null;
   private pumping = false;
@@ -93,6 +103,16 @@ export class CommitPipeline {
 
   setEncoder(encoder: CommitEncoder): void {
     this.encoder = encoder;
+  }
+
+  setPreEncoder(preEncoder: CommitPreEncoder): void {
+    this.preEncoder = preEncoder;
+  }
+
+  /** For a transaction about to commit: encodes its deltas ahead when there are many (else null). */
+  preEncode(deltas: readonly Delta[]): Promise<void> | null {
+    if (this.preEncoder === null || deltas.length < PRE_ENCODE_MIN_DELTAS) return null;
+    return this.preEncoder(deltas);
   }
 
   /** Commits prepared and not yet published or aborted. */

@@ -11,6 +11,8 @@ import type { EdgeRecord, StoredObject, UndoDelta, VertexRecord } from './record
 export interface CommittedUndo {
   ts: number;
   undo: UndoDelta[];
+  /** How many of `undo` were released already (a huge transaction is released in slices). */
+  released: number;
 }
 
 /** What the core knows of an open transaction. */
@@ -51,6 +53,8 @@ export class StorageCore {
    * transactions still open on this core may read on, but not commit.
    */
   retired = false;
+  /** A slice of releaseDeltas() is scheduled for the next turn of the event loop. */
+  releaseScheduled = false;
 
   /** `pipeline`: prepared commits on their way to publication (commit-pipeline.ts), shared across a replacement. */
   constructor(readonly pipeline: CommitPipeline) {}

@@ -27,7 +27,7 @@ import { ReplayBatch, replayDeltas, rollBackLocalWriters } from './replay.js';
 import { Transaction } from './transaction.js';
 import { indexDelta, indexOfDelta } from './index-spec.js';
 import type { PropPath } from './indexes.js';
-import { CommitPipeline, type CommitEncoder, type PipelineMember } from './commit-pipeline.js';
+import { CommitPipeline, type CommitEncoder, type CommitPreEncoder, type PipelineMember } from './commit-pipeline.js';
 
 export class InMemoryStorage implements Storage {
   /** One pipeline for the life of the storage: its stages survive a replacement of the graph. */
@@ -207,6 +207,11 @@ export class InMemoryStorage implements Storage {
   /** How commit stages get a commit's bytes (the WAL codec): encoded once, on first ask. */
   setCommitEncoder(encoder: CommitEncoder): void {
     this.core.pipeline.setEncoder(encoder);
+  }
+
+  /** How a huge transaction's deltas are encoded ahead of its commit, in slices (the WAL codec). */
+  setCommitPreEncoder(preEncoder: CommitPreEncoder): void {
+    this.core.pipeline.setPreEncoder(preEncoder);
   }
 
   /** Commits prepared and not yet published or aborted. */

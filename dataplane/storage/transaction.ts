@@ -342,6 +342,12 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return ids;
   }
 
+  /**
+   * A vertex's relationships in creation order, as Memgraph iterates them. The lists are
+   * newest first (a running iterator never meets edges its own query creates), so the
+   * matching edges are gathered at the start and yielded oldest first; visibility is
+   * checked as each is yielded.
+   */
   *expand(
     rec: VertexRecord,
     outgoing: boolean,
@@ -352,8 +358,10 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     const typeIds = this.typeIds(types);
     if (typeIds !== null && typeIds.length === 0) return;
     const otherRec = other === null ? null : this.recordOf(other);
+    const found: EdgeRecord[] = [];
     let e = outgoing ? rec.outHead : rec.inHead;
     // Towards a fixed endpoint, walk the other side's list when it is shorter (hub vertices).
+    let walkTheirs = false;
     if (otherRec !== null) {
       const theirs = outgoing ? otherRec.inHead : otherRec.outHead;
       let a = e;
@@ -363,18 +371,24 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
         b = outgoing ? b.nextIn : b.nextOut;
       }
       if (a !== null) {
+        walkTheirs = true;
         for (let x = theirs; x !== null; x = outgoing ? x.nextIn : x.nextOut) {
           if ((outgoing ? x.from : x.to) !== rec) continue;
           if (typeIds !== null && !typeIds.includes(x.type)) continue;
-          if (existsIn(x, this)) yield new StoredEdge(this, x);
+          found.push(x);
         }
-        return;
       }
     }
-    for (; e !== null; e = outgoing ? e.nextOut : e.nextIn) {
-      if (typeIds !== null && !typeIds.includes(e.type)) continue;
-      if (otherRec !== null && (outgoing ? e.to : e.from) !== otherRec) continue;
-      if (existsIn(e, this)) yield new StoredEdge(this, e);
+    if (!walkTheirs) {
+      for (; e !== null; e = outgoing ? e.nextOut : e.nextIn) {
+        if (typeIds !== null && !typeIds.includes(e.type)) continue;
+        if (otherRec !== null && (outgoing ? e.to : e.from) !== otherRec) continue;
+        found.push(e);
+      }
+    }
+    for (let i = found.length - 1; i >= 0; i--) {
+      const x = found[i];
+      if (existsIn(x, this)) yield new StoredEdge(this, x);
     }
   }
 
@@ -577,6 +591,14 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
    */
   commit(): MaybePromise<CommitResult> {
     this.ensureActive();
+    // A huge transaction is encoded ahead, in slices, instead of in one synchronous stretch
+    // inside the pipeline; it is still open meanwhile (an abort in between wins).
+    const ahead = this.core.pipeline.preEncode(this.redo);
+    return ahead === null ? this.commitNow() : ahead.then(() => this.commitNow());
+  }
+
+  private commitNow(): MaybePromise<CommitResult> {
+    this.ensureActive();
     const core = this.core;
     if (this.redo.length === 0) {
       this.finish();
@@ -628,7 +650,7 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     this.info.ts = commitTs;
     core.vertexCount += this.stats.nodesCreated - this.stats.nodesDeleted;
     core.edgeCount += this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
-    core.committed.push({ ts: commitTs, undo: this.undo });
+    core.committed.push({ ts: commitTs, undo: this.undo, released: 0 });
     this.undo = [];
     this.redo = [];
     this.prepared = false;

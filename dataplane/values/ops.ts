@@ -190,6 +190,11 @@ function orderRank(v: Value): number {
 }
 
 /** Total order for ORDER BY, index keys and min()/max(): never null. */
+/** Approximate length in seconds (months as 30.436875 days), for ordering only. */
+function durationLength(d: { months: number; days: number; seconds: number; nanos: number }): number {
+  return (d.months * 30.436875 + d.days) * 86_400 + d.seconds + d.nanos / 1e9;
+}
+
 export function orderCompare(a: Value, b: Value): number {
   const ra = orderRank(a);
   const rb = orderRank(b);
@@ -240,8 +245,14 @@ export function orderCompare(a: Value, b: Value): number {
       );
     }
     case 'duration': {
+      // Memgraph keeps one length per duration, so ORDER BY sorts by length: P11DT60H
+      // after P12DT3M. Months count as the average month; the components break ties so
+      // that only equal durations compare equal (openCypher keeps them apart: the TCK
+      // asserts P13DT40H <> P14DT16H).
       const d = tb as typeof ta;
-      return ta.months - d.months || ta.days - d.days || ta.seconds - d.seconds || ta.nanos - d.nanos;
+      return (
+        durationLength(ta) - durationLength(d) || ta.months - d.months || ta.days - d.days || ta.seconds - d.seconds || ta.nanos - d.nanos
+      );
     }
     case 'point': {
       const p = tb as typeof ta;

@@ -394,9 +394,9 @@ test('USING HOPS LIMIT returns partial results; getHopsCounter() reports the exp
 });
 
 test('collect(key, value) builds a map, as in Memgraph; a non-string key and extra arguments are refused', async () => {
-  const res = await driver.executeQuery("UNWIND [['a', 1], ['b', 2], [null, 3]] AS kv RETURN collect(kv[0], kv[1]) AS m");
+  const res = await driver.executeQuery("UNWIND [['a', 1], ['b', 2], ['c', null]] AS kv RETURN collect(kv[0], kv[1]) AS m");
   expect(res.records[0].get('m')).toEqual({ a: neo4j.int(1), b: neo4j.int(2) });
   expect((await driver.executeQuery('UNWIND [] AS kv RETURN collect(kv[0], kv[1]) AS m')).records[0].get('m')).toEqual({});
-  await expect(driver.executeQuery('UNWIND [[1, 1]] AS kv RETURN collect(kv[0], kv[1]) AS m')).rejects.toMatchObject({ message: 'collect() map keys must be STRINGs, got INTEGER.' });
+  await expect(driver.executeQuery('UNWIND [[1, 1]] AS kv RETURN collect(kv[0], kv[1]) AS m')).rejects.toMatchObject({ message: 'Map key must be a string.' });
   await expect(driver.executeQuery('RETURN collect(1, 2, 3) AS m')).rejects.toMatchObject({ message: 'collect() takes 1 or 2 arguments, got 3.' });
 });

@@ -283,15 +283,25 @@ describe('bookmarks and schema', () => {
     }
   });
 
-  test('indexes and constraints with Memgraph syntax (auto-commit, like Memgraph)', async () => {
+  test('indexes and constraints with Memgraph syntax, auto-commit and through executeQuery', async () => {
     const session = driver.session();
-    // As in Memgraph, schema changes are refused inside explicit transactions (executeQuery uses one).
-    const refused = await driver.executeQuery('CREATE INDEX ON :User(email)').then(
-      () => null,
-      (e: { message: string }) => e,
-    );
-    expect(refused?.message).toMatch(/multicommand transactions/);
-    await session.run('CREATE INDEX ON :User(email)');
+    // Beyond Memgraph: DDL as the only statement of an explicit transaction (what executeQuery sends) runs.
+    const created = await driver.executeQuery('CREATE INDEX ON :User(email)');
+    expect(created.summary.counters.updates().indexesAdded).toBe(1);
+    // As in Memgraph, DDL after another statement of an explicit transaction is refused.
+    await expect(session.executeWrite(async (tx) => {
+      await tx.run('MATCH (n) RETURN count(n)');
+      await tx.run('DROP INDEX ON :User(email)');
+    })).rejects.toMatchObject({ message: 'Index manipulation not allowed in multicommand transactions.' });
+    // DDL committed alone, so nothing may follow it in its transaction.
+    await expect(session.executeWrite(async (tx) => {
+      await tx.run('CREATE INDEX ON :User(name)');
+      await tx.run('CREATE (:User {name: "x"})');
+    })).rejects.toMatchObject({
+      message: 'A schema change (index or constraint) committed on its own as the first statement of this transaction; no other statement may follow it in the same transaction.',
+    });
+    expect((await session.run('MATCH (u:User {name: "x"}) RETURN u')).records).toHaveLength(0);
+    await session.run('DROP INDEX ON :User(name)');
     await session.run('CREATE CONSTRAINT ON (u:User) ASSERT u.email IS UNIQUE');
     try {
       const idx = await driver.executeQuery('SHOW INDEX INFO');

@@ -136,27 +136,30 @@ export class Filter extends Unary {
 }
 
 /**
- * Relationships of `v` in the direction; use `otherEnd` for the far node. Each one costs a
- * hop of Memgraph's `USING HOPS LIMIT` budget; once it is spent, no more are produced.
+ * Relationships of `v` in the direction, as Memgraph lists them: undirected, incoming first
+ * and then outgoing, each in creation order (a self-loop once). Use `otherEnd` for the far
+ * node. With a `USING HOPS LIMIT` budget, each relationship costs a hop when the vertex's
+ * list is fetched, as in Memgraph (a depth-first walk spends the budget on a vertex's
+ * siblings before it descends); once it is spent, no more are listed.
  */
-export function* edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null, hops?: HopsCounter): Generator<EdgeAccessor> {
+export function edgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null, hops?: HopsCounter): Iterable<EdgeAccessor> {
+  const all = allEdgesOf(v, dir, types, to);
+  if (hops === undefined) return all;
+  const listed: EdgeAccessor[] = [];
+  for (const e of all) {
+    if (hops.count >= hops.limit) break;
+    hops.count++;
+    listed.push(e);
+  }
+  return listed;
+}
+
+function* allEdgesOf(v: VertexAccessor, dir: Direction, types: string[] | null, to: VertexAccessor | null): Generator<EdgeAccessor> {
+  if (dir !== 'out') yield* v.inEdges(types, to);
   if (dir !== 'in') {
     for (const e of v.outEdges(types, to)) {
-      if (hops !== undefined) {
-        if (hops.count >= hops.limit) return;
-        hops.count++;
-      }
-      yield e;
-    }
-  }
-  if (dir !== 'out') {
-    for (const e of v.inEdges(types, to)) {
-      // A self-loop was already produced by the outgoing side of an undirected pattern.
+      // A self-loop was already listed on the incoming side of an undirected pattern.
       if (dir === 'both' && e.startId === e.endId) continue;
-      if (hops !== undefined) {
-        if (hops.count >= hops.limit) return;
-        hops.count++;
-      }
       yield e;
     }
   }

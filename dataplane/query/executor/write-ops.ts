@@ -169,12 +169,16 @@ export class Mutate extends WriteOp {
   }
 }
 
+/**
+ * SET/REMOVE's target, or null when there is nothing to change: a null, or (as Memgraph
+ * does) an entity this query already deleted, so `DETACH DELETE n SET n.p = 1` succeeds
+ * and changes nothing; returning `n` afterwards still fails.
+ */
 function entityOrNull(v: Value, what: string): VertexAccessor | EdgeAccessor | null {
   if (v === null) return null;
   if (!isNode(v) && !isRelationship(v)) throw typeError(`${what} expected a NODE or RELATIONSHIP, got ${typeName(v)}.`);
   const acc = v as VertexAccessor | EdgeAccessor;
-  if (acc.isDeleted()) throw new MghaError(Codes.EntityNotFound, `${what}: the entity was deleted.`);
-  return acc;
+  return acc.isDeleted() ? null : acc;
 }
 
 /** Lists of maps cannot be stored (openCypher InvalidPropertyType). */
@@ -259,7 +263,9 @@ export function setLabels(target: Eval, fixed: string[], add: boolean, dynamic: 
   return (row, ctx) => {
     const v = target(row, ctx);
     if (v === null) return;
-    const n = liveNode(v, add ? 'SET' : 'REMOVE');
+    if (!isNode(v)) throw typeError(`${add ? 'SET' : 'REMOVE'} expected a NODE, got ${typeName(v)}.`);
+    const n = v as VertexAccessor;
+    if (n.isDeleted()) return; // as entityOrNull: Memgraph ignores label changes of a deleted node
     const labels = dynamic.length === 0 ? fixed : [...fixed, ...dynamic.flatMap((d) => labelsOf(d(row, ctx)))];
     for (const l of labels) {
       if (add) n.addLabel(l);

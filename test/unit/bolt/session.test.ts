@@ -153,6 +153,49 @@ test('auto-commit RUN and PULL are answered synchronously when the engine answer
   expect(session.state).toBe('READY');
 });
 
+test('BEGIN, RUN, PULL, COMMIT and ROLLBACK of an explicit transaction are answered synchronously when the engine answers synchronously', () => {
+  const sink = new Capture();
+  const ended: string[] = [];
+  const engine: Engine = {
+    currentBookmark: () => 'mgha:0',
+    begin: () => ({
+      run: () => ({
+        fields: ['x'],
+        pull: () => ({ records: [[7n]], hasMore: false }),
+        discard: () => undefined,
+        summary: () => ({ type: 'r', stats: {}, plan: null, notifications: [] }),
+      }),
+      commit: () => {
+        ended.push('commit');
+        return { bookmark: 'mgha:3', notifications: [] };
+      },
+      rollback: () => void ended.push('rollback'),
+    }),
+  };
+  const session = new BoltSession(
+    featuresOf({ major: 5, minor: 4 }),
+    { engine, serverAgent: 'agent/1', connectionId: 'bolt-9', routing: { routingTable: () => ({ ttlSeconds: 1, routers: [], readers: [], writers: [] }) }, enableUtcDateTime: () => undefined },
+    sink,
+  );
+  session.handle({ type: 'HELLO', extra: map() });
+  session.handle({ type: 'LOGON', auth: map({ scheme: 'none' }) });
+  sink.take();
+  for (const end of ['COMMIT', 'ROLLBACK'] as const) {
+    expect(session.handle({ type: 'BEGIN', extra: map({ bookmarks: ['mgha:0'] }) })).toBeUndefined();
+    expect(session.state).toBe('TX_READY');
+    expect(session.handle(run('RETURN 7 AS x'))).toBeUndefined();
+    expect(session.handle(pull(-1n))).toBeUndefined();
+    expect(session.handle({ type: end })).toBeUndefined();
+    const replies = sink.take();
+    expect(replies.map((r) => r[0])).toEqual(['SUCCESS', 'SUCCESS', 'RECORD', 'SUCCESS', 'SUCCESS']);
+    expect(replies[1]?.[1]).toMatchObject({ fields: ['x'], qid: 0n });
+    expect(replies[3]?.[1]).toMatchObject({ type: 'r', db: 'memgraph' });
+    expect(replies[4]?.[1]).toEqual(end === 'COMMIT' ? { bookmark: 'mgha:3' } : {});
+    expect(session.state).toBe('READY');
+  }
+  expect(ended).toEqual(['commit', 'rollback']);
+});
+
 test('commit notifications go into the auto-commit SUCCESS and into the explicit COMMIT SUCCESS', async () => {
   const warning = new Map<string, Value>([['severity', 'WARNING'], ['code', 'SyncReplicationFailure'], ['title', 't'], ['description', '']]);
   const engine: Engine = {
@@ -321,4 +364,22 @@ test('a PULL with a malformed n fails the query instead of dropping the connecti
   expect(await send({ type: 'PULL', extra: map({ n: 'all' }) })).toEqual([['FAILURE', 'Neo.ClientError.Request.Invalid']]);
   expect(session.state).toBe('FAILED');
   expect(engine.openTransactions).toBe(0);
+});
+
+test('PULL all (n = -1) of a big result is written in batches, letting other work run, all records in order', async () => {
+  const { session, sink } = await ready();
+  await session.handle(run('RANGE', { n: 1_000_000n }));
+  sink.take();
+  let turned = false;
+  setImmediate(() => (turned = true));
+  await session.handle(pull(-1n));
+  // The event loop turned before the last record was written.
+  expect(turned).toBe(true);
+  const replies = sink.take();
+  expect(replies.length).toBe(1_000_001);
+  expect(replies.slice(0, -1).every((r, i) => r[0] === 'RECORD' && r[1][0] === BigInt(i))).toBe(true);
+  const last = replies[replies.length - 1];
+  expect(last[0]).toBe('SUCCESS');
+  expect((last as ['SUCCESS', Metadata])[1].has_more).toBeUndefined();
+  expect(session.state).toBe('READY');
 });

@@ -4,6 +4,7 @@ import {
   CodecError,
   decodeTransaction,
   encodeTransaction,
+  preEncodeDeltas,
   readValue,
   writeValue,
 } from '../../../dataplane/durability/codec.js';
@@ -244,6 +245,21 @@ describe('transaction codec', () => {
     // The scratch space is reused: the next transaction must not see this one's names.
     const next: CommittedTransaction = { commitTimestamp: 10, deltas: [{ op: 'addLabel', gid: 1, label: 'Other' }] };
     expect(decodeTransaction(encodeTransaction(next))).toEqual(next);
+  });
+
+  test('deltas encoded ahead in slices give the same bytes; a list that grew since is encoded afresh', () => {
+    const many: Delta[] = [];
+    for (let gid = 0; gid < 1000; gid++) {
+      many.push({ op: 'createVertex', gid }, { op: 'addLabel', gid, label: `L${gid % 20}` }, { op: 'setVertexProperty', gid, key: 'é', value: BigInt(gid) });
+    }
+    const ct: CommittedTransaction = { commitTimestamp: 7, deltas: many };
+    const expected = encodeTransaction({ commitTimestamp: 7, deltas: [...many] });
+    let steps = 0;
+    for (const step = preEncodeDeltas(many, 700); !step.next().done; ) steps++;
+    expect(steps).toBe(Math.floor(many.length / 700));
+    expect(encodeTransaction(ct).equals(expected)).toBe(true);
+    many.push({ op: 'createVertex', gid: 5000 });
+    expect(decodeTransaction(encodeTransaction(ct))).toEqual(ct);
   });
 
   test('trailing bytes and unknown tags are errors', () => {

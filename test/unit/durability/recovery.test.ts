@@ -10,6 +10,7 @@ import { readWalFile } from '../../../dataplane/durability/wal-reader.js';
 import { FORMAT_VERSION, WAL_MAGIC, encodeHeader } from '../../../dataplane/durability/wal-format.js';
 import { Codes } from '../../../dataplane/errors.js';
 import { AdminRegistry } from '../../../dataplane/query/admin-registry.js';
+import { PRE_ENCODE_MIN_DELTAS } from '../../../dataplane/storage/commit-pipeline.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { StorageTransaction, VertexAccessor } from '../../../dataplane/storage/types.js';
 import { CypherDate, CypherDateTime, CypherDuration, CypherPoint, type Value } from '../../../dataplane/values/model.js';
@@ -125,6 +126,30 @@ describe('recovery', () => {
     // New commits continue the clock and the gids.
     const ts = write(again.storage, (tx) => void tx.createVertex());
     expect(ts).toBe(storage.lastCommitTimestamp() + 1);
+    await again.d.close();
+  });
+
+  test('a huge transaction, encoded ahead of its commit in slices, is logged and recovered exactly', async () => {
+    const dir = tempDir();
+    const { storage, d } = await reopen(dir);
+    const tx = storage.begin();
+    for (let i = 0; i < PRE_ENCODE_MIN_DELTAS / 2; i++) {
+      const v = tx.createVertex();
+      v.setProperty('i', BigInt(i));
+    }
+    const before = storage.lastCommitTimestamp();
+    // Other work runs while it is encoded, before it is published.
+    let seenMeanwhile = -1;
+    setImmediate(() => (seenMeanwhile = storage.lastCommitTimestamp()));
+    const committed = await tx.commit();
+    expect(seenMeanwhile).toBe(before);
+    expect(committed.commitTimestamp).toBe(before + 1);
+    write(storage, (t) => void t.createVertex().addLabel('After'));
+    const expected = canonicalDump(storage);
+    await d.close();
+    const again = await reopen(dir);
+    expect(canonicalDump(again.storage)).toEqual(expected);
+    expect(again.d.recovery?.walTransactions).toBe(2);
     await again.d.close();
   });
 

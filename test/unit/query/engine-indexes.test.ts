@@ -159,6 +159,7 @@ test('SHOW INDEX INFO lists every kind, ordered by type, label and property; DDL
   ]);
   expect(await rows(e, 'SHOW INDEXES')).toEqual(await rows(e, 'SHOW INDEX INFO'));
   const tx = await e.begin({ bookmarks: [], timeoutMs: null, metadata: new Map(), mode: 'w', database: null, implicit: false });
+  await tx.run('MATCH (n) RETURN count(n)', new Map());
   await expect((async () => tx.run('CREATE EDGE INDEX ON :X', new Map()))()).rejects.toMatchObject({ message: 'Index manipulation not allowed in multicommand transactions.' });
   await tx.rollback();
   expect((await run(e, 'DROP EDGE INDEX ON :Nope(w)')).summary.stats).toEqual({});

@@ -1,7 +1,7 @@
 // Transactions, streaming, schema/info queries and EXPLAIN through QueryEngine.
 import { Codes, MghaError } from '../../../dataplane/errors.js';
 import { newEngine, params, plain, run, rows, runIn, txOptions, errorOf } from './engine-helpers.js';
-import { QueryEngine } from '../../../dataplane/query/engine.js';
+import { QueryEngine, SCHEMA_CHANGE_ALONE } from '../../../dataplane/query/engine.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 
 test('two open transactions are isolated until commit', async () => {
@@ -110,9 +110,18 @@ test('indexes: DDL, SHOW INDEX INFO, EXPLAIN shows index use', async () => {
   expect(inPlan.join('\n')).toContain('ScanAllByLabelProperties (n :Person {id})');
   expect(await rows(e, 'MATCH (n:Person) WHERE n.id IN $ids RETURN n.id ORDER BY n.id', { ids: [3n, 1n, 3n, null] })).toEqual([[1], [3]]);
   expect((await run(e, 'DROP INDEX ON :Person(id)')).summary.stats).toEqual({ 'indexes-removed': 1 });
+  // Memgraph refuses DDL after other statements of an explicit transaction.
   const t = await e.begin(txOptions(false));
+  await runIn(t, 'MATCH (n) RETURN count(n)');
   await expect(runIn(t, 'CREATE INDEX ON :X(y)')).rejects.toThrow('Index manipulation not allowed in multicommand transactions.');
   await t.rollback();
+  // Beyond Memgraph: as the first statement (driver.executeQuery) it runs and commits alone;
+  // nothing may follow it, and a rollback leaves it in place.
+  const first = await e.begin(txOptions(false));
+  await runIn(first, 'CREATE INDEX ON :X(y)');
+  await expect(runIn(first, 'MATCH (n) RETURN n')).rejects.toThrow(SCHEMA_CHANGE_ALONE);
+  await first.rollback();
+  expect(await rows(e, 'SHOW INDEX INFO')).toContainEqual(['label+property', 'X', ['y'], 0]);
 });
 
 test('constraints and SHOW CONSTRAINT INFO / SHOW STORAGE INFO', async () => {
@@ -233,4 +242,32 @@ test('a commit stage that warns: the notification comes with the commit', async 
     title: 'a test warning',
     description: '',
   });
+});
+
+test('a visible bookmark begins synchronously; a future one waits for its commit; the parse kept for a repeated bookmark follows the timeline', async () => {
+  let timeline = { epochId: 'epoch-a', history: [] as { epochId: string; lastCommitTs: number }[] };
+  const e = new QueryEngine(new InMemoryStorage(), { timeline: () => timeline });
+  const w = await e.begin(txOptions(true));
+  await runIn(w, 'CREATE (:B)');
+  const { bookmark } = await w.commit();
+  expect(bookmark).toMatch(/^mgha:epoch-a:\d+$/);
+  expect(e.currentBookmark()).toBe(bookmark);
+  // Visible: no promise (issue #14), twice (the second from the kept parse).
+  for (let i = 0; i < 2; i++) {
+    const t = e.begin(txOptions(true, { bookmarks: [bookmark] }));
+    expect(t).not.toBeInstanceOf(Promise);
+    await (t as Awaited<typeof t>).rollback();
+  }
+  // A bookmark ahead of this instance: begin waits until a commit reaches it.
+  const ts = Number(bookmark.split(':')[2]);
+  const ahead = e.begin(txOptions(true, { bookmarks: [`mgha:epoch-a:${ts + 1}`] }));
+  expect(ahead).toBeInstanceOf(Promise);
+  await run(e, 'CREATE (:B)');
+  await (await ahead).rollback();
+  // After a failover to a new epoch the same text is judged against the new timeline.
+  timeline = { epochId: 'epoch-b', history: [{ epochId: 'epoch-a', lastCommitTs: ts - 1 }] };
+  const t = e.begin(txOptions(true, { bookmarks: [bookmark] }));
+  expect(t).not.toBeInstanceOf(Promise);
+  await (t as Awaited<typeof t>).rollback();
+  expect(e.currentBookmark()).toMatch(/^mgha:epoch-b:\d+$/);
 });

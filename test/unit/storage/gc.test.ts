@@ -1,5 +1,6 @@
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 import type { StorageCore } from '../../../dataplane/storage/core.js';
+import { RELEASE_SLICE } from '../../../dataplane/storage/gc.js';
 import { makeVertex, write } from './helpers.js';
 
 /** The internals GC is about (white-box: memory is not observable through the API). */
@@ -21,6 +22,21 @@ describe('garbage collection', () => {
     expect(store.counts().pendingVersions).toBe(0);
     expect(core(store).vertices[gid]!.delta).toBeNull();
     expect(store.begin().vertex(gid)!.getProperty('x')).toBe(5n);
+  });
+
+  test('a huge transaction\'s versions are released a slice per turn of the event loop after its commit', async () => {
+    const store = new InMemoryStorage();
+    const n = RELEASE_SLICE * 2 + 10;
+    write(store, (tx) => {
+      for (let i = 0; i < n; i++) tx.createVertex();
+    });
+    // The first slice at once, the rest later; reads are right meanwhile.
+    expect(store.counts().pendingVersions).toBe(n - RELEASE_SLICE);
+    expect(store.counts().vertexCount).toBe(n);
+    const deadline = Date.now() + 5000;
+    while (store.counts().pendingVersions > 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(store.counts().pendingVersions).toBe(0);
+    expect(core(store).committed).toEqual([]);
   });
 
   test('physically removes deleted objects only when no snapshot can see them', () => {
