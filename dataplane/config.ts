@@ -45,6 +45,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'bolt-server-name-for-init', kind: 'string', default: DEFAULT_SERVER_NAME, group: 'bolt', help: 'Server agent sent in the Bolt HELLO reply.' },
   { name: 'bolt-session-inactivity-timeout', kind: 'seconds', default: '1800', group: 'bolt', help: "Close a session idle this long between requests (its open transaction rolls back); 0 = never (Memgraph's flag)." },
   { name: 'bolt-handshake-timeout-sec', kind: 'seconds', default: '20', group: 'bolt', help: 'Close a connection that has not completed the Bolt handshake this long after connecting; 0 = never (mgha).' },
+  { name: 'bolt-recv-timeout-hint-sec', kind: 'seconds', default: '0', group: 'bolt', help: "Bolt 4.3+ hint connection.recv_timeout_seconds: drivers drop a connection silent this long while they await a reply, so a paused or cut-off server is left for another (keep-alive NOOPs go out while a request runs); 0 = no hint. Not set: 15 on HA instances, 0 otherwise (mgha)." },
   { name: 'bolt-num-workers', kind: 'int', default: '0', group: 'bolt', help: 'Accepted for compatibility and ignored: one event loop serves all sessions.' },
   { name: 'log-level', kind: 'logLevel', default: 'INFO', group: 'observability', help: 'TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL (Memgraph defaults to WARNING).' },
   { name: 'also-log-to-stderr', kind: 'bool', default: 'false', group: 'observability', help: 'Copy log lines to stderr as well as stdout.' },
@@ -108,6 +109,8 @@ export interface Config {
   boltSessionInactivityTimeoutSec: number;
   /** Seconds; 0 = never. */
   boltHandshakeTimeoutSec: number;
+  /** 0 = no receive-timeout hint to drivers. */
+  boltRecvTimeoutHintSec: number;
   logLevel: PinoLevel;
   alsoLogToStderr: boolean;
   metricsAddress: string;
@@ -147,6 +150,9 @@ export interface ReplicationFlags {
 }
 
 export type InstanceKind = 'standalone' | 'data' | 'coordinator';
+
+/** The receive-timeout hint HA instances send when the flag is not given. */
+export const HA_RECV_TIMEOUT_HINT_SEC = 15;
 
 /** One row of SHOW CONFIG. */
 export interface FlagSetting {
@@ -322,6 +328,10 @@ export function parseConfig(
     boltNumWorkers: num('bolt-num-workers'),
     boltSessionInactivityTimeoutSec: num('bolt-session-inactivity-timeout'),
     boltHandshakeTimeoutSec: num('bolt-handshake-timeout-sec'),
+    // In a cluster, a driver waiting on a paused MAIN should give up and re-route; alone there is nowhere to go.
+    boltRecvTimeoutHintSec: explicit('bolt-recv-timeout-hint-sec')
+      ? num('bolt-recv-timeout-hint-sec')
+      : num('management-port') > 0 || num('coordinator-id') > 0 ? HA_RECV_TIMEOUT_HINT_SEC : 0,
     logLevel: values.get('log-level') as PinoLevel,
     alsoLogToStderr: bool('also-log-to-stderr'),
     metricsAddress: str('metrics-address'),

@@ -59,7 +59,11 @@ async function run(config: Config, version: string): Promise<void> {
   instance.engine.dialect.memoryLimitBytes = config.memoryLimitMib * 1024 * 1024;
   registerServerInfo(instance.engine.admin, { version, flags: () => flagSettings(process.argv.slice(2), process.env) }, kind === 'coordinator');
   if (kind !== 'coordinator') instance.engine.triggers.persistTo(path.join(config.dataDirectory, 'triggers.json'));
-  instance.bolt.setTimeouts({ idleMs: config.boltSessionInactivityTimeoutSec * 1000, handshakeMs: config.boltHandshakeTimeoutSec * 1000 });
+  instance.bolt.setTimeouts({
+    idleMs: config.boltSessionInactivityTimeoutSec * 1000,
+    handshakeMs: config.boltHandshakeTimeoutSec * 1000,
+    recvTimeoutHintSec: config.boltRecvTimeoutHintSec,
+  });
   instance.engine.onTriggerError = (trigger, err) => log.warn({ trigger, err: err.message }, 'AFTER COMMIT trigger failed');
   // Any exit (a second signal, the shutdown timeout) first hands buffered WAL records to the OS.
   process.on('exit', () => instance.flushOnExit());

@@ -32,7 +32,12 @@ export interface ConnectionTimeouts {
   handshakeMs: number;
   /** Between requests (Memgraph's --bolt-session-inactivity-timeout). */
   idleMs: number;
+  /** The receive timeout hinted to drivers (s, 0 = none): NOOPs keep busy connections within it. */
+  recvTimeoutHintSec: number;
 }
+
+/** A Bolt NOOP: an empty chunk between messages (Bolt 4.1+). */
+const NOOP = Buffer.from([0, 0]);
 
 export class BoltConnection implements ResponseSink {
   private handshake: Buffer | null = Buffer.alloc(0);
@@ -46,6 +51,8 @@ export class BoltConnection implements ResponseSink {
   private readonly closedPromise: Promise<void>;
   /** When the last request arrived or finished (ms); the timeout sweep reads it. */
   private lastActive = Date.now();
+  /** When bytes last went to the socket (ms); keep-alive NOOPs go out when it grows old. */
+  private lastWrite = Date.now();
 
   constructor(
     private readonly socket: Socket,
@@ -93,7 +100,7 @@ export class BoltConnection implements ResponseSink {
     this.flush();
     return encodeLargeRecord(values, writer.out.packer.options).then((parts) => {
       if (this.socket.destroyed) return;
-      for (const part of parts) this.socket.write(part);
+      for (const part of parts) this.write(part);
     });
   }
 
@@ -120,6 +127,25 @@ export class BoltConnection implements ResponseSink {
     this.ended = true;
     void this.session?.shutdown();
     this.socket.destroy();
+  }
+
+  /**
+   * Called by the server's periodic sweep: while a request runs (a long query, a SYNC
+   * commit waiting on a replica) and nothing was written for a third of the hinted
+   * receive timeout, sends a NOOP so the driver does not take the wait for a dead server.
+   */
+  keepAlive(now: number, timeouts: ConnectionTimeouts): void {
+    if (timeouts.recvTimeoutHintSec <= 0 || this.ended || this.handshake !== null) return;
+    if (!this.busy && this.queue.length === 0) return;
+    if (now - this.lastWrite < (timeouts.recvTimeoutHintSec * 1000) / 3) return;
+    // Pending output holds whole messages only, so a NOOP after it falls between messages.
+    this.flush();
+    this.write(NOOP);
+  }
+
+  private write(data: Buffer): void {
+    this.lastWrite = Date.now();
+    this.socket.write(data);
   }
 
   private onData(data: Buffer): void {
@@ -229,7 +255,7 @@ export class BoltConnection implements ResponseSink {
   private flush(): void {
     const out = (this.writer as ResponseWriter | null)?.out;
     if (out === undefined || out.pending() === 0 || this.socket.destroyed) return;
-    this.socket.write(out.take());
+    this.write(out.take());
   }
 
   private abort(e: unknown): void {

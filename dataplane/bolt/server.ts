@@ -34,7 +34,7 @@ const SWEEP_MS = 250;
 
 export async function startBoltServer(options: BoltServerOptions): Promise<BoltServer> {
   const connections = new Set<BoltConnection>();
-  const timeouts: ConnectionTimeouts = { handshakeMs: 0, idleMs: 0 };
+  const timeouts: ConnectionTimeouts = { handshakeMs: 0, idleMs: 0, recvTimeoutHintSec: 0 };
   let sweep: NodeJS.Timeout | null = null;
   let nextId = 1;
   const server = net.createServer((socket) => {
@@ -47,6 +47,7 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
       hooks: options.hooks,
       logger: options.logger,
       maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      recvTimeoutHintSec: () => timeouts.recvTimeoutHintSec,
     });
     connections.add(conn);
     options.hooks?.connectionOpened();
@@ -73,10 +74,13 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
     connectionCount: () => connections.size,
     setTimeouts(next) {
       Object.assign(timeouts, next);
-      if (sweep === null && (timeouts.handshakeMs > 0 || timeouts.idleMs > 0)) {
+      if (sweep === null && (timeouts.handshakeMs > 0 || timeouts.idleMs > 0 || timeouts.recvTimeoutHintSec > 0)) {
         sweep = setInterval(() => {
           const now = Date.now();
-          for (const c of connections) c.expire(now, timeouts);
+          for (const c of connections) {
+            c.expire(now, timeouts);
+            c.keepAlive(now, timeouts);
+          }
         }, SWEEP_MS);
         sweep.unref();
       }

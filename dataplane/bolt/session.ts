@@ -55,6 +55,8 @@ export interface SessionDeps {
   hooks?: BoltHooks | undefined;
   /** Called when a 4.x client negotiates patch_bolt ["utc"]. */
   enableUtcDateTime(): void;
+  /** The `connection.recv_timeout_seconds` hint for HELLO; 0 = none. */
+  recvTimeoutHintSec?: () => number;
 }
 
 /** Name reported as `db` in summaries when the client did not pick one (Memgraph's default). */
@@ -179,7 +181,13 @@ export class BoltSession {
       server: this.deps.serverAgent,
       connection_id: this.deps.connectionId,
     };
-    if (this.features.hints) meta.hints = new Map();
+    if (this.features.hints) {
+      const hints = new Map<string, Value>();
+      const recvTimeout = this.deps.recvTimeoutHintSec?.() ?? 0;
+      // The connection sends NOOPs while a request runs, so only a silent server trips it.
+      if (recvTimeout > 0) hints.set('connection.recv_timeout_seconds', BigInt(Math.ceil(recvTimeout)));
+      meta.hints = hints;
+    }
     const patch = extra.get('patch_bolt');
     if (this.features.utcPatchNegotiable && Array.isArray(patch) && patch.includes('utc')) {
       this.deps.enableUtcDateTime();

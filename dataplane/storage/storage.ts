@@ -21,6 +21,8 @@ import type {
   StorageTransaction,
 } from './types.js';
 import { StorageCore } from './core.js';
+import type { ServerMetadata } from './metadata.js';
+import type { Value } from '../values/model.js';
 import { collectGarbage } from './gc.js';
 import { TxInfo } from './records.js';
 import { ReplayBatch, replayDeltas, rollBackLocalWriters } from './replay.js';
@@ -79,6 +81,15 @@ export class InMemoryStorage implements Storage {
     return this.commitSchema({ op: 'dropConstraint', type, label, properties });
   }
 
+  /** Sets (null removes) a server-metadata key (enums, parameters, descriptions); see metadata.ts. */
+  setMetadata(key: string, value: Value): boolean {
+    return this.commitSchema({ op: 'setMeta', key, value });
+  }
+
+  metadata(): ServerMetadata {
+    return this.core.meta;
+  }
+
   /**
    * A schema change takes effect in memory at once (indexes and constraints are not
    * versioned), then commits alone on its own timestamp through the commit pipeline; if a
@@ -86,13 +97,15 @@ export class InMemoryStorage implements Storage {
    */
   private commitSchema(delta: SchemaDelta): boolean {
     this.schemaCommit = null;
+    // A metadata change is undone by restoring what the key held before.
+    const undo: SchemaDelta = delta.op === 'setMeta' ? { op: 'setMeta', key: delta.key, value: this.core.meta.get(delta.key) } : inverseOf(delta);
     if (!this.applySchema(delta)) return false;
     const member: PipelineMember = {
       publishPrepared: (ts) => {
         this.core.lastCommitTs = ts;
       },
       abortPrepared: () => {
-        this.applySchema(inverseOf(delta));
+        this.applySchema(undo);
       },
     };
     this.schemaCommit = this.core.pipeline.submit([delta], member);
@@ -135,6 +148,8 @@ export class InMemoryStorage implements Storage {
         if (l < 0 || ps.includes(-1)) return false;
         return core.constraints.drop(d.type, l, ps);
       }
+      case 'setMeta':
+        return core.meta.set(d.key, d.value);
     }
   }
 
@@ -331,7 +346,7 @@ export class InMemoryStorage implements Storage {
   }
 }
 
-const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint']);
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint', 'setMeta']);
 
 /** Shapes the parser cannot produce but a programmatic caller could: refused before any change. */
 function checkSpec(spec: IndexSpec): void {
@@ -359,7 +374,7 @@ function schemaDeltaOf(committed: CommittedTransaction): SchemaDelta | null {
 }
 
 /** The change that undoes a schema delta (a refused schema commit). */
-function inverseOf(d: SchemaDelta): SchemaDelta {
+function inverseOf(d: Exclude<SchemaDelta, { op: 'setMeta' }>): SchemaDelta {
   switch (d.op) {
     case 'createIndex':
       return { ...d, op: 'dropIndex' };

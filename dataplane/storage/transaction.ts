@@ -67,14 +67,18 @@ function deletedError(what: string): MghaError {
 }
 
 export class Transaction implements StorageTransaction, View, PipelineMember, OpenTransaction {
-  readonly info = new TxInfo();
-  readonly startTimestamp: number;
+  /** Replaced when a periodic commit continues the transaction (commitBatch). */
+  info = new TxInfo();
+  startTimestamp: number;
   readonly stats: WriteStats = emptyWriteStats();
   private undo: UndoDelta[] = [];
   private redo: Delta[] = [];
   private active = true;
   /** In the commit pipeline: no more changes, visible only once published. */
   private prepared = false;
+  /** Vertices and edges (created − deleted) already added to the storage counts by earlier batches. */
+  private countedVertices = 0;
+  private countedEdges = 0;
 
   constructor(private readonly core: StorageCore) {
     this.startTimestamp = core.lastCommitTs;
@@ -619,6 +623,35 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return core.pipeline.submit(this.redo, this);
   }
 
+  /**
+   * Memgraph's periodic commit (USING PERIODIC COMMIT, CALL … IN TRANSACTIONS): commits the
+   * changes so far like commit(), then continues as a new transaction on a fresh snapshot
+   * in the same object, so the handles (accessors) the query holds stay usable. Stats keep
+   * accumulating over the batches.
+   */
+  commitBatch(): MaybePromise<CommitResult> {
+    if (this.redo.length === 0) {
+      this.ensureActive();
+      return { commitTimestamp: this.core.lastCommitTs, deltas: [], notifications: [] };
+    }
+    const committed = this.commit();
+    if (committed instanceof Promise) {
+      return committed.then((c) => {
+        this.reopen();
+        return c;
+      });
+    }
+    this.reopen();
+    return committed;
+  }
+
+  private reopen(): void {
+    this.info = new TxInfo();
+    this.startTimestamp = this.core.lastCommitTs;
+    this.active = true;
+    this.core.active.add(this);
+  }
+
   /** PipelineMember: makes the prepared changes visible at `ts`. */
   publishPrepared(ts: number): void {
     this.publishAt(ts);
@@ -648,8 +681,13 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     const core = this.core;
     core.lastCommitTs = commitTs;
     this.info.ts = commitTs;
-    core.vertexCount += this.stats.nodesCreated - this.stats.nodesDeleted;
-    core.edgeCount += this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
+    // Stats accumulate over a periodic commit's batches; each batch adds only its own part.
+    const vertices = this.stats.nodesCreated - this.stats.nodesDeleted;
+    const edges = this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
+    core.vertexCount += vertices - this.countedVertices;
+    core.edgeCount += edges - this.countedEdges;
+    this.countedVertices = vertices;
+    this.countedEdges = edges;
     core.committed.push({ ts: commitTs, undo: this.undo, released: 0 });
     this.undo = [];
     this.redo = [];

@@ -62,3 +62,54 @@ test('an idle session is closed and its open transaction rolled back; a long req
   console.log(`a ${Date.now() - started} ms query under a 1 s inactivity timeout completed`);
   expect(long.records[0].get('n').toNumber()).toBe(0);
 });
+
+describe('--bolt-recv-timeout-hint-sec (connection.recv_timeout_seconds)', () => {
+  let hinted: TestServer;
+  let hintedDriver: Driver;
+
+  beforeAll(async () => {
+    hinted = await startServer(['--bolt-recv-timeout-hint-sec=1']);
+    hintedDriver = neo4j.driver(hinted.boltUrl, neo4j.auth.basic('', ''), { maxConnectionPoolSize: 2, maxTransactionRetryTime: 0 });
+  });
+
+  afterAll(async () => {
+    await hintedDriver?.close();
+    process.kill(hinted.pid, 'SIGCONT');
+    expect(await hinted?.stop()).toBe(0);
+  });
+
+  test('a query running longer than the hinted timeout completes: NOOPs keep the driver waiting', async () => {
+    // Grow the query until it runs well past the 1 s the driver was told to wait for bytes.
+    let ms = 0;
+    for (let size = 2_000_000; ms < 2500 && size <= 256_000_000; size *= 2) {
+      const started = Date.now();
+      const r = await hintedDriver.executeQuery(`UNWIND range(1, ${size}) AS x WITH x WHERE x < 0 RETURN count(x) AS n`);
+      ms = Date.now() - started;
+      expect(r.records[0].get('n').toNumber()).toBe(0);
+    }
+    console.log(`a ${ms} ms query completed under a 1 s receive-timeout hint`);
+    expect(ms).toBeGreaterThanOrEqual(2500);
+  });
+
+  test('a driver waiting on a paused server gives up after the hinted timeout instead of hanging', async () => {
+    const session = hintedDriver.session();
+    try {
+      await session.run('RETURN 1');
+      process.kill(hinted.pid, 'SIGSTOP');
+      const started = Date.now();
+      const err = await session.run('RETURN 2').then(
+        () => null,
+        (e: Error) => e,
+      );
+      const waited = Date.now() - started;
+      console.log(`the driver gave up on a SIGSTOPped server after ${waited} ms: ${err?.message}`);
+      expect(err?.message).toMatch(/Server didn't respond in 1000ms/);
+      expect(waited).toBeLessThan(15_000);
+    } finally {
+      process.kill(hinted.pid, 'SIGCONT');
+      await session.close().catch(() => undefined);
+    }
+    // The server itself is fine once resumed.
+    expect((await hintedDriver.executeQuery('RETURN 3 AS x')).records[0].get('x').toNumber()).toBe(3);
+  });
+});

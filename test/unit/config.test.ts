@@ -116,6 +116,15 @@ describe('flag forms', () => {
     expect(parse(['--query-execution-timeout-sec=0.5']).queryExecutionTimeoutSec).toBe(0.5);
   });
 
+  test('--bolt-recv-timeout-hint-sec: 15 on HA instances, 0 standalone, the flag or environment wins', () => {
+    expect(parse([]).boltRecvTimeoutHintSec).toBe(0);
+    expect(parse(['--management-port=10000']).boltRecvTimeoutHintSec).toBe(15);
+    expect(parse(['--coordinator-id=1', '--coordinator-port=10111', '--coordinator-hostname=127.0.0.1', '--management-port=10121']).boltRecvTimeoutHintSec).toBe(15);
+    expect(parse(['--management-port=10000', '--bolt-recv-timeout-hint-sec=0']).boltRecvTimeoutHintSec).toBe(0);
+    expect(parse([], { MEMGRAPH_BOLT_RECV_TIMEOUT_HINT_SEC: '7' }).boltRecvTimeoutHintSec).toBe(7);
+    expect(() => parse(['--bolt-recv-timeout-hint-sec=-1'])).toThrow(ConfigError);
+  });
+
   test('--bolt-num-workers is accepted', () => {
     expect(parse(['--bolt-num-workers=8']).boltNumWorkers).toBe(8);
   });
