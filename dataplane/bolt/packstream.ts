@@ -256,6 +256,14 @@ export class Packer {
         this.packFloat(v.y);
         if (v.z !== null) this.packFloat(v.z);
         return;
+      case 'enum':
+        // Results resolve enum names before they get here (materialize.ts); this is the
+        // same map shape for a value that did not pass through there.
+        this.packMapHeader(2);
+        this.packString('__type');
+        this.packString('mg_enum');
+        this.packString('__value');
+        return this.packString(`${v.typeName}::#${v.ordinal}`);
     }
   }
 

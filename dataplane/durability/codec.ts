@@ -11,6 +11,7 @@ import {
   CypherDate,
   CypherDateTime,
   CypherDuration,
+  CypherEnum,
   CypherLocalDateTime,
   CypherLocalTime,
   CypherPoint,
@@ -59,6 +60,7 @@ const enum V {
   Duration = 14,
   Point2D = 15,
   Point3D = 16,
+  Enum = 17,
 }
 
 const enum D {
@@ -77,6 +79,8 @@ const enum D {
   /** Other index kinds (composite, nested, edge, point): kind byte, label, property paths. */
   CreateIndexSpec = 24,
   DropIndexSpec = 25,
+  // Server metadata (enums, server-side parameters, descriptions): one key set or removed.
+  SetMeta = 40,
 }
 
 /** Index kinds by their byte in CreateIndexSpec / DropIndexSpec. */
@@ -397,6 +401,10 @@ export function writeValue(w: ByteWriter, v: Value): void {
       w.f64(v.y);
       if (v.z !== null) w.f64(v.z);
       return;
+    case 'enum':
+      w.u8(V.Enum);
+      w.string(v.typeName);
+      return w.uint(v.ordinal);
     default:
       throw new TypeError(`cannot encode a value of type ${typeName(v)}`);
   }
@@ -451,6 +459,8 @@ export function readValue(r: ByteReader): Value {
       return new CypherPoint(r.uint(), r.f64(), r.f64());
     case V.Point3D:
       return new CypherPoint(r.uint(), r.f64(), r.f64(), r.f64());
+    case V.Enum:
+      return new CypherEnum(r.string(), r.uint());
     default:
       throw new CodecError(`unknown value tag ${tag}`, at);
   }
@@ -546,6 +556,10 @@ function writeDelta(w: ByteWriter, names: NameIndex, d: Delta): void {
       w.uint(d.properties.length);
       for (const p of d.properties) w.uint(names.id(p));
       return;
+    case 'setMeta':
+      w.u8(D.SetMeta);
+      w.string(d.key);
+      return writeValue(w, d.value);
   }
 }
 
@@ -618,6 +632,8 @@ function readDelta(r: ByteReader, names: readonly string[]): Delta {
         properties,
       };
     }
+    case D.SetMeta:
+      return { op: 'setMeta', key: r.string(), value: readValue(r) };
     default:
       throw new CodecError(`unknown delta tag ${tag}`, at);
   }

@@ -117,6 +117,7 @@ export async function writeSnapshot(directory: string, storage: InMemoryStorage,
   const timestamp = tx.startTimestamp;
   const indexes = storage.indexes();
   const constraints = storage.constraints();
+  const meta = storage.metadata().all();
   const nextGids = storage.nextGids();
   const stamp = fileTimestamp();
   const finalPath = path.join(directory, snapshotName(stamp, timestamp));
@@ -142,6 +143,7 @@ export async function writeSnapshot(directory: string, storage: InMemoryStorage,
     const schema: SchemaDelta[] = [
       ...indexes.map((i): SchemaDelta => indexDelta(i, true)),
       ...constraints.map((c): SchemaDelta => ({ op: 'createConstraint', type: c.type, label: c.label, properties: c.properties })),
+      ...meta.map(([key, value]): SchemaDelta => ({ op: 'setMeta', key, value })),
     ];
     await out.add(block(Block.Schema, (w) => writeDeltas(w, schema)));
 

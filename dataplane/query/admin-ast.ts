@@ -5,6 +5,9 @@
 // Checks Memgraph makes at run time (a config map's keys, a setting's value) stay with
 // the handlers, so that they answer with Memgraph's runtime messages.
 
+import type { Value } from '../values/model.js';
+import type { DescriptionTarget } from './server-metadata.js';
+
 /** `SYNC` / `ASYNC` / `STRICT_SYNC`, lower-cased as `SHOW REPLICAS` prints them. */
 export type ReplicationMode = 'sync' | 'async' | 'strict_sync';
 
@@ -157,7 +160,27 @@ export type InfoStatement =
   /** `STORAGE MODE IN_MEMORY_TRANSACTIONAL | IN_MEMORY_ANALYTICAL | ON_DISK_TRANSACTIONAL` */
   | { kind: 'StorageMode'; mode: string };
 
-export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement;
+/** A server-side parameter's value as written: a literal (list and map literals included) or a `$parameter`. */
+export type ParameterValueExpr =
+  | { kind: 'value'; value: Value }
+  | { kind: 'param'; name: string };
+
+/** Memgraph's enums, server-side parameters and descriptions (server-metadata.ts). */
+export type MetadataStatement =
+  | { kind: 'CreateEnum'; name: string; values: string[] }
+  | { kind: 'AlterEnumAdd'; name: string; value: string }
+  | { kind: 'AlterEnumUpdate'; name: string; from: string; to: string }
+  | { kind: 'ShowEnums' }
+  | { kind: 'SetParameter'; scope: 'global' | 'database'; name: string; value: ParameterValueExpr }
+  | { kind: 'UnsetParameter'; scope: 'global' | 'database'; name: string }
+  | { kind: 'ShowParameters' }
+  | { kind: 'SetDescription'; target: DescriptionTarget; text: string }
+  | { kind: 'DeleteDescription'; target: DescriptionTarget }
+  | { kind: 'ShowDescriptions' }
+  /** `SHOW DESCRIPTION ON <target>`: column `description`, no row when there is none. */
+  | { kind: 'ShowDescription'; target: DescriptionTarget };
+
+export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement | MetadataStatement;
 
 /** Everything the admin registry dispatches. */
 export type DispatchedStatement = AdminStatement | OtherShow;

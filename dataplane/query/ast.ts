@@ -260,7 +260,8 @@ export type Clause =
       pos: Pos;
     }
   /** `CALL { … }`; Memgraph's scoped `CALL (a, b) { … }` / `CALL (*) { … }` sees only `scope` */
-  | { kind: 'CallSubquery'; query: QueryBody; scope?: string[] | '*'; pos: Pos }
+  /** `inTransactions`: `IN TRANSACTIONS [OF n ROWS]`, the batch size (rows of input per commit). */
+  | { kind: 'CallSubquery'; query: QueryBody; scope?: string[] | '*'; inTransactions?: number; pos: Pos }
   /**
    * Memgraph's `LOAD CSV FROM file (WITH | NO) HEADER [IGNORE BAD] [DELIMITER d] [QUOTE q]
    * [NULLIF s] AS row`: the file is a string literal or a parameter; the options are literals.
@@ -293,7 +294,8 @@ export interface QueryBody {
 
 export type Statement =
   /** `memoryLimit`: Memgraph's `QUERY MEMORY LIMIT n KB|MB` in bytes, null for `QUERY MEMORY UNLIMITED`. */
-  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null; hopsLimit?: number }
+  /** `periodicCommit`: Memgraph's `USING PERIODIC COMMIT n`, rows of the first clause per commit. */
+  | { kind: 'Query'; body: QueryBody; explain: boolean; profile: boolean; memoryLimit?: number | null; hopsLimit?: number; periodicCommit?: number }
   /** `CREATE [EDGE | GLOBAL EDGE | POINT] INDEX ON …`: which index (parser/admin.ts) */
   | { kind: 'CreateIndex'; index: IndexSpec }
   | { kind: 'DropIndex'; index: IndexSpec }

@@ -6,7 +6,7 @@ import { bookmarkTarget, formatBookmark, parseBookmark, type ParsedBookmark, typ
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Engine, EngineCommit, EngineTransaction, MaybePromise, QuerySummary, RecordBatch, ResultStream, TransactionOptions } from './engine-types.js';
 import { Codes, MghaError, toMghaError } from '../errors.js';
-import type { CommitNotice, CommitResult, IndexSpec, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
+import type { CommitNotice, CommitResult, IndexSpec, MetadataView, Storage, StorageCounts, StorageTransaction, WriteStats } from '../storage/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Value } from '../values/model.js';
 import { parse } from './parser.js';
@@ -21,10 +21,12 @@ import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type 
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
 import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
-import { memoryCheck } from './memory-limit.js';
+import { allocationCheck, memoryCheck } from './memory-limit.js';
 import { registerStorageStatements } from './storage-statements.js';
+import { registerMetadataStatements } from './metadata-statements.js';
+import { enumText, hasEnums, withServerParameters } from './server-metadata.js';
 import { notificationValue } from '../notifications.js';
-import { materialize } from './executor/materialize.js';
+import { materialize, type EnumOut } from './executor/materialize.js';
 import { PAUSE, type ExecContext, type Step } from './executor/types.js';
 import { PROFILE_COLUMNS, profile } from './executor/profile.js';
 import { builtinProcedures } from './procedures/builtin.js';
@@ -93,6 +95,7 @@ export class QueryEngine implements Engine {
       registerTransactionQueue(this.admin, () => [...this.open]);
       this.triggers.register(this.admin);
       registerStorageStatements(this.admin, storage);
+      registerMetadataStatements(this.admin, storage, () => this.checkWritesAllowed());
     }
   }
 
@@ -130,7 +133,7 @@ export class QueryEngine implements Engine {
     const plan = this.planTrigger(t.statement, t.event, tx);
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     plan.names.forEach((n, i) => (arg[plan.inputSlots[i]] = vars.get(n) ?? null));
-    const ctx: ExecContext = { tx, params: new Map(), statementTime: this.clock.now(), work: 0, slotCount: plan.slotCount };
+    const ctx: ExecContext = { tx, params: new Map(), statementTime: this.clock.now(), work: 0, slotCount: plan.slotCount, meta: this.storage.metadata() };
     for (const step of plan.root.run(ctx, arg)) if (step === PAUSE) continue;
   }
 
@@ -296,7 +299,7 @@ export class QueryEngine implements Engine {
     if (stmt.kind === 'Query') {
       const probe = this.storage.begin();
       try {
-        const plan = planQuery(stmt.body, this.catalogFor(probe));
+        const plan = planQuery(stmt.body, this.catalogFor(probe), stmt.periodicCommit);
         prepared = { kind: 'query', plan, explain: stmt.explain, profile: stmt.profile, memoryLimit: stmt.memoryLimit ?? null, hopsLimit: stmt.hopsLimit ?? null };
       } finally {
         probe.abort();
@@ -440,6 +443,7 @@ class Transaction implements EngineTransaction, TransactionInfo {
         .then((r) => QueryStream.ofRows(r.columns, r.rows, { type: 's', stats: {}, plan: null, notifications: (r.notifications ?? []).map(notificationValue) }));
     }
     const { plan, explain } = prepared;
+    if (plan.periodic !== undefined && !explain && !this.options.implicit) throw new MghaError(Codes.MemgraphClientError, PERIODIC_IN_EXPLICIT[plan.periodic]);
     if (plan.type !== 'r' && !explain) this.allowWrite();
     if (explain) {
       // Like Memgraph, the plan comes back as rows of a `QUERY PLAN` column (no Bolt plan metadata).
@@ -447,7 +451,11 @@ class Transaction implements EngineTransaction, TransactionInfo {
       return QueryStream.ofRows(['QUERY PLAN'], lines.map((l) => [l]), { type: 'r', stats: {}, plan: null, notifications: [] });
     }
     const hops = { count: 0, limit: prepared.hopsLimit ?? Infinity };
-    const ctx: ExecContext = { tx: this.tx, params, statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops };
+    const meta = this.engine.storage.metadata();
+    const ctx: ExecContext = { tx: this.tx, params: withServerParameters(meta, params), statementTime: this.engine.clock.now(), work: 0, slotCount: plan.slotCount, hops, meta,
+      allocate: allocationCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
+      ...(plan.periodic !== undefined ? { periodicCommit: () => this.commitBatch(), pending: null, streamWrites: plan.streamWrites === true } : {}),
+    };
     const arg: Value[] = new Array<Value>(plan.slotCount).fill(null);
     const before = copyStats(this.tx.stats);
     const gen = prepared.profile ? profile(plan.root, ctx, arg) : plan.root.run(ctx, arg);
@@ -458,6 +466,12 @@ class Transaction implements EngineTransaction, TransactionInfo {
       isActive: () => this.tx.isActive(),
       abortReason: () => this.failure,
       memory: memoryCheck(this.engine.dialect.memoryLimitBytes, prepared.memoryLimit),
+      enums: enumOut(meta),
+      pending: () => {
+        const p = ctx.pending ?? null;
+        ctx.pending = null;
+        return p;
+      },
       onError: (e) => this.fail(e),
       summary: () => ({
         type: plan.type,
@@ -467,6 +481,26 @@ class Transaction implements EngineTransaction, TransactionInfo {
         ...(prepared.hopsLimit !== null ? { extra: { number_of_hops: BigInt(hops.count) } } : {}),
       }),
     });
+  }
+
+  /**
+   * A periodic commit's commit point: the write guards are asked as at commit, then the
+   * changes so far commit and the query goes on in a fresh transaction.
+   */
+  private commitBatch(): void | Promise<void> {
+    if (this.tx.pendingDeltas().length === 0) return;
+    this.engine.checkWritesAllowed();
+    // Triggers fire per batch, as per commit: BEFORE COMMIT ones inside it, AFTER COMMIT
+    // ones after it, and the next batch's old values come from a snapshot taken after it.
+    const triggered = this.snapshot !== null;
+    const after = this.runBeforeCommitTriggers();
+    const done = (): void => {
+      if (after !== null) this.engine.runAfterCommit(after.events, after.triggers);
+      if (triggered) this.snapshot = this.engine.storage.begin();
+    };
+    const committed = this.tx.commitBatch();
+    if (committed instanceof Promise) return committed.then(done);
+    done();
   }
 
   commit(): MaybePromise<EngineCommit> {
@@ -560,6 +594,22 @@ class Transaction implements EngineTransaction, TransactionInfo {
   }
 }
 
+/** Memgraph's Bolt form of an enum value, `{__type: 'mg_enum', __value: 'Status::Good'}`; null when no enum exists. */
+function enumOut(meta: MetadataView): EnumOut {
+  if (!hasEnums(meta)) return null;
+  return (e) =>
+    new Map<string, Value>([
+      ['__type', 'mg_enum'],
+      ['__value', enumText(meta, e) ?? `${e.typeName}::#${e.ordinal}`],
+    ]);
+}
+
+/** Refusals of a plan that commits as it goes inside BEGIN … COMMIT (Neo4j's texts). */
+const PERIODIC_IN_EXPLICIT = {
+  call: "A query with 'CALL { ... } IN TRANSACTIONS' can only be executed in an implicit transaction, but tried to execute in an explicit transaction.",
+  using: 'Executing queries that use periodic commit in an open transaction is not possible.',
+} as const;
+
 function timedOut(): MghaError {
   return new MghaError(Codes.TransactionTimedOut, 'Transaction was terminated because it exceeded its timeout.');
 }
@@ -597,6 +647,9 @@ interface StreamHooks {
   memory?: (() => MghaError | null) | null;
   onError: (e: unknown) => MghaError;
   summary: () => QuerySummary;
+  /** How enum values are sent (materialize.ts); absent or null: there are none. */
+  enums?: EnumOut;  /** A periodic commit the query is waiting for (awaited at the next PAUSE), taken once. */
+  pending?: () => Promise<void> | null;
 }
 
 /** Time slice after which a pull yields to the event loop even without a PAUSE marker. */
@@ -664,7 +717,8 @@ class QueryStream implements ResultStream {
         // A query without RETURN produces no records, only side effects.
         if (this.fields.length === 0) continue;
         const row = step.value;
-        records.push(this.slots.map((s) => materialize(row[s])));
+        const enums = this.hooks.enums ?? null;
+        records.push(this.slots.map((s) => materialize(row[s], enums)));
         if ((records.length & 255) === 0 && this.hooks.clock.now() - sliceStart > SLICE_MS) return this.resumeAfterYield(records, n, false);
       }
     } catch (e) {
@@ -677,6 +731,8 @@ class QueryStream implements ResultStream {
     await yieldToLoop();
     if (paused) {
       try {
+        const commit = this.hooks.pending?.() ?? null;
+        if (commit !== null) await commit;
         if (!this.hooks.isActive()) {
           throw this.hooks.abortReason?.() ?? new MghaError(Codes.Terminated, 'The transaction was terminated while the query was running.');
         }

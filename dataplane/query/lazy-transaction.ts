@@ -113,6 +113,12 @@ export class LazyStorageTransaction implements StorageTransaction {
     return { commitTimestamp: this.storage.lastCommitTimestamp(), deltas: [], notifications: [] };
   }
 
+  commitBatch(): MaybePromise<CommitResult> {
+    if (this.tx !== null) return this.tx.commitBatch();
+    this.checkNotEnded();
+    return { commitTimestamp: this.storage.lastCommitTimestamp(), deltas: [], notifications: [] };
+  }
+
   abort(): void {
     if (this.tx !== null) this.tx.abort();
     else this.ended = true;

@@ -50,3 +50,40 @@ export function memoryCheck(processBytes: number, queryBytes: number | null): ((
     return null;
   };
 }
+
+/**
+ * Heap bytes one element of a built range() list takes: a heap bigint (about 24 bytes on a
+ * 64-bit V8 without pointer compression) and its 8-byte array slot.
+ */
+export const RANGE_ELEMENT_BYTES = 32;
+
+/** Throws Memgraph's out-of-memory error if allocating `bytes` more would pass a limit. */
+export type AllocationCheck = (bytes: number) => void;
+
+/**
+ * The limits a query's up-front allocations (a range() list) are checked against before
+ * they are made: the query's limit (heap growth since the query started), the process
+ * limit (resident set size), and always the JS heap's own limit, which without any
+ * configured limit is the sane default (the process would die of it).
+ */
+export function allocationCheck(processBytes: number, queryBytes: number | null): AllocationCheck {
+  const baseline = queryBytes === null ? 0 : heapUsed();
+  return (bytes) => {
+    if (queryBytes !== null) {
+      const use = heapUsed() - baseline + bytes;
+      if (use > queryBytes) throw outOfMemory(use, queryBytes);
+    }
+    if (processBytes > 0) {
+      const use = process.memoryUsage.rss() + bytes;
+      if (use > processBytes) throw outOfMemory(use, processBytes);
+    }
+    heapCheck(bytes);
+  };
+}
+
+/** The JS heap's limit alone (where no query limits are known, e.g. a trigger's statement). */
+export function heapCheck(bytes: number): void {
+  const h = v8.getHeapStatistics();
+  const use = h.used_heap_size + bytes;
+  if (use > h.heap_size_limit) throw outOfMemory(use, h.heap_size_limit);
+}

@@ -16,7 +16,7 @@
 import { MghaError, syntaxError } from '../errors.js';
 import type { Statement } from './ast.js';
 import { parseAdminStatement } from './parser/admin.js';
-import { parseQueryBody } from './parser/clauses.js';
+import { batchSize, parseQueryBody } from './parser/clauses.js';
 import { Cursor } from './parser/cursor.js';
 import { Codes } from '../errors.js';
 
@@ -58,8 +58,21 @@ function parseStatement(c: Cursor): Statement {
     c.i++;
     hopsLimit = Number(t.int);
   }
-  const admin = explain || profile || hopsLimit !== undefined ? null : parseAdminStatement(c);
-  let statement: Statement = admin ?? { kind: 'Query', body: parseQueryBody(c), explain, profile, ...(hopsLimit !== undefined ? { hopsLimit } : {}) };
+  // Memgraph's `USING PERIODIC COMMIT n`: commit every n rows of the first clause.
+  let periodicCommit: number | undefined;
+  if (c.isKw('USING') && c.isKw('PERIODIC', 1) && c.isKw('COMMIT', 2)) {
+    c.i += 3;
+    periodicCommit = batchSize(c, () => undefined);
+  }
+  const admin = explain || profile || hopsLimit !== undefined || periodicCommit !== undefined ? null : parseAdminStatement(c);
+  let statement: Statement = admin ?? {
+    kind: 'Query',
+    body: parseQueryBody(c),
+    explain,
+    profile,
+    ...(hopsLimit !== undefined ? { hopsLimit } : {}),
+    ...(periodicCommit !== undefined ? { periodicCommit } : {}),
+  };
   if (statement.kind === 'Query' && c.isKw('QUERY') && c.isKw('MEMORY', 1)) statement = { ...statement, memoryLimit: parseQueryMemoryLimit(c) };
   c.acceptPunct(';');
   if (c.tok.kind !== 'eof') throw c.error(statement.kind === 'Query' ? 'a clause or end of input' : 'end of input');

@@ -23,6 +23,7 @@ import type { Eval, Operator } from './executor/types.js';
 import { CallProcedure, type YieldBinding } from './executor/call-procedure.js';
 import { BuildRange, UnwindRange } from './executor/ranges.js';
 import { LoadCsv } from './executor/load-csv.js';
+import { ApplyInTransactions, PeriodicCommit } from './executor/periodic-commit.js';
 import { builtinProcedures } from './procedures/builtin.js';
 import { checkArgumentCount, checkedArgument } from './procedures/registry.js';
 import type { ProcedureLookup } from './procedures/types.js';
@@ -44,14 +45,27 @@ export interface Plan {
   slotCount: number;
   /** Bolt query type of a plain query. */
   type: 'r' | 'w' | 'rw';
+  /** The plan commits as it goes (only possible in an implicit transaction). */
+  periodic?: 'using' | 'call';
+  /** Write clauses apply row by row (USING PERIODIC COMMIT; see planSingle). */
+  streamWrites?: boolean;
 }
 
 /** `body` must have passed `analyze`. */
-export function planQuery(body: QueryBody, catalog: Catalog): Plan {
+export function planQuery(body: QueryBody, catalog: Catalog, periodicCommit?: number): Plan {
   const planner = new Planner(catalog);
+  planner.periodicCommit = periodicCommit ?? null;
   const { root, columns, slots } = planner.planBody(body, new Map());
   const type = planner.writes ? (planner.reads ? 'rw' : 'w') : 'r';
-  return { root, columns, resultSlots: slots, slotCount: planner.slotCount, type };
+  return {
+    root,
+    columns,
+    resultSlots: slots,
+    slotCount: planner.slotCount,
+    type,
+    ...(planner.commits !== null ? { periodic: planner.commits } : {}),
+    ...(planner.streamWrites ? { streamWrites: true } : {}),
+  };
 }
 
 /**
@@ -196,6 +210,17 @@ class Env implements CompileEnv {
 
 
 class Planner {
+  /** USING PERIODIC COMMIT's batch, for the first query part (then cleared). */
+  periodicCommit: number | null = null;
+  streamWrites = false;
+  /** What makes the plan commit as it goes, if anything. */
+  commits: 'using' | 'call' | null = null;
+
+  private periodicAfter(op: Operator, batch: number): Operator {
+    this.commits ??= 'using';
+    return new PeriodicCommit(op, batch);
+  }
+
   slotCount = 0;
   /** Plan-time kind of each slot that holds a pattern variable or a projected value. */
   private readonly kinds = new Map<number, Kind>();
@@ -237,7 +262,17 @@ class Planner {
       throw compileError(`Query cannot conclude with ${word} (must be RETURN or an update clause).`);
     }
     let op: Operator = new Once();
-    for (let i = 0; i < clauses.length - 1; i++) op = this.planClause(op, vars, clauses[i]);
+    // USING PERIODIC COMMIT n: commit points after the first clause of the (first) query.
+    const batch = this.periodicCommit;
+    this.periodicCommit = null;
+    // Writes must apply row by row for a batch to hold them when its commit point comes.
+    // Unless a later MATCH reads what they change: then, as Memgraph accumulates there,
+    // they wait for all input (and the commit points find nothing to commit).
+    if (batch !== null) this.streamWrites = !clauses.slice(1).some((c) => c.kind === 'Match');
+    for (let i = 0; i < clauses.length - 1; i++) {
+      op = this.planClause(op, vars, clauses[i]);
+      if (i === 0 && batch !== null) op = this.periodicAfter(op, batch);
+    }
     if (last.kind === 'CallProcedure') {
       const call = this.planCall(op, vars, last, clauses.length === 1 && outer.size === 0);
       if (forcedSlots === null) return { root: call.op, columns: call.columns, slots: call.slots };
@@ -344,12 +379,16 @@ class Planner {
       case 'CallSubquery': {
         const visible = Array.isArray(c.scope) ? new Map(c.scope.map((n): [string, number] => [n, vars.get(n) as number])) : new Map(vars);
         const sub = this.planBody(c.query, visible);
-        if (sub.columns.length === 0) return new Apply(op, sub.root, 'Apply', true);
+        const unit = sub.columns.length === 0;
         sub.columns.forEach((col, i) => {
           if (vars.has(col)) throw compileError(`Variable \`${col}\` already declared in outer scope.`);
           vars.set(col, sub.slots[i]);
         });
-        return new Apply(op, sub.root, 'Apply', false);
+        if (c.inTransactions !== undefined) {
+          this.commits = 'call';
+          return new ApplyInTransactions(op, sub.root, unit, c.inTransactions);
+        }
+        return new Apply(op, sub.root, 'Apply', unit);
       }
     }
   }

@@ -3,6 +3,7 @@
 
 import type { CommitPipeline } from './commit-pipeline.js';
 import { Constraints } from './constraints.js';
+import { ServerMetadata } from './metadata.js';
 import { Indexes } from './indexes.js';
 import { LabelSets, NameTable } from './names.js';
 import type { EdgeRecord, StoredObject, UndoDelta, VertexRecord } from './records.js';
@@ -48,6 +49,8 @@ export class StorageCore {
   readonly dead: StoredObject[] = [];
   readonly indexes = new Indexes();
   readonly constraints = new Constraints(this.names);
+  /** Enums, server-side parameters, descriptions (metadata.ts). */
+  readonly meta = new ServerMetadata();
   /**
    * Set when the storage replaced its whole graph (a replica loading MAIN's snapshot):
    * transactions still open on this core may read on, but not commit.

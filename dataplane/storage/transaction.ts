@@ -51,6 +51,13 @@ import type { PropPath } from './indexes.js';
 /** An index lookup that found nothing (shared; never mutated). */
 const NO_VERTICES: readonly VertexAccessor[] = [];
 
+/** A point inside a transaction to roll back to (replica batches: one commit of the batch). */
+export interface Savepoint {
+  undo: number;
+  redo: number;
+  stats: WriteStats;
+}
+
 function conflictError(): MghaError {
   return new MghaError(
     Codes.Conflict,
@@ -63,14 +70,18 @@ function deletedError(what: string): MghaError {
 }
 
 export class Transaction implements StorageTransaction, View, PipelineMember, OpenTransaction {
-  readonly info = new TxInfo();
-  readonly startTimestamp: number;
+  /** Replaced when a periodic commit continues the transaction (commitBatch). */
+  info = new TxInfo();
+  startTimestamp: number;
   readonly stats: WriteStats = emptyWriteStats();
   private undo: UndoDelta[] = [];
   private redo: Delta[] = [];
   private active = true;
   /** In the commit pipeline: no more changes, visible only once published. */
   private prepared = false;
+  /** Vertices and edges (created − deleted) already added to the storage counts by earlier batches. */
+  private countedVertices = 0;
+  private countedEdges = 0;
 
   constructor(private readonly core: StorageCore) {
     this.startTimestamp = core.lastCommitTs;
@@ -634,6 +645,35 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     return core.pipeline.submit(this.redo, this);
   }
 
+  /**
+   * Memgraph's periodic commit (USING PERIODIC COMMIT, CALL … IN TRANSACTIONS): commits the
+   * changes so far like commit(), then continues as a new transaction on a fresh snapshot
+   * in the same object, so the handles (accessors) the query holds stay usable. Stats keep
+   * accumulating over the batches.
+   */
+  commitBatch(): MaybePromise<CommitResult> {
+    if (this.redo.length === 0) {
+      this.ensureActive();
+      return { commitTimestamp: this.core.lastCommitTs, deltas: [], notifications: [] };
+    }
+    const committed = this.commit();
+    if (committed instanceof Promise) {
+      return committed.then((c) => {
+        this.reopen();
+        return c;
+      });
+    }
+    this.reopen();
+    return committed;
+  }
+
+  private reopen(): void {
+    this.info = new TxInfo();
+    this.startTimestamp = this.core.lastCommitTs;
+    this.active = true;
+    this.core.active.add(this);
+  }
+
   /** PipelineMember: makes the prepared changes visible at `ts`. */
   publishPrepared(ts: number): void {
     this.publishAt(ts);
@@ -663,8 +703,13 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     const core = this.core;
     core.lastCommitTs = commitTs;
     this.info.ts = commitTs;
-    core.vertexCount += this.stats.nodesCreated - this.stats.nodesDeleted;
-    core.edgeCount += this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
+    // Stats accumulate over a periodic commit's batches; each batch adds only its own part.
+    const vertices = this.stats.nodesCreated - this.stats.nodesDeleted;
+    const edges = this.stats.relationshipsCreated - this.stats.relationshipsDeleted;
+    core.vertexCount += vertices - this.countedVertices;
+    core.edgeCount += edges - this.countedEdges;
+    this.countedVertices = vertices;
+    this.countedEdges = edges;
     core.committed.push({ ts: commitTs, undo: this.undo, released: 0 });
     this.undo = [];
     this.redo = [];
@@ -678,11 +723,31 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     this.rollBack();
   }
 
+  /** Where a replayed commit of a batch starts (ReplayBatch rolls back to it if the commit fails). */
+  savepoint(): Savepoint {
+    return { undo: this.undo.length, redo: this.redo.length, stats: { ...this.stats } };
+  }
+
+  /** Undoes the changes made since `sp`; the transaction stays open with those before it. */
+  rollBackTo(sp: Savepoint): void {
+    this.undoFrom(sp.undo);
+    this.redo.length = sp.redo;
+    Object.assign(this.stats, sp.stats);
+  }
+
   private rollBack(): void {
+    this.undoFrom(0);
+    this.undo = [];
+    this.redo = [];
+    this.finish();
+  }
+
+  /** Walks our undo deltas from the newest back to `from`, restoring each object, and drops them. */
+  private undoFrom(from: number): void {
     const core = this.core;
     const goneEdges: EdgeRecord[] = [];
     // Newest first: each of our deltas is at the head of its object's chain.
-    for (let i = this.undo.length - 1; i >= 0; i--) {
+    for (let i = this.undo.length - 1; i >= from; i--) {
       const d = this.undo[i];
       unlinkDelta(d);
       core.pendingVersions--;
@@ -715,13 +780,11 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
       }
     }
     detachEdges(goneEdges);
-    if (this.undo.length > 0) {
+    if (this.undo.length > from) {
       core.indexes.dirty = true;
       core.indexes.edges.dirty = true;
     }
-    this.undo = [];
-    this.redo = [];
-    this.finish();
+    this.undo.length = from;
   }
 
   isLocalWriter(): boolean {

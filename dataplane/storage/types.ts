@@ -101,7 +101,15 @@ export type SchemaDelta =
   | { op: 'createIndexSpec'; index: IndexSpec }
   | { op: 'dropIndexSpec'; index: IndexSpec }
   | { op: 'createConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
-  | { op: 'dropConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] };
+  | { op: 'dropConstraint'; type: 'exists' | 'unique'; label: string; properties: string[] }
+  | MetaDelta;
+
+/**
+ * Server metadata a Memgraph user manages with statements (enums, server-side parameters,
+ * descriptions): a namespaced key set to a value, or removed (null). Committed alone like
+ * the other schema changes, so the WAL, snapshots and replication carry it.
+ */
+export type MetaDelta = { op: 'setMeta'; key: string; value: Value };
 
 export interface CommittedTransaction {
   commitTimestamp: number;
@@ -211,6 +219,11 @@ export interface StorageTransaction {
   isActive(): boolean;
   /** The redo deltas written so far, in order (what triggers are computed from before commit). */
   pendingDeltas(): readonly Delta[];
+  /**
+   * Periodic commit: commits the changes so far (as commit()) and continues as a new
+   * transaction on a fresh snapshot; handles it gave out stay usable.
+   */
+  commitBatch(): MaybePromise<CommitResult>;
 }
 
 /** Memgraph's `index type` column values. */
@@ -289,4 +302,17 @@ export interface Storage {
    * waits on it before acknowledging. Null when the last call changed nothing.
    */
   takeSchemaCommit(): MaybePromise<CommitResult> | null;
+  /**
+   * Sets (null removes) a server-metadata key (enums, server-side parameters,
+   * descriptions): takes effect at once and commits alone like a schema change (its
+   * commit via takeSchemaCommit()). False when removing a key that is not there.
+   */
+  setMetadata(key: string, value: Value): boolean;
+  /** The server metadata as of now (read-only use). */
+  metadata(): MetadataView;
+}
+
+export interface MetadataView {
+  get(key: string): Value;
+  withPrefix(prefix: string): [string, Value][];
 }

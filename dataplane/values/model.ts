@@ -22,7 +22,8 @@ export type Value =
   | CypherLocalDateTime
   | CypherDateTime
   | CypherDuration
-  | CypherPoint;
+  | CypherPoint
+  | CypherEnum;
 
 /** A graph node. Storage accessors implement it (reading through their transaction);
  *  `MaterializedNode` is the detached copy handed to the Bolt layer. */
@@ -142,6 +143,20 @@ export class CypherPoint {
   ) {}
 }
 
+/**
+ * A value of a Memgraph enum (`Status::Good`): the enum's name and the value's position in
+ * it. Positions are stable (ALTER ENUM … ADD VALUE appends, UPDATE VALUE renames in
+ * place), so a stored value follows a rename, as in Memgraph; the name is looked up in the
+ * storage's enum registry when the value is shown.
+ */
+export class CypherEnum {
+  readonly kind = 'enum' as const;
+  constructor(
+    readonly typeName: string,
+    readonly ordinal: number,
+  ) {}
+}
+
 export type TemporalValue =
   | CypherDate
   | CypherLocalTime
@@ -151,7 +166,7 @@ export type TemporalValue =
   | CypherDuration;
 
 /** Values with a `kind` tag (everything that is not a primitive, list or map). */
-export type TaggedValue = NodeValue | RelationshipValue | PathValue | TemporalValue | CypherPoint;
+export type TaggedValue = NodeValue | RelationshipValue | PathValue | TemporalValue | CypherPoint | CypherEnum;
 
 export function isTagged(v: Value): v is TaggedValue {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map);
@@ -205,6 +220,8 @@ export function typeName(v: Value): string {
       return 'DURATION';
     case 'point':
       return 'POINT';
+    case 'enum':
+      return 'ENUM';
   }
 }
 

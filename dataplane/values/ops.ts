@@ -116,6 +116,10 @@ function taggedEquals(a: Tagged, b: Tagged): boolean {
       const t = b as typeof a;
       return a.nanoOfDay === t.nanoOfDay && a.offsetSeconds === t.offsetSeconds;
     }
+    case 'enum': {
+      const e = b as typeof a;
+      return a.typeName === e.typeName && a.ordinal === e.ordinal;
+    }
     default: {
       const ka = temporalKey(a);
       const kb = temporalKey(b);
@@ -186,6 +190,8 @@ function orderRank(v: Value): number {
       return 54;
     case 'duration':
       return 60;
+    case 'enum':
+      return 65;
   }
 }
 
@@ -262,6 +268,10 @@ export function orderCompare(a: Value, b: Value): number {
       const c = compare(ta, tb) ?? 0;
       return c !== 0 ? c : ta.offsetSeconds - (tb as typeof ta).offsetSeconds;
     }
+    case 'enum': {
+      const e = tb as typeof ta;
+      return compareStrings(ta.typeName, e.typeName) || ta.ordinal - e.ordinal;
+    }
     default:
       return compare(ta, tb) ?? 0;
   }
@@ -310,5 +320,7 @@ export function groupKey(v: Value): string {
       return `E${v.months}/${v.days}/${v.seconds}/${v.nanos}`;
     case 'point':
       return `X${v.srid}/${v.x}/${v.y}/${v.z}`;
+    case 'enum':
+      return `U${JSON.stringify(v.typeName)}/${v.ordinal}`;
   }
 }

@@ -14,6 +14,7 @@ export function temporalComponent(v: Value, key: string): Value | undefined {
     case 'node':
     case 'relationship':
     case 'path':
+    case 'enum':
       return undefined;
     case 'point':
       return pointComponent(v.srid, v.x, v.y, v.z, key);

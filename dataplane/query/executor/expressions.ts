@@ -583,7 +583,7 @@ const fnContexts = new WeakMap<ExecContext, FunctionContext>();
 function functionContext(ctx: ExecContext): FunctionContext {
   let fc = fnContexts.get(ctx);
   if (fc === undefined) {
-    fc = { statementTime: ctx.statementTime, nodeById: (id: number) => ctx.tx.vertex(id), hopsCount: () => ctx.hops?.count ?? 0 };
+    fc = { statementTime: ctx.statementTime, nodeById: (id: number) => ctx.tx.vertex(id), hopsCount: () => ctx.hops?.count ?? 0, meta: ctx.meta, allocate: ctx.allocate };
     fnContexts.set(ctx, fc);
   }
   return fc;

@@ -3,6 +3,7 @@
 
 import { Codes, MghaError } from '../../errors.js';
 import {
+  type CypherEnum,
   MaterializedNode,
   MaterializedRelationship,
   PathValue,
@@ -17,34 +18,52 @@ function deleted(v: NodeValue | RelationshipValue): boolean {
   return typeof acc.isDeleted === 'function' && acc.isDeleted();
 }
 
-function node(n: NodeValue): NodeValue {
-  if (n instanceof MaterializedNode) return n;
+/**
+ * How enum values go out: Memgraph sends `{__type: 'mg_enum', __value: 'Status::Good'}`
+ * (Bolt has no enum type). Null when no enum exists (nothing to convert).
+ */
+export type EnumOut = ((v: CypherEnum) => Value) | null;
+
+function props(p: ReadonlyMap<string, Value>, enums: EnumOut): Map<string, Value> {
+  if (enums === null) return new Map(p);
+  const out = new Map<string, Value>();
+  for (const [k, x] of p) out.set(k, materialize(x, enums));
+  return out;
+}
+
+function node(n: NodeValue, enums: EnumOut): NodeValue {
+  if (n instanceof MaterializedNode && enums === null) return n;
   if (deleted(n)) throw new MghaError(Codes.EntityNotFound, 'Trying to return a deleted node.');
-  return new MaterializedNode(n.id, [...n.labels()], new Map(n.properties()));
+  return new MaterializedNode(n.id, [...n.labels()], props(n.properties(), enums));
 }
 
-function rel(r: RelationshipValue): RelationshipValue {
-  if (r instanceof MaterializedRelationship) return r;
+function rel(r: RelationshipValue, enums: EnumOut): RelationshipValue {
+  if (r instanceof MaterializedRelationship && enums === null) return r;
   if (deleted(r)) throw new MghaError(Codes.EntityNotFound, 'Trying to return a deleted relationship.');
-  return new MaterializedRelationship(r.id, r.startId, r.endId, r.type, new Map(r.properties()));
+  return new MaterializedRelationship(r.id, r.startId, r.endId, r.type, props(r.properties(), enums));
 }
 
-export function materialize(v: Value): Value {
+export function materialize(v: Value, enums: EnumOut = null): Value {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return materializeList(v);
+  if (Array.isArray(v)) return materializeList(v, enums);
   if (v instanceof Map) {
     const out = new Map<string, Value>();
-    for (const [k, x] of v) out.set(k, materialize(x));
+    for (const [k, x] of v) out.set(k, materialize(x, enums));
     return out;
   }
   if (!isTagged(v)) return v;
   switch (v.kind) {
     case 'node':
-      return node(v);
+      return node(v, enums);
     case 'relationship':
-      return rel(v);
+      return rel(v, enums);
     case 'path':
-      return new PathValue(v.nodes.map(node), v.rels.map(rel));
+      return new PathValue(
+        v.nodes.map((n) => node(n, enums)),
+        v.rels.map((r) => rel(r, enums)),
+      );
+    case 'enum':
+      return enums === null ? v : enums(v);
     default:
       return v;
   }
@@ -54,7 +73,7 @@ export function materialize(v: Value): Value {
  * A list of plain values (numbers, strings …) is already detached and is returned as is:
  * a ten-million-element list is scanned once instead of copied element by element.
  */
-function materializeList(list: Value[]): Value[] {
+function materializeList(list: Value[], enums: EnumOut): Value[] {
   let i = 0;
   while (i < list.length) {
     const x = list[i];
@@ -63,6 +82,6 @@ function materializeList(list: Value[]): Value[] {
   }
   if (i === list.length) return list;
   const out = list.slice(0, i);
-  for (; i < list.length; i++) out.push(materialize(list[i]));
+  for (; i < list.length; i++) out.push(materialize(list[i], enums));
   return out;
 }

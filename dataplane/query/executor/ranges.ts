@@ -52,7 +52,7 @@ export class BuildRange extends RangeOperator {
   protected *each(ctx: ExecContext, row: Row, spec: RangeSpec | null): Generator<Step> {
     let list: Value = null;
     if (spec !== null) {
-      const count = checkRangeLength(spec);
+      const count = checkRangeLength(spec, ctx.allocate);
       // Sized up front: growing by push() copies the list at every step (the last copy of
       // a ten-million-element list is one long pause) and leaves the old copies to the GC.
       // V8 keeps a preallocated array this long in fast mode; longer ones grow as before.

@@ -2,7 +2,8 @@
 // are synchronous generators that may yield PAUSE so the driver can give the event loop a
 // turn during long queries (DESIGN §3), and an ExecContext carries per-execution state.
 
-import type { StorageTransaction } from '../../storage/types.js';
+import type { MetadataView, StorageTransaction } from '../../storage/types.js';
+import type { AllocationCheck } from '../memory-limit.js';
 import type { Value } from '../../values/model.js';
 
 /**
@@ -30,6 +31,16 @@ export interface ExecContext {
   readonly slotCount: number;
   /** Relationships expanded so far and Memgraph's `USING HOPS LIMIT` (Infinity: none). */
   hops?: HopsCounter;
+  /** The server metadata (enum values); absent where no storage backs the statement. */
+  meta?: MetadataView;
+  /** The statement's memory limits for an up-front allocation (memory-limit.ts); absent: the heap's. */
+  allocate?: AllocationCheck;
+  /** Commits the transaction so far and goes on in a fresh one; absent in explicit transactions. */
+  periodicCommit?: () => void | Promise<void>;
+  /** Write clauses apply row by row instead of after all their input (USING PERIODIC COMMIT). */
+  streamWrites?: boolean;
+  /** A periodic commit still running: the result stream awaits it at the next PAUSE. */
+  pending?: Promise<void> | null;
 }
 
 export interface HopsCounter {

@@ -23,10 +23,22 @@ function* eagerly(input: Operator, ctx: ExecContext, arg: Row, fn: (row: Row) =>
   yield* out;
 }
 
+/**
+ * Row by row, for a plan that commits as it goes (periodic-commit.ts): a batch's writes
+ * must be done when the rows after it are pulled, so they cannot wait for all input.
+ */
+function* streaming(input: Operator, ctx: ExecContext, arg: Row, fn: (row: Row) => Row[]): Generator<Step> {
+  for (const row of input.run(ctx, arg)) {
+    if (row === PAUSE) yield PAUSE;
+    else yield* fn(row);
+  }
+}
+
 abstract class WriteOp extends Unary {
   protected abstract apply(row: Row, ctx: ExecContext): Row[];
   run(ctx: ExecContext, arg: Row): Generator<Step> {
-    return eagerly(this.input, ctx, arg, (row) => this.apply(row, ctx));
+    const each = (row: Row): Row[] => this.apply(row, ctx);
+    return ctx.streamWrites === true ? streaming(this.input, ctx, arg, each) : eagerly(this.input, ctx, arg, each);
   }
 }
 

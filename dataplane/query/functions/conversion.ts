@@ -66,7 +66,7 @@ export function scalarToString(v: Exclude<Value, null>): Value {
       const parts = values.map((c, i) => `${coords[i]}: ${formatFloat(c)}`);
       return `point({${parts.join(', ')}, crs: '${crs}${v.z === null ? '' : '-3d'}'})`;
     }
-    if (v.kind !== 'node' && v.kind !== 'relationship' && v.kind !== 'path') return formatTemporal(v);
+    if (v.kind !== 'node' && v.kind !== 'relationship' && v.kind !== 'path' && v.kind !== 'enum') return formatTemporal(v);
   }
   return badArg('toString', v, 'a STRING, number, BOOLEAN, temporal or POINT');
 }

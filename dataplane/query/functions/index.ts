@@ -4,6 +4,7 @@
 
 import { isAggregateName } from '../aggregates.js';
 import { conversionFunctions } from './conversion.js';
+import { enumFunctions } from './enums.js';
 import { graphFunctions } from './graph.js';
 import { listFunctions } from './lists.js';
 import { mathFunctions } from './math.js';
@@ -25,6 +26,7 @@ for (const f of [
   ...spatialFunctions,
   ...miscFunctions,
   ...temporalFunctions,
+  ...enumFunctions,
 ]) {
   registry.set(f.name, f);
 }

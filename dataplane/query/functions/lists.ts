@@ -6,9 +6,12 @@ import { groupKey } from '../../values/ops.js';
 import { badArg, intArg, listArg } from './args.js';
 import { def, unary } from './define.js';
 import type { FunctionDef } from './types.js';
+import { heapCheck, outOfMemory, RANGE_ELEMENT_BYTES, type AllocationCheck } from '../memory-limit.js';
 
-// range() materialises its list; refuse sizes that would exhaust the process's memory.
-const MAX_RANGE_LENGTH = 10_000_000n;
+// uniformSample() materialises its list; refuse sizes that would exhaust the process's memory.
+const MAX_SAMPLE_LENGTH = 10_000_000n;
+/** JavaScript's longest array. */
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
 
 // openCypher classifies a non-integer range() bound as an ArgumentError (InvalidArgumentType).
 function rangeArg(v: Value): bigint {
@@ -35,14 +38,20 @@ export function rangeSpec(args: Value[]): RangeSpec | null {
   return { start, step, count: (end - start) / step + 1n };
 }
 
-/** Refuses a list that would exhaust the process's memory (UNWIND range(…) streams instead). */
-export function checkRangeLength(spec: RangeSpec): number {
-  if (spec.count > MAX_RANGE_LENGTH) throw argumentError(`range() would produce ${spec.count} elements`);
-  return Number(spec.count);
+/**
+ * Refuses a list that would pass the memory limits (the query's, the process's, the JS
+ * heap's) with Memgraph's out-of-memory error before building it; UNWIND range(…)
+ * streams instead and needs no check.
+ */
+export function checkRangeLength(spec: RangeSpec, allocate: AllocationCheck = heapCheck): number {
+  const count = Number(spec.count);
+  allocate(count * RANGE_ELEMENT_BYTES);
+  if (count > MAX_ARRAY_LENGTH) throw outOfMemory(count * RANGE_ELEMENT_BYTES, MAX_ARRAY_LENGTH * RANGE_ELEMENT_BYTES);
+  return count;
 }
 
-function range(spec: RangeSpec): bigint[] {
-  const count = checkRangeLength(spec);
+function range(spec: RangeSpec, allocate: AllocationCheck | undefined): bigint[] {
+  const count = checkRangeLength(spec, allocate);
   const out: bigint[] = [];
   for (let i = 0, v = spec.start; i < count; i++, v += spec.step) out.push(v);
   return out;
@@ -71,7 +80,7 @@ function toSet(list: Value[]): Value[] {
 function uniformSample(list: Value[], size: bigint): Value[] {
   if (size < 0n) throw argumentError('uniformSample() size must not be negative');
   if (list.length === 0) return [];
-  if (size > MAX_RANGE_LENGTH) throw argumentError(`uniformSample() would produce ${size} elements`);
+  if (size > MAX_SAMPLE_LENGTH) throw argumentError(`uniformSample() would produce ${size} elements`);
   return Array.from({ length: Number(size) }, () => list[Math.floor(Math.random() * list.length)]);
 }
 
@@ -94,9 +103,9 @@ export const listFunctions: FunctionDef[] = [
     if (typeof v === 'string') return [...v].reverse().join('');
     return [...listArg('reverse', v)].reverse();
   }),
-  def('range', 2, 3, (args) => {
+  def('range', 2, 3, (args, ctx) => {
     const spec = rangeSpec(args);
-    return spec === null ? null : range(spec);
+    return spec === null ? null : range(spec, ctx.allocate);
   }),
   def('coalesce', 1, Infinity, (args) => args.find((a) => a !== null) ?? null),
   unary('toSet', (v) => toSet(listArg('toSet', v))),

@@ -8,17 +8,17 @@ import type { ConfigMap, ConfigValue, ReplicationMode, TriggerEventType } from '
 import type { Statement } from '../ast.js';
 import type { IndexKind, IndexSpec } from '../../storage/types.js';
 import type { Cursor } from './cursor.js';
+import { parseMetadataStatement } from './metadata.js';
 
 /**
  * Memgraph statements mgha does not implement yet, by their leading keywords: they answer
  * `<words> is not supported yet.` instead of a syntax error.
  */
 const NOT_YET: readonly string[][] = [
-  ['CREATE', 'ENUM'], ['ALTER', 'ENUM'], ['DROP', 'ENUM'],
+  ['DROP', 'ENUM'],
   ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
   ['CREATE', 'VECTOR', 'INDEX'], ['CREATE', 'VECTOR', 'EDGE', 'INDEX'], ['DROP', 'VECTOR', 'INDEX'],
   ['ANALYZE', 'GRAPH'],
-  ['SET', 'DESCRIPTION', 'ON'], ['DELETE', 'DESCRIPTION', 'ON'], ['SET', 'GLOBAL', 'PARAMETER'], ['UNSET', 'GLOBAL', 'PARAMETER'],
   ['SET', 'DATABASE', 'SETTING'], ['CREATE', 'DATABASE'], ['DROP', 'DATABASE'], ['USE', 'DATABASE'],
   ['CREATE', 'USER'], ['DROP', 'USER'], ['CREATE', 'ROLE'], ['DROP', 'ROLE'], ['SET', 'PASSWORD'], ['SET', 'ROLE'], ['CLEAR', 'ROLE'],
   ['GRANT'], ['DENY'], ['REVOKE'],
@@ -26,7 +26,7 @@ const NOT_YET: readonly string[][] = [
   ['STOP', 'STREAM'], ['STOP', 'ALL', 'STREAMS'], ['DROP', 'STREAM'], ['CHECK', 'STREAM'],
   ['DUMP', 'DATABASE'], ['RECOVER', 'SNAPSHOT'], ['EDGE', 'IMPORT', 'MODE'], ['ENABLE', 'TTL'], ['DISABLE', 'TTL'], ['STOP', 'TTL'],
   ['SET', 'SESSION', 'TRANSACTION'], ['SET', 'GLOBAL', 'TRANSACTION'], ['SET', 'NEXT', 'TRANSACTION'],
-  ['USING', 'PERIODIC', 'COMMIT'], ['USING', 'INDEX'],
+  ['USING', 'INDEX'],
 ];
 
 function notYet(c: Cursor): string | null {
@@ -44,6 +44,8 @@ function notYet(c: Cursor): string | null {
 export function parseAdminStatement(c: Cursor): Statement | null {
   const missing = notYet(c);
   if (missing !== null) throw new MghaError(Codes.MemgraphClientError, `${missing} is not supported yet.`);
+  const metadata = parseMetadataStatement(c);
+  if (metadata !== null) return metadata;
   if (c.isKw('SHOW')) return parseShow(c);
   const index = parseIndex(c);
   if (index !== null) return index;
@@ -142,6 +144,9 @@ const SHOWS = new Map<string, Statement>([
   ['DATABASES', { kind: 'ShowDatabases' }],
   ['TRANSACTIONS', { kind: 'ShowTransactions' }],
   ['TRIGGERS', { kind: 'ShowTriggers' }],
+  ['ENUMS', { kind: 'ShowEnums' }],
+  ['PARAMETERS', { kind: 'ShowParameters' }],
+  ['DESCRIPTIONS', { kind: 'ShowDescriptions' }],
 ]);
 
 function parseShow(c: Cursor): Statement {

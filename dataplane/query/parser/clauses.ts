@@ -13,7 +13,7 @@ import type {
   YieldItem,
 } from '../ast.js';
 import type { Cursor } from './cursor.js';
-import { semanticError } from '../../errors.js';
+import { semanticError, type MghaError } from '../../errors.js';
 import { notSupportedYet, parseExpression, parseLabelList, parsePostfix } from './expressions.js';
 import { parsePatternList, parsePatternPart } from './patterns.js';
 
@@ -215,6 +215,27 @@ function parseLoadCsv(c: Cursor, pos: Clause['pos']): Clause {
   return { kind: 'LoadCsv', file, header, ignoreBad, delimiter, quote, nullif, variable: c.expectVariable(), pos };
 }
 
+/** Neo4j's default batch of `CALL { … } IN TRANSACTIONS` without `OF n ROWS`. */
+export const DEFAULT_BATCH_ROWS = 1000;
+
+/** After a CALL subquery's `}`: `IN TRANSACTIONS [OF n ROW[S]]`, or nothing. */
+function inTransactions(c: Cursor): { inTransactions?: number } {
+  if (!c.isKw('IN') || !c.isKw('TRANSACTIONS', 1)) return {};
+  c.i += 2;
+  if (!c.acceptKw('OF')) return { inTransactions: DEFAULT_BATCH_ROWS };
+  return { inTransactions: batchSize(c, () => (c.acceptKw('ROWS') || c.acceptKw('ROW') ? undefined : c.error('ROWS'))) };
+}
+
+/** A positive integer literal batch size; `after` consumes what follows it. */
+export function batchSize(c: Cursor, after: () => MghaError | undefined): number {
+  const t = c.tok;
+  if (t.kind !== 'int' || t.int < 1n || t.int > BigInt(Number.MAX_SAFE_INTEGER)) throw c.error('a positive integer batch size');
+  c.i++;
+  const err = after();
+  if (err !== undefined) throw err;
+  return Number(t.int);
+}
+
 function parseCall(c: Cursor, pos: Clause['pos']): Clause {
   if (c.isPunct('(')) {
     // `CALL (a, b) { … }` / `CALL () { … }` / `CALL (*) { … }`: a scoped subquery.
@@ -229,14 +250,12 @@ function parseCall(c: Cursor, pos: Clause['pos']): Clause {
     c.expectPunct('{');
     const query = c.nested(() => parseQueryBody(c));
     c.expectPunct('}');
-    if (c.isKw('IN') && c.isKw('TRANSACTIONS', 1)) throw notSupportedYet('CALL { … } IN TRANSACTIONS');
-    return { kind: 'CallSubquery', query, scope, pos };
+    return { kind: 'CallSubquery', query, scope, ...inTransactions(c), pos };
   }
   if (c.acceptPunct('{')) {
     const query = c.nested(() => parseQueryBody(c));
     c.expectPunct('}');
-    if (c.isKw('IN') && c.isKw('TRANSACTIONS', 1)) throw notSupportedYet('CALL { … } IN TRANSACTIONS');
-    return { kind: 'CallSubquery', query, pos };
+    return { kind: 'CallSubquery', query, ...inTransactions(c), pos };
   }
   const parts = [c.expectName('a procedure name')];
   while (c.acceptPunct('.')) parts.push(c.expectName('a procedure name'));

@@ -260,7 +260,12 @@ function parseWordAtom(c: Cursor): Expr {
   const t = c.tok;
   const pos = c.pos();
   // Memgraph's enum values `Status::Good`.
-  if (c.isPunct(':', 1) && c.isPunct(':', 2) && c.peek(1).end === c.peek(2).offset) throw notSupportedYet('Enum value syntax (Type::Value)');
+  // It evaluates as ToEnum('Status', 'Good') (functions/enums.ts), with Memgraph's errors.
+  if (c.isPunct(':', 1) && c.isPunct(':', 2) && c.peek(1).end === c.peek(2).offset) {
+    c.i += 3;
+    const value = c.expectName('an enum value');
+    return { kind: 'FunctionCall', name: 'ToEnum', distinct: false, args: [{ kind: 'Literal', value: t.text, pos }, { kind: 'Literal', value, pos }], pos };
+  }
   const word = t.text.toUpperCase();
   const call = c.isPunct('(', 1);
   switch (word) {

@@ -42,6 +42,8 @@ function memgraphTypeName(v: Value): string {
       return 'ZonedTime';
     case 'point':
       return 'Point';
+    case 'enum':
+      return 'Enum';
   }
 }
 

@@ -89,8 +89,8 @@ export function collectEvents(deltas: readonly Delta[], before: StorageTransacti
   return {
     createdVertices: [...createdV],
     createdEdges: [...createdE],
-    deletedVertices: [...deletedV].map((g) => before.vertex(g)).filter((v): v is VertexAccessor => v !== null).map(materialize),
-    deletedEdges: [...deletedE].map((g) => before.edge(g)).filter((e): e is EdgeAccessor => e !== null).map(materialize),
+    deletedVertices: [...deletedV].map((g) => before.vertex(g)).filter((v): v is VertexAccessor => v !== null).map((x) => materialize(x)),
+    deletedEdges: [...deletedE].map((g) => before.edge(g)).filter((e): e is EdgeAccessor => e !== null).map((x) => materialize(x)),
     vertexProperties: changes(vProps, touchedV, (g, k) => before.vertex(g)?.getProperty(k) ?? null),
     edgeProperties: changes(eProps, touchedE, (g, k) => before.edge(g)?.getProperty(k) ?? null),
     vertexLabels: [...labels.values()].filter((l) => touchedV(l.gid) && before.vertex(l.gid)?.hasLabel(l.label) !== l.added),

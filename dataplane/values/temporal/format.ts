@@ -177,6 +177,9 @@ export function formatLiteral(v: Value): string {
       return v.z === null
         ? `point({srid: ${v.srid}, x: ${formatFloat(v.x)}, y: ${formatFloat(v.y)}})`
         : `point({srid: ${v.srid}, x: ${formatFloat(v.x)}, y: ${formatFloat(v.y)}, z: ${formatFloat(v.z)}})`;
+    case 'enum':
+      // The value's name needs the enum registry; results show it (materialize.ts), text does not.
+      return `${v.typeName}::#${v.ordinal}`;
     default:
       return quote(formatTemporal(v));
   }
@@ -186,7 +189,7 @@ export function formatLiteral(v: Value): string {
 export function formatValue(v: Value): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatFloat(v);
-  if (isTagged(v) && v.kind !== 'node' && v.kind !== 'relationship' && v.kind !== 'path' && v.kind !== 'point') {
+  if (isTagged(v) && v.kind !== 'node' && v.kind !== 'relationship' && v.kind !== 'path' && v.kind !== 'point' && v.kind !== 'enum') {
     return formatTemporal(v);
   }
   return formatLiteral(v);

@@ -14,6 +14,7 @@ import {
   CypherDate,
   CypherDateTime,
   CypherDuration,
+  CypherEnum,
   CypherLocalDateTime,
   CypherLocalTime,
   CypherPoint,
@@ -205,6 +206,19 @@ describe('transaction codec', () => {
   test('round-trips data deltas with their commit timestamp', () => {
     const ct: CommittedTransaction = { commitTimestamp: 123456789, deltas };
     expect(decodeTransaction(encodeTransaction(ct))).toEqual(ct);
+  });
+
+  test('round-trips server-metadata deltas and enum values (one key per commit)', () => {
+    const meta: Delta[] = [
+      { op: 'setMeta', key: 'enum:Status', value: ['Good', 'Bad'] },
+      { op: 'setMeta', key: 'param:global:x', value: new Map<string, Value>([['timeout', 120n]]) },
+      { op: 'setMeta', key: 'desc:x', value: null },
+      { op: 'setVertexProperty', gid: 1, key: 's', value: new CypherEnum('Status', 1) },
+    ];
+    for (const d of meta) {
+      const ct: CommittedTransaction = { commitTimestamp: 9, deltas: [d] };
+      expect(decodeTransaction(encodeTransaction(ct))).toEqual(ct);
+    }
   });
 
   test('round-trips schema deltas', () => {
