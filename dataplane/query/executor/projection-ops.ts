@@ -20,6 +20,12 @@ export class Projection extends RowMapper {
   protected map(row: Row, ctx: ExecContext): Row {
     // Every operator yields a row it no longer uses, so the projection can fill it in
     // place; all items are evaluated first because they read the pre-projection slots.
+    if (this.items.length === 1) {
+      // One item (`RETURN n.name AS name`): nothing else can read its slot first, so no array of values per row.
+      const [slot, f] = this.items[0];
+      row[slot] = f(row, ctx);
+      return row;
+    }
     const vals = this.items.map(([, f]) => f(row, ctx));
     for (let i = 0; i < vals.length; i++) row[this.items[i][0]] = vals[i];
     return row;
