@@ -16,6 +16,7 @@ import type { FramedRun } from '../durability/wal-writer.js';
 import type { WalRecord } from '../durability/wal-reader.js';
 import { RpcServer } from '../rpc/server.js';
 import { RpcError, type RpcCallHook } from '../rpc/types.js';
+import type { ReplayBatch } from '../storage/replay.js';
 import type { InMemoryStorage } from '../storage/storage.js';
 import type { CommittedTransaction } from '../storage/types.js';
 import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot } from './protocol.js';
@@ -117,6 +118,8 @@ export class ReplicaServer {
   private replay: Replay;
   /** AppendRecords calls still applying (null: none; calls apply one after the other). */
   private appending: Promise<void> | null = null;
+  /** The commits of the frames being walked: applied in one storage transaction, published together. */
+  private batch: ReplayBatch | null = null;
 
   constructor(private readonly options: ReplicaServerOptions) {
     this.replay = this.newReplay();
@@ -182,7 +185,8 @@ export class ReplicaServer {
     return new Replay({
       lastCommitTimestamp: () => storage.lastCommitTimestamp(),
       applyCommitted: (ct) => {
-        storage.applyCommitted(ct);
+        if (this.batch !== null) this.batch.apply(ct);
+        else storage.applyCommitted(ct);
         if (ct.deltas.length === 1 && SCHEMA_OPS.has(ct.deltas[0].op)) onSchemaChanged();
       },
     });
@@ -287,6 +291,7 @@ export class ReplicaServer {
    * would skip them).
    */
   private applySync(records: readonly { frame: Buffer }[], cursor: Cursor, log: LogRun): BigRecord | null {
+    this.batch = this.options.storage.beginReplayBatch();
     try {
       for (; cursor.chunk < records.length; cursor.chunk++, cursor.at = 0) {
         const buf = records[cursor.chunk].frame;
@@ -330,7 +335,14 @@ export class ReplicaServer {
       }
       return null;
     } finally {
-      log.flush();
+      // Visible before anything else runs (readers, the answer, a big transaction's slices).
+      const batch = this.batch;
+      this.batch = null;
+      try {
+        batch.publish();
+      } finally {
+        log.flush();
+      }
     }
   }
 }

@@ -31,7 +31,6 @@ export class RpcServerConnection {
   /** Frames decoded but not yet handled (they wait behind a transfer's disk write). */
   private queue: Frame[] = [];
   private waitingForDisk = false;
-  private corked = false;
   private ended = false;
   private readonly closed: Promise<void>;
 
@@ -45,7 +44,6 @@ export class RpcServerConnection {
       {
         send: (frame) => {
           if (this.socket.destroyed) return;
-          this.batch();
           this.socket.write(frame);
         },
         settled: () => this.updateFlow(),
@@ -79,22 +77,19 @@ export class RpcServerConnection {
     clearTimeout(timer);
   }
 
-  /** Answers finishing in one tick leave in one write. */
-  private batch(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.socket.uncork();
-    });
-  }
-
   private onData(data: Buffer): void {
     if (this.ended) return;
     const { frames, error } = this.decoder.feed(data);
     for (const f of frames) this.queue.push(f);
-    this.pump();
+    // Requests read together answer together, in one write, uncorked before this returns;
+    // a lone request's answer is written at once (no nextTick and writev per call).
+    const cork = frames.length > 1;
+    if (cork) this.socket.cork();
+    try {
+      this.pump();
+    } finally {
+      if (cork) this.socket.uncork();
+    }
     if (error !== null) this.abort(error);
   }
 

@@ -8,7 +8,6 @@
 
 import { Codes, MghaError } from '../errors.js';
 import type {
-  Delta,
   CommitResult,
   CommitStage,
   CommittedTransaction,
@@ -25,7 +24,8 @@ import { StorageCore } from './core.js';
 import type { ServerMetadata } from './metadata.js';
 import type { Value } from '../values/model.js';
 import { collectGarbage } from './gc.js';
-import { TxInfo, type EdgeRecord, type VertexRecord } from './records.js';
+import { TxInfo } from './records.js';
+import { ReplayBatch, replayDeltas, rollBackLocalWriters } from './replay.js';
 import { Transaction } from './transaction.js';
 import { indexDelta, indexOfDelta } from './index-spec.js';
 import type { PropPath } from './indexes.js';
@@ -295,12 +295,12 @@ export class InMemoryStorage implements Storage {
       this.applyCommitted(committed);
       return;
     }
-    this.rollBackLocalWriters();
+    rollBackLocalWriters(this.core);
     const tx = new Transaction(this.core);
     try {
       for (let from = 0; from < committed.deltas.length; from += sliceDeltas) {
         if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        this.replayDeltas(tx, committed.deltas, from, Math.min(committed.deltas.length, from + sliceDeltas));
+        replayDeltas(this.core, tx, committed.deltas, from, Math.min(committed.deltas.length, from + sliceDeltas));
       }
       tx.commitReplayed(committed.commitTimestamp, false);
     } catch (e) {
@@ -320,20 +320,11 @@ export class InMemoryStorage implements Storage {
     this.core.nextEdgeGid = Math.max(this.core.nextEdgeGid, next.edge);
   }
 
-  /**
-   * A replica applies what its MAIN committed; a local write transaction still open (begun
-   * before the instance became a replica) would conflict with it, so it is rolled back
-   * rather than break the replay. Its client hears that the transaction is no longer active.
-   */
-  private rollBackLocalWriters(): void {
-    for (const tx of this.core.active) if (tx.isLocalWriter()) tx.rollBackForReplay();
-  }
-
   private replay(committed: CommittedTransaction, allowRepeat: boolean): void {
-    this.rollBackLocalWriters();
+    rollBackLocalWriters(this.core);
     const tx = new Transaction(this.core);
     try {
-      this.replayDeltas(tx, committed.deltas, 0, committed.deltas.length);
+      replayDeltas(this.core, tx, committed.deltas, 0, committed.deltas.length);
       tx.commitReplayed(committed.commitTimestamp, allowRepeat);
     } catch (e) {
       tx.abort();
@@ -341,51 +332,17 @@ export class InMemoryStorage implements Storage {
     }
   }
 
-  /** Applies deltas[from, to) in `tx` with the source's gids. */
-  private replayDeltas(tx: Transaction, deltas: readonly Delta[], from: number, to: number): void {
-    const core = this.core;
-    const vertex = (gid: number): VertexRecord => {
-      const rec = core.vertices[gid];
-      if (rec === undefined) throw new MghaError(Codes.DatabaseError, `Replay: vertex ${gid} does not exist.`);
-      return rec;
-    };
-    const edge = (gid: number): EdgeRecord => {
-      const rec = core.edges[gid];
-      if (rec === undefined) throw new MghaError(Codes.DatabaseError, `Replay: edge ${gid} does not exist.`);
-      return rec;
-    };
-    for (let i = from; i < to; i++) {
-      const d = deltas[i];
-      switch (d.op) {
-        case 'createVertex':
-          tx.createVertexRecord(d.gid);
-          break;
-        case 'deleteVertex':
-          // The source logged the edge deletions before this delta.
-          tx.deleteVertexRecord(vertex(d.gid), false);
-          break;
-        case 'addLabel':
-          tx.addLabel(vertex(d.gid), d.label);
-          break;
-        case 'removeLabel':
-          tx.removeLabel(vertex(d.gid), d.label);
-          break;
-        case 'setVertexProperty':
-          tx.setProperty(vertex(d.gid), d.key, d.value);
-          break;
-        case 'createEdge':
-          tx.createEdgeRecord(d.gid, vertex(d.from), vertex(d.to), d.type);
-          break;
-        case 'deleteEdge':
-          tx.deleteEdgeRecord(edge(d.gid));
-          break;
-        case 'setEdgeProperty':
-          tx.setProperty(edge(d.gid), d.key, d.value);
-          break;
-        default:
-          throw new MghaError(Codes.DatabaseError, `Replay: ${d.op} must be committed alone.`);
-      }
-    }
+  /**
+   * A replica's batch of MAIN's commits: each `apply` like applyCommitted, all published
+   * at once by `publish()`, which the caller must call before it yields to the event loop.
+   */
+  beginReplayBatch(): ReplayBatch {
+    return new ReplayBatch({
+      core: this.core,
+      begin: () => new Transaction(this.core),
+      applyAlone: (ct) => this.applyCommitted(ct),
+      isSchema: (ct) => schemaDeltaOf(ct) !== null,
+    });
   }
 }
 

@@ -48,6 +48,13 @@ import { membersOf, type Bucket } from './value-buckets.js';
 import { nestedValue, pathText } from './index-spec.js';
 import type { PropPath } from './indexes.js';
 
+/** A point inside a transaction to roll back to (replica batches: one commit of the batch). */
+export interface Savepoint {
+  undo: number;
+  redo: number;
+  stats: WriteStats;
+}
+
 function conflictError(): MghaError {
   return new MghaError(
     Codes.Conflict,
@@ -694,11 +701,31 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
     this.rollBack();
   }
 
+  /** Where a replayed commit of a batch starts (ReplayBatch rolls back to it if the commit fails). */
+  savepoint(): Savepoint {
+    return { undo: this.undo.length, redo: this.redo.length, stats: { ...this.stats } };
+  }
+
+  /** Undoes the changes made since `sp`; the transaction stays open with those before it. */
+  rollBackTo(sp: Savepoint): void {
+    this.undoFrom(sp.undo);
+    this.redo.length = sp.redo;
+    Object.assign(this.stats, sp.stats);
+  }
+
   private rollBack(): void {
+    this.undoFrom(0);
+    this.undo = [];
+    this.redo = [];
+    this.finish();
+  }
+
+  /** Walks our undo deltas from the newest back to `from`, restoring each object, and drops them. */
+  private undoFrom(from: number): void {
     const core = this.core;
     const goneEdges: EdgeRecord[] = [];
     // Newest first: each of our deltas is at the head of its object's chain.
-    for (let i = this.undo.length - 1; i >= 0; i--) {
+    for (let i = this.undo.length - 1; i >= from; i--) {
       const d = this.undo[i];
       unlinkDelta(d);
       core.pendingVersions--;
@@ -731,13 +758,11 @@ export class Transaction implements StorageTransaction, View, PipelineMember, Op
       }
     }
     detachEdges(goneEdges);
-    if (this.undo.length > 0) {
+    if (this.undo.length > from) {
       core.indexes.dirty = true;
       core.indexes.edges.dirty = true;
     }
-    this.undo = [];
-    this.redo = [];
-    this.finish();
+    this.undo.length = from;
   }
 
   isLocalWriter(): boolean {

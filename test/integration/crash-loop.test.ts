@@ -155,8 +155,9 @@ describe('durability of a real process', () => {
       await driver.close().catch(() => undefined);
       server = await start(dir, flags);
       // The policy: records reach the OS at most WRITE_DELAY_MS (1 ms) after their commit.
-      // The window allows for a loaded CI machine descheduling the server before that timer fires.
-      const loss: LossWindow = { killedAt, windowMs: 250, lost: [] };
+      // The window allows for a loaded CI machine descheduling the server before that timer
+      // fires: 250 ms was once exceeded (343 ms) at load average ~12 on 2 cores.
+      const loss: LossWindow = { killedAt, windowMs: 1000, lost: [] };
       await withDriver(server.boltUrl, (d) => verify(d, ledger, loss));
       lostPerRound.push(loss.lost.length);
     }
