@@ -65,6 +65,8 @@ export function labelStats(nodes: Iterable<VertexAccessor>): LabelStats {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Rows sort by label, then property paths (a prefix first). */
+const rowText = (label: string, paths: Paths): string => `${label}\u0000${paths.map(pathText).join('\u0000')}`;
 
 /** The statistics ANALYZE GRAPH computed, by label index and by label+property prefix. */
 export class IndexStatistics {
@@ -101,8 +103,7 @@ export class IndexStatistics {
         propRows.push([label, paths.map(pathText), BigInt(stats.count), BigInt(stats.distinct), stats.avgGroupSize, stats.chiSquared, stats.avgDegree]);
       }
     }
-    const text = (r: Value[]): string => `${r[0] as string}\u0000${(r[1] as string[]).join('\u0000')}`;
-    propRows.sort((a, b) => cmp(text(a), text(b)));
+    propRows.sort((a, b) => cmp(rowText(a[0] as string, (a[1] as string[]).map((p) => [p])), rowText(b[0] as string, (b[1] as string[]).map((p) => [p]))));
     return [...labelRows, ...propRows];
   }
 
@@ -115,7 +116,7 @@ export class IndexStatistics {
       this.labels.delete(label);
       rows.push([label, '']);
     }
-    const props = [...this.props.entries()].filter(([, e]) => wanted(e.label)).sort(([a], [b]) => cmp(a, b));
+    const props = [...this.props.entries()].filter(([, e]) => wanted(e.label)).sort(([, a], [, b]) => cmp(rowText(a.label, a.paths), rowText(b.label, b.paths)));
     for (const [key, e] of props) {
       this.props.delete(key);
       rows.push([e.label, e.paths.map(pathText)]);
