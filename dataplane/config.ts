@@ -54,6 +54,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'query-execution-timeout-sec', kind: 'seconds', default: '600', group: 'query', help: "Time limit of a transaction (an auto-commit query is one); 0 = none. A client's own timeout wins." },
   { name: 'memory-limit', kind: 'int', default: '0', group: 'query', help: "Memory limit of the process in MiB; a query running past it fails with Memgraph's out-of-memory error; 0 = none (Memgraph's flag; there 0 means 90% of RAM)." },
   { name: 'allow-load-csv', kind: 'bool', default: 'true', group: 'query', help: 'Whether LOAD CSV may run (Memgraph\'s flag).' },
+  { name: 'schema-info-enabled', kind: 'bool', default: 'false', group: 'query', help: "Accepted for compatibility and ignored: SHOW SCHEMA INFO scans the graph when asked, so it always answers (Memgraph's flag)." },
   { name: 'test-procedures', kind: 'bool', default: 'false', group: 'query', help: 'Test-only: adds mgha.test.register_procedure() so a test harness (the openCypher TCK runner) can declare table-backed procedures. Never enable in production.' },
   { name: 'storage-gc-cycle-sec', kind: 'seconds', default: '30', group: 'query', help: 'Interval of storage garbage collection.' },
   { name: 'management-port', kind: 'optionalPort', default: '0', group: 'ha', help: 'Management RPC port; set on HA data instances and coordinators (0 = unset).' },

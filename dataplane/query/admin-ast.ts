@@ -180,7 +180,20 @@ export type MetadataStatement =
   /** `SHOW DESCRIPTION ON <target>`: column `description`, no row when there is none. */
   | { kind: 'ShowDescription'; target: DescriptionTarget };
 
-export type AdminStatement = DurabilityStatement | ReplicationStatement | CoordinatorStatement | InfoStatement | TriggerStatement | MetadataStatement;
+/** `ANALYZE GRAPH [ON LABELS :A, :B | *] [DELETE STATISTICS]`; `SHOW SCHEMA INFO`. */
+export type GraphInfoStatement =
+  /** labels: null for all (no ON LABELS, or `ON LABELS *`). */
+  | { kind: 'AnalyzeGraph'; labels: string[] | null; delete: boolean }
+  | { kind: 'ShowSchemaInfo' };
+
+export type AdminStatement =
+  | DurabilityStatement
+  | ReplicationStatement
+  | CoordinatorStatement
+  | InfoStatement
+  | TriggerStatement
+  | MetadataStatement
+  | GraphInfoStatement;
 
 /** Everything the admin registry dispatches. */
 export type DispatchedStatement = AdminStatement | OtherShow;

@@ -20,6 +20,8 @@ import type { TriggerEventType } from './admin-ast.js';
 import { checkAllowedInTransaction, isSchemaStatement, runSchemaStatement, type SchemaStatement } from './schema-queries.js';
 import { COORDINATOR_KINDS, type DispatchedStatement } from './admin-ast.js';
 import { AdminRegistry } from './admin-registry.js';
+import { IndexStatistics } from './index-statistics.js';
+import { registerGraphInfoStatements } from './graph-info-statements.js';
 import { registerTransactionQueue, type TransactionInfo } from './transaction-queue.js';
 import { allocationCheck, memoryCheck } from './memory-limit.js';
 import { registerStorageStatements } from './storage-statements.js';
@@ -78,6 +80,8 @@ export class QueryEngine implements Engine {
   private nextTransactionId = FIRST_TRANSACTION_ID;
   /** CREATE TRIGGER's triggers (none on a coordinator). */
   readonly triggers: Triggers;
+  /** ANALYZE GRAPH's index statistics, which the planner uses. */
+  readonly statistics = new IndexStatistics();
   /** Where an AFTER COMMIT trigger's failure is reported (main.ts logs it). */
   onTriggerError: (trigger: string, error: MghaError) => void = () => undefined;
 
@@ -96,6 +100,7 @@ export class QueryEngine implements Engine {
       this.triggers.register(this.admin);
       registerStorageStatements(this.admin, storage);
       registerMetadataStatements(this.admin, storage, () => this.checkWritesAllowed());
+      registerGraphInfoStatements(this.admin, storage, this.statistics, () => this.cache.clear());
     }
   }
 
@@ -106,6 +111,7 @@ export class QueryEngine implements Engine {
       estimateCount: (label?: string, property?: string) => tx.estimateCount(label, property),
       indexSpecs: () => (specs ??= this.storage.indexes()),
       indexSize: (spec: IndexSpec) => tx.indexSize(spec),
+      indexStats: (label, paths) => this.statistics.labelPropertyStats(label, paths),
       procedures: this.procedures,
       allowLoadCsv: this.dialect.allowLoadCsv,
     };
@@ -314,6 +320,7 @@ export class QueryEngine implements Engine {
   /** Plans depend on the indexes that exist. */
   schemaChanged(): void {
     this.cache.clear();
+    this.statistics.prune(this.storage.indexes());
   }
 
   private async waitForBookmarks(bookmarks: string[]): Promise<void> {

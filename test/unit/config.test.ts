@@ -125,6 +125,10 @@ describe('flag forms', () => {
     expect(() => parse(['--bolt-recv-timeout-hint-sec=-1'])).toThrow(ConfigError);
   });
 
+  test('--schema-info-enabled is accepted (SHOW SCHEMA INFO needs no flag)', () => {
+    expect(() => parse(['--schema-info-enabled=true'])).not.toThrow();
+  });
+
   test('--bolt-num-workers is accepted', () => {
     expect(parse(['--bolt-num-workers=8']).boltNumWorkers).toBe(8);
   });

@@ -12,6 +12,7 @@ import { groupKey } from '../../values/ops.js';
 import { pathText } from '../../storage/index-spec.js';
 import { compileExpr, type CompileEnv } from './expressions.js';
 import type { ExecContext, Row } from './types.js';
+import { compareByStatistics, type LabelPropertyStats } from '../index-statistics.js';
 
 export interface IndexCatalog {
   estimateCount(label?: string, property?: string): number;
@@ -19,6 +20,8 @@ export interface IndexCatalog {
   indexSpecs(): readonly IndexSpec[];
   /** An index's entries, or null when there is no such index. */
   indexSize(spec: IndexSpec): number | null;
+  /** ANALYZE GRAPH's statistics of a label+property index prefix, if computed. */
+  indexStats?(label: string, paths: readonly (readonly string[])[]): LabelPropertyStats | null;
 }
 
 /** One index lookup: filters on a prefix of the index's paths, or a point index region. */
@@ -34,6 +37,14 @@ export interface IndexChoice {
   /** Memgraph's operator name: ScanAllByLabelProperties, ScanAllByPointDistance, ScanAllByPointWithinbbox. */
   operator: string;
   lookups: (env: CompileEnv) => IndexLookups;
+  /** ANALYZE GRAPH's statistics of the prefix looked up, when there are some. */
+  stats?: LabelPropertyStats | null;
+}
+
+/** True if `a` beats `b`: by Memgraph's statistics rule when both have them, else by cost. */
+function better(a: IndexChoice, b: IndexChoice): boolean {
+  if (a.stats != null && b.stats != null) return compareByStatistics(a.stats, b.stats) < 0;
+  return a.cost < b.cost;
 }
 
 interface PendingConjunct {
@@ -140,7 +151,7 @@ export function chooseIndex(n: NodePattern, pending: PendingConjunct[], ready: (
   if (byKey.size === 0 && points.size === 0) return null;
   let best: IndexChoice | null = null;
   const consider = (choice: IndexChoice): void => {
-    if (best === null || choice.cost < best.cost) best = choice;
+    if (best === null || better(choice, best)) best = choice;
   };
   for (const spec of catalog.indexSpecs()) {
     if (spec.label === null || !n.labels.includes(spec.label)) continue;
@@ -170,7 +181,8 @@ export function chooseIndex(n: NodePattern, pending: PendingConjunct[], ready: (
     const eqs = prefix.filter((c) => c.eq !== null).length;
     const divisor = eqs > 0 ? 10 * eqs + (eqs < prefix.length ? 3 : 0) : prefix[0].in !== null ? 5 : 3;
     const used = [...prefix];
-    consider({ label: spec.label, paths, cost: est / divisor, operator: 'ScanAllByLabelProperties', lookups: (env) => propertyLookups(used, env) });
+    const stats = catalog.indexStats?.(spec.label, paths.slice(0, used.length)) ?? null;
+    consider({ label: spec.label, paths, cost: est / divisor, operator: 'ScanAllByLabelProperties', lookups: (env) => propertyLookups(used, env), stats });
   }
   return best;
 }

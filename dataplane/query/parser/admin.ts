@@ -18,7 +18,6 @@ const NOT_YET: readonly string[][] = [
   ['DROP', 'ENUM'],
   ['CREATE', 'TEXT', 'INDEX'], ['DROP', 'TEXT', 'INDEX'],
   ['CREATE', 'VECTOR', 'INDEX'], ['CREATE', 'VECTOR', 'EDGE', 'INDEX'], ['DROP', 'VECTOR', 'INDEX'],
-  ['ANALYZE', 'GRAPH'],
   ['SET', 'DATABASE', 'SETTING'], ['CREATE', 'DATABASE'], ['DROP', 'DATABASE'], ['USE', 'DATABASE'],
   ['CREATE', 'USER'], ['DROP', 'USER'], ['CREATE', 'ROLE'], ['DROP', 'ROLE'], ['SET', 'PASSWORD'], ['SET', 'ROLE'], ['CLEAR', 'ROLE'],
   ['GRANT'], ['DENY'], ['REVOKE'],
@@ -59,6 +58,7 @@ export function parseAdminStatement(c: Cursor): Statement | null {
   if (keywords(c, 'DROP', 'REPLICA')) return { kind: 'DropReplica', name: c.expectName('a replica name') };
   if (keywords(c, 'TERMINATE', 'TRANSACTIONS')) return parseTerminateTransactions(c);
   if (keywords(c, 'FREE', 'MEMORY')) return { kind: 'FreeMemory' };
+  if (keywords(c, 'ANALYZE', 'GRAPH')) return parseAnalyzeGraph(c);
   if (keywords(c, 'STORAGE', 'MODE')) {
     const mode = c.tok.text.toUpperCase();
     if (!['IN_MEMORY_TRANSACTIONAL', 'IN_MEMORY_ANALYTICAL', 'ON_DISK_TRANSACTIONAL'].includes(mode) || c.tok.kind !== 'ident') {
@@ -147,6 +147,7 @@ const SHOWS = new Map<string, Statement>([
   ['ENUMS', { kind: 'ShowEnums' }],
   ['PARAMETERS', { kind: 'ShowParameters' }],
   ['DESCRIPTIONS', { kind: 'ShowDescriptions' }],
+  ['SCHEMA INFO', { kind: 'ShowSchemaInfo' }],
 ]);
 
 function parseShow(c: Cursor): Statement {
@@ -303,6 +304,27 @@ function parseCreateTrigger(c: Cursor): Statement {
   const statement = c.text.slice(c.tok.offset).trim().replace(/;$/, '').trimEnd();
   c.i = c.tokens.length - 1;
   return { kind: 'CreateTrigger', name, event, phase, statement };
+}
+
+/** After `ANALYZE GRAPH`: `[ON LABELS (* | :L [, :L]…)] [DELETE STATISTICS]` (MemgraphCypher.g4). */
+function parseAnalyzeGraph(c: Cursor): Statement {
+  let labels: string[] | null = null;
+  if (c.acceptKw('ON')) {
+    c.expectKw('LABELS');
+    if (!c.acceptPunct('*')) {
+      labels = [];
+      do {
+        c.expectPunct(':');
+        labels.push(c.expectName('a label'));
+      } while (c.acceptPunct(','));
+    }
+  }
+  let del = false;
+  if (c.acceptKw('DELETE')) {
+    c.expectKw('STATISTICS');
+    del = true;
+  }
+  return { kind: 'AnalyzeGraph', labels, delete: del };
 }
 
 /** After `TERMINATE TRANSACTIONS`: one or more ids, string literals or parameters. */
