@@ -156,3 +156,38 @@ export function removeDataDirs(): void {
 export async function startOn(dir: string, extraArgs: string[] = []): Promise<TestServer> {
   return startServer([...FAST_CHECKS, `--data-directory=${dir}`, ...extraArgs], { timeoutMs: 30000 });
 }
+
+/**
+ * Servers a test file starts and must not outlive its tests: `track` records one, `kill`
+ * ends one early, `forget` drops one the test stops itself, and an afterEach hook
+ * (installed by this call) kills the rest, closes the drivers and removes the data
+ * directories.
+ */
+export function trackServers(): {
+  track(p: Promise<TestServer>): Promise<TestServer>;
+  kill(s: TestServer): Promise<void>;
+  forget(s: TestServer): void;
+} {
+  const live = new Set<TestServer>();
+  afterEach(async () => {
+    await closeDrivers();
+    await Promise.all([...live].map((s) => s.kill()));
+    live.clear();
+    removeDataDirs();
+  });
+  return {
+    async track(p) {
+      const s = await p;
+      live.add(s);
+      return s;
+    },
+    async kill(s) {
+      live.delete(s);
+      await closeDrivers();
+      await s.kill();
+    },
+    forget(s) {
+      live.delete(s);
+    },
+  };
+}

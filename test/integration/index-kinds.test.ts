@@ -5,25 +5,9 @@
 import neo4j from 'neo4j-driver';
 import type { TestServer } from '../helpers/server.js';
 import { freePort } from '../helpers/ports.js';
-import { closeDrivers, dataDir, digest, removeDataDirs, run, startOn, waitCaughtUp, waitForStatus } from '../helpers/replication.js';
+import { dataDir, digest, run, startOn, waitCaughtUp, waitForStatus, trackServers } from '../helpers/replication.js';
 
-const live = new Set<TestServer>();
-async function track(p: Promise<TestServer>): Promise<TestServer> {
-  const s = await p;
-  live.add(s);
-  return s;
-}
-async function kill(s: TestServer): Promise<void> {
-  live.delete(s);
-  await closeDrivers();
-  await s.kill();
-}
-afterEach(async () => {
-  await closeDrivers();
-  await Promise.all([...live].map((s) => s.kill()));
-  live.clear();
-  removeDataDirs();
-});
+const { track, kill } = trackServers();
 
 /** Every acknowledged commit is fsynced: a SIGKILL loses none. */
 const DURABLE = ['--storage-wal-file-flush-every-n-tx=1'];

@@ -19,6 +19,7 @@ import {
   waitCaughtUp,
   waitFor,
   waitForStatus,
+  trackServers,
 } from '../helpers/replication.js';
 
 const SYNC_FAILURE =
@@ -28,24 +29,7 @@ const STRICT_ABORT =
   "Replication Exception: Failed to replicate to STRICT_SYNC replica 'r1': replica is not reachable or not in sync with the main. Replica will be recovered automatically. " +
   "Transaction was aborted on all instances. Check the status of the replicas using 'SHOW REPLICAS' query.";
 
-const live = new Set<TestServer>();
-async function track(p: Promise<TestServer>): Promise<TestServer> {
-  const s = await p;
-  live.add(s);
-  return s;
-}
-async function kill(s: TestServer): Promise<void> {
-  live.delete(s);
-  await closeDrivers();
-  await s.kill();
-}
-
-afterEach(async () => {
-  await closeDrivers();
-  await Promise.all([...live].map((s) => s.kill()));
-  live.clear();
-  removeDataDirs();
-});
+const { track, kill, forget } = trackServers();
 
 interface Node {
   dir: string;
@@ -154,7 +138,7 @@ test('MAIN SIGKILLed during inserts: the ASYNC replica holds a consecutive prefi
     });
     await new Promise((r) => setTimeout(r, 300 + round * 200));
     await main.server.kill();
-    live.delete(main.server);
+    forget(main.server);
     await Promise.all(writers);
     await closeDrivers();
     const ids = async (srv: TestServer): Promise<Set<number>> =>
@@ -181,8 +165,8 @@ test('restart of everything restores roles and registrations; a replica restarte
   for (let i = 0; i < 10; i++) await insert(main.server, i);
   await waitCaughtUp(main.server);
   await closeDrivers();
-  live.delete(main.server);
-  live.delete(r1.server);
+  forget(main.server);
+  forget(r1.server);
   await main.server.stop();
   await r1.server.stop();
   main.server = await track(startOn(main.dir));

@@ -2,23 +2,12 @@
 // processes on 127.0.0.1.
 import { freePort } from '../helpers/ports.js';
 import type { TestServer } from '../helpers/server.js';
-import { closeDrivers, count, dataDir, digest, removeDataDirs, run, showReplicas, startOn, waitCaughtUp, waitFor, waitForStatus } from '../helpers/replication.js';
+import { closeDrivers, count, dataDir, digest, run, showReplicas, startOn, waitCaughtUp, waitFor, waitForStatus, trackServers } from '../helpers/replication.js';
 
 const WRITE_ON_REPLICA =
   'Write queries are forbidden on the replica instance. Replica instances accept only read queries, while the main instance accepts read and write queries. Please retry your query on the main instance.';
 
-const live = new Set<TestServer>();
-async function track(p: Promise<TestServer>): Promise<TestServer> {
-  const s = await p;
-  live.add(s);
-  return s;
-}
-afterEach(async () => {
-  await closeDrivers();
-  await Promise.all([...live].map((s) => s.kill()));
-  live.clear();
-  removeDataDirs();
-});
+const { track, forget } = trackServers();
 
 const insert = (s: TestServer, i: number) => run(s, 'CREATE (:N {i: $i})', { i });
 
@@ -78,12 +67,12 @@ test('a registered replica that diverged is reported diverged and left alone', a
   for (let i = 0; i < 3; i++) await insert(main, i);
   await waitCaughtUp(main);
   // The replica comes back once without its replication state (so as a MAIN) and takes writes.
-  live.delete(r);
+  forget(r);
   await closeDrivers();
   await r.kill();
   r = await track(startOn(dirR, ['--replication-restore-state-on-startup=false']));
   for (let i = 10; i < 15; i++) await insert(r, i);
-  live.delete(r);
+  forget(r);
   await closeDrivers();
   await r.stop();
   r = await track(startOn(dirR));
