@@ -116,23 +116,28 @@ test('auto-commit RUN + PULL: fields, records, then bookmark/type/db in the last
   expect(session.state).toBe('READY');
 });
 
-test('auto-commit RUN and PULL are answered synchronously when the engine answers synchronously', () => {
+/**
+ * A logged-in 5.4 session over an engine that answers everything synchronously: one
+ * column `column`, one record `value`, commits answered with `bookmark`; `ended` lists
+ * every commit and rollback.
+ */
+function synchronousSession(column: string, value: bigint, bookmark: string): { session: BoltSession; sink: Capture; ended: string[] } {
   const sink = new Capture();
-  const commits: string[] = [];
+  const ended: string[] = [];
   const engine: Engine = {
     currentBookmark: () => 'mgha:0',
     begin: () => ({
       run: () => ({
-        fields: ['1'],
-        pull: () => ({ records: [[1n]], hasMore: false }),
+        fields: [column],
+        pull: () => ({ records: [[value]], hasMore: false }),
         discard: () => undefined,
         summary: () => ({ type: 'r', stats: {}, plan: null, notifications: [] }),
       }),
       commit: () => {
-        commits.push('mgha:0');
-        return { bookmark: 'mgha:0', notifications: [] };
+        ended.push('commit');
+        return { bookmark, notifications: [] };
       },
-      rollback: () => undefined,
+      rollback: () => void ended.push('rollback'),
     }),
   };
   const session = new BoltSession(
@@ -143,43 +148,23 @@ test('auto-commit RUN and PULL are answered synchronously when the engine answer
   expect(session.handle({ type: 'HELLO', extra: map() })).toBeUndefined();
   expect(session.handle({ type: 'LOGON', auth: map({ scheme: 'none' }) })).toBeUndefined();
   sink.take();
+  return { session, sink, ended };
+}
+
+test('auto-commit RUN and PULL are answered synchronously when the engine answers synchronously', () => {
+  const { session, sink, ended } = synchronousSession('1', 1n, 'mgha:0');
   expect(session.handle(run('RETURN 1'))).toBeUndefined();
   expect(session.handle(pull(-1n))).toBeUndefined();
   const [fields, record, summary] = sink.take();
   expect(fields?.[1]).toMatchObject({ fields: ['1'] });
   expect(record).toEqual(['RECORD', [1n]]);
   expect(summary?.[1]).toMatchObject({ bookmark: 'mgha:0', type: 'r', db: 'memgraph' });
-  expect(commits).toEqual(['mgha:0']);
+  expect(ended).toEqual(['commit']);
   expect(session.state).toBe('READY');
 });
 
 test('BEGIN, RUN, PULL, COMMIT and ROLLBACK of an explicit transaction are answered synchronously when the engine answers synchronously', () => {
-  const sink = new Capture();
-  const ended: string[] = [];
-  const engine: Engine = {
-    currentBookmark: () => 'mgha:0',
-    begin: () => ({
-      run: () => ({
-        fields: ['x'],
-        pull: () => ({ records: [[7n]], hasMore: false }),
-        discard: () => undefined,
-        summary: () => ({ type: 'r', stats: {}, plan: null, notifications: [] }),
-      }),
-      commit: () => {
-        ended.push('commit');
-        return { bookmark: 'mgha:3', notifications: [] };
-      },
-      rollback: () => void ended.push('rollback'),
-    }),
-  };
-  const session = new BoltSession(
-    featuresOf({ major: 5, minor: 4 }),
-    { engine, serverAgent: 'agent/1', connectionId: 'bolt-9', routing: { routingTable: () => ({ ttlSeconds: 1, routers: [], readers: [], writers: [] }) }, enableUtcDateTime: () => undefined },
-    sink,
-  );
-  session.handle({ type: 'HELLO', extra: map() });
-  session.handle({ type: 'LOGON', auth: map({ scheme: 'none' }) });
-  sink.take();
+  const { session, sink, ended } = synchronousSession('x', 7n, 'mgha:3');
   for (const end of ['COMMIT', 'ROLLBACK'] as const) {
     expect(session.handle({ type: 'BEGIN', extra: map({ bookmarks: ['mgha:0'] }) })).toBeUndefined();
     expect(session.state).toBe('TX_READY');
