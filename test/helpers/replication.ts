@@ -139,6 +139,21 @@ export async function startMain(extraArgs: string[] = []): Promise<TestServer> {
   return startServer([...FAST_CHECKS, ...extraArgs]);
 }
 
+/** A MAIN with one SYNC replica `r1` registered and ready. */
+export async function startMainWithSyncReplica(): Promise<{ main: TestServer; replica: Replica }> {
+  const main = await startMain();
+  let replica: Replica | null = null;
+  try {
+    replica = await startReplica();
+    await run(main, `REGISTER REPLICA r1 SYNC TO "${replica.address}"`);
+    await waitForStatus(main, 'r1', 'ready');
+    return { main, replica };
+  } catch (e) {
+    await Promise.all([main.kill(), replica?.server.kill()]);
+    throw e;
+  }
+}
+
 const dirs: string[] = [];
 
 /** A data directory that outlives its process (restarts on the same data); see removeDataDirs. */

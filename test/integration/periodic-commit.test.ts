@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, withDriver, type TestServer } from '../helpers/server.js';
-import { closeDrivers, count, run, showReplicas, startMain, startReplica, waitCaughtUp, waitForStatus } from '../helpers/replication.js';
+import { closeDrivers, count, showReplicas, startMainWithSyncReplica, waitCaughtUp } from '../helpers/replication.js';
 
 const servers: TestServer[] = [];
 const dirs: string[] = [];
@@ -114,12 +114,8 @@ test('triggers fire for every batch: BEFORE COMMIT inside it, AFTER COMMIT after
 });
 
 test('every batch replicates to a SYNC replica as a transaction of its own', async () => {
-  const main = await startMain();
-  servers.push(main);
-  const r = await startReplica();
-  servers.push(r.server);
-  await run(main, `REGISTER REPLICA r1 SYNC TO "${r.address}"`);
-  await waitForStatus(main, 'r1', 'ready');
+  const { main, replica: r } = await startMainWithSyncReplica();
+  servers.push(main, r.server);
   await withDriver(main.boltUrl, (d) => query(d, 'USING PERIODIC COMMIT 10 UNWIND range(1, 100) AS x CREATE (:Rep {id: x})'));
   await waitCaughtUp(main);
   expect(await count(r.server, 'MATCH (n:Rep) RETURN count(n) AS c')).toBe(100);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, withDriver, type TestServer } from '../helpers/server.js';
-import { closeDrivers, run, startMain, startReplica, waitCaughtUp, waitForStatus } from '../helpers/replication.js';
+import { closeDrivers, run, startMain, startMainWithSyncReplica, startReplica, waitCaughtUp } from '../helpers/replication.js';
 
 const MEMGRAPH_ERROR = 'Memgraph.ClientError.MemgraphError.MemgraphError';
 const servers: TestServer[] = [];
@@ -177,12 +177,8 @@ test('enums, parameters and descriptions survive a restart from the WAL and from
 });
 
 test('enum definitions, enum properties, parameters and descriptions replicate', async () => {
-  const main = await startMain();
-  servers.push(main);
-  const r = await startReplica();
-  servers.push(r.server);
-  await run(main, `REGISTER REPLICA r1 SYNC TO "${r.address}"`);
-  await waitForStatus(main, 'r1', 'ready');
+  const { main, replica: r } = await startMainWithSyncReplica();
+  servers.push(main, r.server);
   await run(main, 'CREATE ENUM Location VALUES { York, Zagreb }');
   await run(main, 'CREATE ({prop: Location::York})');
   await run(main, 'ALTER ENUM Location ADD VALUE London');
