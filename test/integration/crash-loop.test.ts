@@ -96,8 +96,16 @@ async function verify(driver: Driver, ledger: Ledger, loss?: LossWindow): Promis
   return parts.size;
 }
 
-function start(dir: string, extra: string[]): Promise<TestServer> {
-  return startServer([`--data-directory=${dir}`, ...extra], { timeoutMs: 30000 });
+/** Every server started here: a failed assertion mid-loop must not leave one running. */
+const started: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.kill()));
+});
+
+async function start(dir: string, extra: string[]): Promise<TestServer> {
+  const s = await startServer([`--data-directory=${dir}`, ...extra], { timeoutMs: 30000 });
+  started.push(s);
+  return s;
 }
 
 describe('crash loop (SIGKILL) with fsync per commit', () => {
