@@ -179,7 +179,7 @@ export async function startOn(dir: string, extraArgs: string[] = []): Promise<Te
  * directories.
  */
 export function trackServers(): {
-  track(p: Promise<TestServer>): Promise<TestServer>;
+  track(p: TestServer | Promise<TestServer>): Promise<TestServer>;
   kill(s: TestServer): Promise<void>;
   forget(s: TestServer): void;
 } {

@@ -3,31 +3,16 @@
 // scenarios), each batch committing on its own, refused in explicit transactions, durable
 // through the WAL, and a large LOAD CSV holding only one batch of uncommitted changes.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, withDriver, type TestServer } from '../helpers/server.js';
-import { closeDrivers, count, showReplicas, startMainWithSyncReplica, waitCaughtUp } from '../helpers/replication.js';
+import { count, dataDir, showReplicas, startMainWithSyncReplica, trackServers, waitCaughtUp } from '../helpers/replication.js';
 
-const servers: TestServer[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await closeDrivers();
-  for (const s of servers.splice(0)) await s.kill();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-periodic-'));
-  dirs.push(d);
-  return d;
-}
+const { track } = trackServers();
 
 async function server(extra: string[] = []): Promise<TestServer> {
   // Flush (and fsync) the WAL per commit: every batch commit then waits for its stage.
-  const s = await startServer(['--storage-wal-file-flush-every-n-tx=1', ...extra]);
-  servers.push(s);
-  return s;
+  return track(startServer(['--storage-wal-file-flush-every-n-tx=1', ...extra]));
 }
 
 /** Auto-commit (session.run): what periodic commits need. Numbers come back as JS numbers. */
@@ -115,7 +100,8 @@ test('triggers fire for every batch: BEFORE COMMIT inside it, AFTER COMMIT after
 
 test('every batch replicates to a SYNC replica as a transaction of its own', async () => {
   const { main, replica: r } = await startMainWithSyncReplica();
-  servers.push(main, r.server);
+  await track(main);
+  await track(r.server);
   await withDriver(main.boltUrl, (d) => query(d, 'USING PERIODIC COMMIT 10 UNWIND range(1, 100) AS x CREATE (:Rep {id: x})'));
   await waitCaughtUp(main);
   expect(await count(r.server, 'MATCH (n:Rep) RETURN count(n) AS c')).toBe(100);
@@ -125,7 +111,7 @@ test('every batch replicates to a SYNC replica as a transaction of its own', asy
 });
 
 test('batches are durable: a restart from the WAL finds every committed batch', async () => {
-  const dir = tmpDir();
+  const dir = dataDir();
   const flags = [`--data-directory=${dir}`, '--storage-snapshot-on-exit=false'];
   let s = await server(flags);
   await withDriver(s.boltUrl, (d) => query(d, 'USING PERIODIC COMMIT 100 UNWIND range(1, 1000) AS x CREATE (:W {id: x})'));
@@ -139,7 +125,7 @@ test('batches are durable: a restart from the WAL finds every committed batch', 
 test('a large LOAD CSV with USING PERIODIC COMMIT keeps a bounded number of versions, batches visible as they commit', async () => {
   const ROWS = 200_000;
   const BATCH = 1000;
-  const file = path.join(tmpDir(), 'big.csv');
+  const file = path.join(dataDir(), 'big.csv');
   const lines = ['id,name'];
   for (let i = 0; i < ROWS; i++) lines.push(`${i},name-${i}`);
   fs.writeFileSync(file, `${lines.join('\n')}\n`);

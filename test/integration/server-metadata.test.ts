@@ -1,32 +1,16 @@
 // Memgraph's enums, server-side parameters and descriptions end to end: neo4j-driver
 // against real mgha processes, across a restart (WAL, then a snapshot) and to a replica.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startServer, withDriver, type TestServer } from '../helpers/server.js';
-import { closeDrivers, run, startMain, startMainWithSyncReplica, startReplica, waitCaughtUp } from '../helpers/replication.js';
+import { dataDir, run, startMain, startMainWithSyncReplica, startReplica, trackServers, waitCaughtUp } from '../helpers/replication.js';
 
 const MEMGRAPH_ERROR = 'Memgraph.ClientError.MemgraphError.MemgraphError';
-const servers: TestServer[] = [];
-const dirs: string[] = [];
+const { track } = trackServers();
 
-afterEach(async () => {
-  await closeDrivers();
-  for (const s of servers.splice(0)) await s.kill();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function server(extra: string[] = []): Promise<TestServer> {
-  const s = await startServer(extra);
-  servers.push(s);
-  return s;
-}
-
-function dataDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mgha-meta-'));
-  dirs.push(d);
-  return d;
+function server(extra: string[] = []): Promise<TestServer> {
+  return track(startServer(extra));
 }
 
 async function query(s: TestServer, text: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
@@ -178,7 +162,8 @@ test('enums, parameters and descriptions survive a restart from the WAL and from
 
 test('enum definitions, enum properties, parameters and descriptions replicate', async () => {
   const { main, replica: r } = await startMainWithSyncReplica();
-  servers.push(main, r.server);
+  await track(main);
+  await track(r.server);
   await run(main, 'CREATE ENUM Location VALUES { York, Zagreb }');
   await run(main, 'CREATE ({prop: Location::York})');
   await run(main, 'ALTER ENUM Location ADD VALUE London');
@@ -197,7 +182,7 @@ test('enum definitions, enum properties, parameters and descriptions replicate',
 test('a new replica caught up by MAIN\'s snapshot (its WAL rotated away) gets the enums, parameters and descriptions', async () => {
   const dir = dataDir();
   const main = await startMain([`--data-directory=${dir}`, '--storage-wal-file-size-kib=1', '--storage-snapshot-retention-count=1']);
-  servers.push(main);
+  await track(main);
   await run(main, 'CREATE ENUM Status VALUES { Good, Bad }');
   await run(main, "SET GLOBAL PARAMETER tenant = 'acme'");
   await run(main, 'SET DESCRIPTION ON LABEL :M "A machine"');
@@ -207,7 +192,7 @@ test('a new replica caught up by MAIN\'s snapshot (its WAL rotated away) gets th
   const walFrom = fs.readdirSync(path.join(dir, 'wal')).map((n) => /_from_(\d+)_/.exec(n)?.[1]).filter((x) => x !== undefined).map(Number);
   expect(Math.min(...walFrom)).toBeGreaterThan(1);
   const r = await startReplica();
-  servers.push(r.server);
+  await track(r.server);
   await run(main, `REGISTER REPLICA r1 ASYNC TO "${r.address}"`);
   await waitCaughtUp(main, 20000);
   expect(await query(r.server, 'SHOW ENUMS')).toEqual([{ 'Enum Name': 'Status', 'Enum Values': ['Good', 'Bad'] }]);
