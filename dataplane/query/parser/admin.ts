@@ -187,7 +187,9 @@ function parseIndex(c: Cursor): Statement | null {
     do {
       const path = [c.expectName('a property name')];
       while (c.acceptPunct('.')) path.push(c.expectName('a property name'));
-      if (path.length > 1 && kind !== 'label') throw c.error("')'");
+      if (path.length > 1 && kind !== 'label') {
+        throw new MghaError(Codes.MemgraphClientError, 'Nested property paths (a.b) are supported in label+property indexes only.');
+      }
       properties.push(path);
     } while (kind === 'label' && c.acceptPunct(','));
     c.expectPunct(')');

@@ -12,7 +12,8 @@ import type { Cursor } from './cursor.js';
 import { parseExpression } from './expressions.js';
 
 export function parseMetadataStatement(c: Cursor): MetadataStatement | null {
-  if (c.isKw('CREATE') && c.isKw('ENUM', 1) && c.isName(2)) {
+  // `CREATE ENUM` cannot start a Cypher CREATE (a pattern starts with '('), so it is always this.
+  if (c.isKw('CREATE') && c.isKw('ENUM', 1)) {
     c.i += 2;
     const name = c.expectName('an enum name');
     c.expectKw('VALUES');

@@ -455,6 +455,13 @@ describe('schema and SHOW statements (admin statements: admin-parser.test.ts)', 
     expect(parse(text)).toEqual(expected);
   });
 
+  test('incomplete or misplaced DDL says what is wrong', () => {
+    expect(syntaxErrorOf('CREATE ENUM').message).toBe('Unexpected end of input: expected an enum name (line 1, column 12)');
+    for (const q of ['CREATE POINT INDEX ON :L(a.b)', 'CREATE EDGE INDEX ON :T(a.b)']) {
+      expect(() => parse(q)).toThrow(new MghaError(Codes.MemgraphClientError, 'Nested property paths (a.b) are supported in label+property indexes only.'));
+    }
+  });
+
   test('CREATE and SET clauses are still queries', () => {
     expect(parse('CREATE (n:Index)').kind).toBe('Query');
     expect(parse('MATCH (n) SET n.replication = 1').kind).toBe('Query');
