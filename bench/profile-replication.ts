@@ -4,7 +4,8 @@
 // time during the load are printed per process, with CPU per commit.
 //
 //   node dist/bench/profile-replication.js [--mode=SYNC|ASYNC|STRICT_SYNC|standalone] [--seconds=5] [--clients=8] [--top=30]
-//        [--flags="--storage-wal-file-flush-every-n-tx=1"]
+//        [--flags="--storage-wal-file-flush-every-n-tx=1"] [--null]
+// --null: the replicas are null replicas (bench/lib/null-replica.ts); only MAIN is profiled.
 // The .cpuprofile files stay in the printed directories (open them in Chrome DevTools).
 
 import fs from 'node:fs';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   // Each process profiles into its own directory, so its file is found by where it is.
   const dirs = new Map<number, string>();
   const rig = await startReplicatedMain(mode, flags, {
+    nullReplicas: process.argv.includes('--null'),
     startOptions: {
       get nodeArgs() {
         const dir = path.join(profRoot, `p${n++}`);
@@ -67,6 +69,8 @@ async function main(): Promise<void> {
       console.log(`${share.toFixed(1).padStart(5)}% ${((share / 100) * cpu[i]).toFixed(1).padStart(6)} µs  ${fn}`);
     }
   }
+  // What is left: null replicas (the servers above exited already).
+  await rig.close();
 }
 
 main().catch((e) => {

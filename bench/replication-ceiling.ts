@@ -11,20 +11,15 @@
 //
 //   node dist/bench/replication-ceiling.js [--seconds=5] [--trials=5] [--clients=8]
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '../test/helpers/ports.js';
-import { startServer, type TestServer } from '../test/helpers/server.js';
+import { execFileSync } from 'node:child_process';
 import { argNumber, pairedRatio, report, runInterleaved, type Operation } from './lib/harness.js';
 import { processCpuSeconds } from './lib/proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import { rawQuery, startReplicatedMain, type ReplicationMode } from './lib/replication-rig.js';
+import { startReplicatedMain, type ReplicationMode } from './lib/replication-rig.js';
 
 const clients = argNumber('clients', 8);
 const load = { clients, seconds: argNumber('seconds', 5), trials: argNumber('trials', 5), warmupSeconds: 1 };
 const FLAGS = ['--storage-snapshot-on-exit=false', '--log-level=WARNING'];
-const here = path.dirname(fileURLToPath(import.meta.url));
 const pin = process.argv.includes('--pin');
 
 /** --pin: MAIN alone on CPU 0; replicas and this load generator on CPU 1 (every thread). */
@@ -40,36 +35,8 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function startNullReplica(): Promise<{ port: number; pid: number; kill(): void }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(here, 'lib', 'null-replica.js'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => d.includes('listening') && resolve());
-    child.once('exit', (code) => reject(new Error(`null replica exited with ${code}`)));
-  });
-  return { port, pid: child.pid as number, kill: () => child.kill('SIGKILL') };
-}
-
 async function rig(name: string, mode: ReplicationMode | null, nullReplicas: boolean): Promise<Rig> {
-  let main: TestServer;
-  let replicaPids: number[];
-  let stop: () => Promise<void>;
-  if (nullReplicas && mode !== null) {
-    main = await startServer(FLAGS);
-    const nulls = [await startNullReplica(), await startNullReplica()];
-    for (const [i, n] of nulls.entries()) await rawQuery(main, `REGISTER REPLICA r${i} ${mode} TO "127.0.0.1:${n.port}"`);
-    replicaPids = nulls.map((n) => n.pid);
-    const m = main;
-    stop = async () => {
-      nulls.forEach((n) => n.kill());
-      await m.kill();
-    };
-  } else {
-    const r = await startReplicatedMain(mode, FLAGS);
-    main = r.main;
-    replicaPids = r.replicas.map((x) => x.pid);
-    stop = () => r.close();
-  }
+  const { main, replicaPids, close: stop } = await startReplicatedMain(mode, FLAGS, { nullReplicas });
   pinTo(main.pid, 0);
   replicaPids.forEach((pid) => pinTo(pid, 1));
   const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(main.boltPort)));

@@ -1,7 +1,12 @@
 // A MAIN with two replicas in one mode (or none), all real `mgha` processes on 127.0.0.1,
 // for the replication benchmark and its profiler: started, registered with Memgraph's
-// queries, and waited for until MAIN reports every replica `ready`.
+// queries, and waited for until MAIN reports every replica `ready`. With `nullReplicas`
+// the replicas are bench/lib/null-replica.ts processes instead (the ceiling: replicas that
+// cost nothing; bench/replication-ceiling.ts).
 
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/helpers/ports.js';
 import { startServer, type StartOptions, type TestServer } from '../../test/helpers/server.js';
 import { encodeRunPullWith, RawBoltConnection } from './raw-bolt.js';
@@ -10,8 +15,31 @@ export type ReplicationMode = 'ASYNC' | 'SYNC' | 'STRICT_SYNC';
 
 export interface ReplicatedMain {
   main: TestServer;
+  /** The `mgha` replicas (none with null replicas). */
   replicas: TestServer[];
+  /** Every replica process, `mgha` or null. */
+  replicaPids: number[];
   close(): Promise<void>;
+}
+
+/** A null replica process on a free port, once it listens. */
+async function startNullReplica(): Promise<{ port: number; pid: number; kill(): Promise<void> }> {
+  const port = await freePort();
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'null-replica.js');
+  const child = spawn(process.execPath, [script, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => d.includes('listening') && resolve());
+    child.once('exit', (code) => reject(new Error(`null replica exited with ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    port,
+    pid: child.pid as number,
+    kill: () => {
+      child.kill('SIGKILL');
+      return exited;
+    },
+  };
 }
 
 /** One auto-commit query through the raw Bolt client. */
@@ -37,21 +65,29 @@ async function readyReplicas(main: TestServer): Promise<number> {
 export async function startReplicatedMain(
   mode: ReplicationMode | null,
   flags: string[],
-  options: { replicas?: number; startOptions?: StartOptions } = {},
+  options: { replicas?: number; startOptions?: StartOptions; nullReplicas?: boolean } = {},
 ): Promise<ReplicatedMain> {
   const main = await startServer(flags, options.startOptions);
   const replicas: TestServer[] = [];
+  const nulls: Awaited<ReturnType<typeof startNullReplica>>[] = [];
   const close = async (): Promise<void> => {
-    await Promise.all([main, ...replicas].map((s) => s.kill()));
+    await Promise.all([main, ...replicas, ...nulls].map((s) => s.kill()));
   };
   try {
     if (mode !== null) {
       const n = options.replicas ?? 2;
       for (let i = 0; i < n; i++) {
-        const r = await startServer(flags, options.startOptions);
-        replicas.push(r);
-        const port = await freePort();
-        await rawQuery(r, `SET REPLICATION ROLE TO REPLICA WITH PORT ${port}`);
+        let port: number;
+        if (options.nullReplicas === true) {
+          const r = await startNullReplica();
+          nulls.push(r);
+          port = r.port;
+        } else {
+          const r = await startServer(flags, options.startOptions);
+          replicas.push(r);
+          port = await freePort();
+          await rawQuery(r, `SET REPLICATION ROLE TO REPLICA WITH PORT ${port}`);
+        }
         await rawQuery(main, `REGISTER REPLICA r${i} ${mode} TO "127.0.0.1:${port}"`);
       }
       const deadline = Date.now() + 15_000;
@@ -64,5 +100,5 @@ export async function startReplicatedMain(
     await close();
     throw e;
   }
-  return { main, replicas, close };
+  return { main, replicas, replicaPids: [...replicas, ...nulls].map((r) => r.pid), close };
 }
