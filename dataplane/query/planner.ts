@@ -99,6 +99,8 @@ export function explainLines(op: Operator, prefix = ''): string[] {
 
 type Vars = Map<string, number>;
 
+const CALL_IN_TRANSACTIONS_IN_EXPRESSION = "CALL { ... } IN TRANSACTIONS is not supported inside a subquery expression (EXISTS { ... }, COUNT { ... }); use it as a clause of the query itself.";
+
 /** Arguments an aggregate takes; Memgraph's `collect(key, value)` builds a map. */
 const AGGREGATE_ARITY: Readonly<Record<string, [number, number]>> = { collect: [1, 2], percentilecont: [2, 2], percentiledisc: [2, 2] };
 
@@ -204,7 +206,12 @@ class Env implements CompileEnv {
     return { op, env: new Env(this.planner, vars) };
   }
   querySubplan(body: QueryBody): Operator {
-    return this.planner.planBody(body, new Map(this.vars), true).root;
+    this.planner.inExpression++;
+    try {
+      return this.planner.planBody(body, new Map(this.vars), true).root;
+    } finally {
+      this.planner.inExpression--;
+    }
   }
 }
 
@@ -215,6 +222,8 @@ class Planner {
   streamWrites = false;
   /** What makes the plan commit as it goes, if anything. */
   commits: 'using' | 'call' | null = null;
+  /** Subquery expressions (EXISTS { … }, COUNT { … }) being planned around the current clause. */
+  inExpression = 0;
 
   private periodicAfter(op: Operator, batch: number): Operator {
     this.commits ??= 'using';
@@ -385,6 +394,8 @@ class Planner {
           vars.set(col, sub.slots[i]);
         });
         if (c.inTransactions !== undefined) {
+          // An expression is evaluated synchronously: a batch's commit could not be waited for.
+          if (this.inExpression > 0) throw compileError(CALL_IN_TRANSACTIONS_IN_EXPRESSION);
           this.commits = 'call';
           return new ApplyInTransactions(op, sub.root, unit, c.inTransactions);
         }

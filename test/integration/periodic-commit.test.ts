@@ -85,6 +85,24 @@ test('refused in an explicit transaction (what executeQuery sends), with Neo4j\'
   });
 });
 
+test('nested in a CALL subquery it commits per batch; inside an EXISTS or COUNT expression it is refused, nothing written', async () => {
+  const s = await server();
+  await withDriver(s.boltUrl, async (d) => {
+    await query(d, 'CALL { UNWIND range(1, 5) AS i CALL { WITH i CREATE (:B {i: i}) } IN TRANSACTIONS OF 2 ROWS }');
+    await query(d, 'UNWIND [1, 2] AS j CALL { WITH j UNWIND range(1, 3) AS i CALL { WITH i CREATE (:C {i: i}) } IN TRANSACTIONS OF 2 ROWS } IN TRANSACTIONS');
+    expect(await query(d, 'MATCH (n) RETURN labels(n)[0] AS l, count(*) ORDER BY l')).toEqual([['B', 5], ['C', 6]]);
+    // An expression is evaluated without waiting: its batches' commits (fsynced here) could not be awaited.
+    const refused = "CALL { ... } IN TRANSACTIONS is not supported inside a subquery expression (EXISTS { ... }, COUNT { ... }); use it as a clause of the query itself.";
+    for (const text of [
+      'MATCH (b:B) WHERE EXISTS { UNWIND [1] AS i CALL { WITH i CREATE (:D) } IN TRANSACTIONS } RETURN count(b)',
+      'RETURN COUNT { UNWIND range(1, 3) AS i CALL { WITH i CREATE (:D) } IN TRANSACTIONS OF 1 ROW RETURN i } AS c',
+    ]) {
+      await expect(query(d, text)).rejects.toMatchObject({ code: 'Neo.ClientError.Statement.SyntaxError', message: refused });
+    }
+    expect(await query(d, 'MATCH (n:D) RETURN count(n)')).toEqual([[0]]);
+  });
+});
+
 test('triggers fire for every batch: BEFORE COMMIT inside it, AFTER COMMIT after it', async () => {
   const s = await server();
   await withDriver(s.boltUrl, async (d) => {
