@@ -81,7 +81,7 @@ export class QueryEngine implements Engine {
   /** CREATE TRIGGER's triggers (none on a coordinator). */
   readonly triggers: Triggers;
   /** ANALYZE GRAPH's index statistics, which the planner uses. */
-  readonly statistics = new IndexStatistics();
+  readonly statistics: IndexStatistics;
   /** Where an AFTER COMMIT trigger's failure is reported (main.ts logs it). */
   onTriggerError: (trigger: string, error: MghaError) => void = () => undefined;
 
@@ -90,6 +90,7 @@ export class QueryEngine implements Engine {
     options: { planCacheSize?: number; clock?: Clock; coordinator?: boolean; timeline?: () => Timeline } = {},
   ) {
     this.cache = new PlanCache(options.planCacheSize ?? 1000);
+    this.statistics = new IndexStatistics(() => storage.metadata());
     this.clock = options.clock ?? systemClock;
     this.coordinator = options.coordinator ?? false;
     this.timeline = options.timeline ?? (() => null);
@@ -100,7 +101,7 @@ export class QueryEngine implements Engine {
       this.triggers.register(this.admin);
       registerStorageStatements(this.admin, storage);
       registerMetadataStatements(this.admin, storage, () => this.checkWritesAllowed());
-      registerGraphInfoStatements(this.admin, storage, this.statistics, () => this.cache.clear());
+      registerGraphInfoStatements(this.admin, storage, this.statistics, () => this.cache.clear(), () => this.checkWritesAllowed());
     }
   }
 
@@ -317,10 +318,9 @@ export class QueryEngine implements Engine {
     return prepared;
   }
 
-  /** Plans depend on the indexes that exist. */
+  /** Plans depend on the indexes that exist (and on their statistics, dropped with them: storage.ts). */
   schemaChanged(): void {
     this.cache.clear();
-    this.statistics.prune(this.storage.indexes());
   }
 
   private async waitForBookmarks(bookmarks: string[]): Promise<void> {

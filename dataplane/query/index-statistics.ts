@@ -3,9 +3,11 @@
 // nodes, of distinct values, the average group size, the chi-squared statistic of the
 // group sizes against a uniform distribution, and the average degree. The planner
 // (executor/index-choice.ts) uses them to choose between label+property indexes as
-// Memgraph does. Kept in memory: unlike Memgraph, not persisted or replicated.
+// Memgraph does. Kept as storage metadata (storage/metadata.ts keys), so, as in Memgraph,
+// they survive restarts and reach replicas; dropping an index drops its statistics.
 
-import type { IndexSpec, StorageTransaction, VertexAccessor } from '../storage/types.js';
+import type { IndexSpec, MetadataView, StorageTransaction, VertexAccessor } from '../storage/types.js';
+import { LABEL_STATS, labelStatsKey, PROP_STATS, propStatsKey } from '../storage/metadata.js';
 import { nestedValue, pathText } from '../storage/index-spec.js';
 import { groupKey } from '../values/ops.js';
 import type { Value } from '../values/model.js';
@@ -25,7 +27,11 @@ export interface LabelPropertyStats {
 
 type Paths = readonly (readonly string[])[];
 
-const pathsKey = (label: string, paths: Paths): string => JSON.stringify([label, paths]);
+/** What a statistics statement answers, and the metadata writes (null: remove) that keep its result. */
+export interface StatisticsChange {
+  rows: Value[][];
+  writes: [string, Value][];
+}
 
 /** `ANALYZE GRAPH` result columns (Memgraph's names). */
 export const ANALYZE_COLUMNS = ['label', 'property', 'num estimation nodes', 'num groups', 'avg group size', 'chi-squared value', 'avg degree'];
@@ -68,24 +74,35 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Rows sort by label, then property paths (a prefix first). */
 const rowText = (label: string, paths: Paths): string => `${label}\u0000${paths.map(pathText).join('\u0000')}`;
 
-/** The statistics ANALYZE GRAPH computed, by label index and by label+property prefix. */
+/** Stored as lists of floats: [count, avgDegree] and [count, distinct, avgGroupSize, chiSquared, avgDegree]. */
+const labelValue = (st: LabelStats): Value => [st.count, st.avgDegree];
+const propValue = (st: LabelPropertyStats): Value => [st.count, st.distinct, st.avgGroupSize, st.chiSquared, st.avgDegree];
+
+/** A label+property key's label and paths (propStatsKey's layout). */
+function parsePropKey(key: string): { label: string; paths: Paths } {
+  const [label, paths] = JSON.parse(key.slice(PROP_STATS.length)) as [string, string[][]];
+  return { label, paths };
+}
+
+/** ANALYZE GRAPH's statistics over the storage's metadata: computed here, committed by the caller. */
 export class IndexStatistics {
-  private readonly labels = new Map<string, LabelStats>();
-  private readonly props = new Map<string, { label: string; paths: Paths; stats: LabelPropertyStats }>();
+  /** `meta` is asked anew each time: a replica that loads a snapshot gets new metadata. */
+  constructor(private readonly meta: () => MetadataView) {}
 
   /**
-   * Computes and keeps the statistics of the label and label+property indexes of `specs`
-   * (on `only` labels when given); returns Memgraph's rows, label indexes first.
+   * Computes the statistics of the label and label+property indexes of `specs` (on `only`
+   * labels when given): Memgraph's rows, label indexes first, and the writes that keep them.
    */
-  analyze(tx: StorageTransaction, specs: readonly IndexSpec[], only: readonly string[] | null): Value[][] {
+  analyze(tx: StorageTransaction, specs: readonly IndexSpec[], only: readonly string[] | null): StatisticsChange {
     const wanted = (l: string | null): l is string => l !== null && (only === null || only.includes(l));
     const labelRows: Value[][] = [];
     const propRows: Value[][] = [];
+    const writes: [string, Value][] = [];
     const labelSpecs = specs.filter((s) => s.type === 'label' && wanted(s.label)).sort((a, b) => cmp(a.label as string, b.label as string));
     for (const s of labelSpecs) {
       const label = s.label as string;
       const st = labelStats(tx.verticesByLabel(label));
-      this.labels.set(label, st);
+      writes.push([labelStatsKey(label), labelValue(st)]);
       labelRows.push([label, null, BigInt(st.count), null, null, null, st.avgDegree]);
     }
     const seen = new Set<string>();
@@ -95,49 +112,47 @@ export class IndexStatistics {
       // Memgraph keeps statistics for every prefix of a composite index.
       for (let k = 1; k <= s.properties.length; k++) {
         const paths = s.properties.slice(0, k);
-        const key = pathsKey(label, paths);
+        const key = propStatsKey(label, paths);
         if (seen.has(key)) continue;
         seen.add(key);
         const stats = labelPropertyStats(tx.verticesByLabel(label), paths);
-        this.props.set(key, { label, paths, stats });
+        writes.push([key, propValue(stats)]);
         propRows.push([label, paths.map(pathText), BigInt(stats.count), BigInt(stats.distinct), stats.avgGroupSize, stats.chiSquared, stats.avgDegree]);
       }
     }
     propRows.sort((a, b) => cmp(rowText(a[0] as string, (a[1] as string[]).map((p) => [p])), rowText(b[0] as string, (b[1] as string[]).map((p) => [p]))));
-    return [...labelRows, ...propRows];
+    return { rows: [...labelRows, ...propRows], writes };
   }
 
-  /** Drops the statistics (of `only` labels when given); returns Memgraph's (label, property) rows. */
-  delete(only: readonly string[] | null): Value[][] {
+  /** Drops the statistics (of `only` labels when given): Memgraph's (label, property) rows and the removals. */
+  delete(only: readonly string[] | null): StatisticsChange {
     const wanted = (l: string): boolean => only === null || only.includes(l);
+    const meta = this.meta();
     const rows: Value[][] = [];
-    for (const label of [...this.labels.keys()].sort(cmp)) {
+    const writes: [string, Value][] = [];
+    const labels = meta.withPrefix(LABEL_STATS).map(([key]) => key.slice(LABEL_STATS.length));
+    for (const label of labels.sort(cmp)) {
       if (!wanted(label)) continue;
-      this.labels.delete(label);
+      writes.push([labelStatsKey(label), null]);
       rows.push([label, '']);
     }
-    const props = [...this.props.entries()].filter(([, e]) => wanted(e.label)).sort(([, a], [, b]) => cmp(rowText(a.label, a.paths), rowText(b.label, b.paths)));
-    for (const [key, e] of props) {
-      this.props.delete(key);
+    const props = meta
+      .withPrefix(PROP_STATS)
+      .map(([key]) => ({ key, ...parsePropKey(key) }))
+      .filter((e) => wanted(e.label))
+      .sort((a, b) => cmp(rowText(a.label, a.paths), rowText(b.label, b.paths)));
+    for (const e of props) {
+      writes.push([e.key, null]);
       rows.push([e.label, e.paths.map(pathText)]);
     }
-    return rows;
-  }
-
-  /** Forgets the statistics of indexes that no longer exist (Memgraph drops them with the index). */
-  prune(specs: readonly IndexSpec[]): void {
-    const labels = new Set(specs.filter((s) => s.type === 'label').map((s) => s.label));
-    for (const l of [...this.labels.keys()]) if (!labels.has(l)) this.labels.delete(l);
-    const prefixes = new Set<string>();
-    for (const s of specs) {
-      if (s.type !== 'label+property' || s.label === null) continue;
-      for (let k = 1; k <= s.properties.length; k++) prefixes.add(pathsKey(s.label, s.properties.slice(0, k)));
-    }
-    for (const k of [...this.props.keys()]) if (!prefixes.has(k)) this.props.delete(k);
+    return { rows, writes };
   }
 
   labelPropertyStats(label: string, paths: Paths): LabelPropertyStats | null {
-    return this.props.get(pathsKey(label, paths))?.stats ?? null;
+    const v = this.meta().get(propStatsKey(label, paths));
+    if (!Array.isArray(v) || v.length !== 5) return null;
+    const [count, distinct, avgGroupSize, chiSquared, avgDegree] = v as number[];
+    return { count, distinct, avgGroupSize, chiSquared, avgDegree };
   }
 }
 

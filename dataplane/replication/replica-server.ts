@@ -48,7 +48,8 @@ export interface ReplicaServerOptions {
 /** A shipped transaction with more deltas than this is applied in slices of this many. */
 const SLICE_DELTAS = 20_000;
 
-const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint']);
+/** Changes after which cached plans may be wrong: indexes, constraints, and metadata (ANALYZE GRAPH's statistics steer plans). */
+const SCHEMA_OPS = new Set(['createIndex', 'dropIndex', 'createIndexSpec', 'dropIndexSpec', 'createConstraint', 'dropConstraint', 'setMeta']);
 
 /** A transaction to apply in slices, found in a batch (its frame is logged after it applied). */
 interface BigRecord {

@@ -21,7 +21,7 @@ import type {
   StorageTransaction,
 } from './types.js';
 import { StorageCore } from './core.js';
-import type { ServerMetadata } from './metadata.js';
+import { pruneIndexStats, type ServerMetadata } from './metadata.js';
 import type { Value } from '../values/model.js';
 import { collectGarbage } from './gc.js';
 import { TxInfo } from './records.js';
@@ -129,7 +129,11 @@ export class InMemoryStorage implements Storage {
       case 'dropIndex':
       case 'dropIndexSpec': {
         const { spec, create } = indexOfDelta(d) as { spec: IndexSpec; create: boolean };
-        return create ? this.createIndexNow(spec) : this.dropIndexNow(spec);
+        if (create) return this.createIndexNow(spec);
+        if (!this.dropIndexNow(spec)) return false;
+        // Its ANALYZE GRAPH statistics go with it, as in Memgraph (an aborted drop does not bring them back).
+        pruneIndexStats(core.meta, this.indexes());
+        return true;
       }
       case 'createConstraint': {
         // Verified against the latest committed state.

@@ -1,9 +1,9 @@
 // ANALYZE GRAPH and SHOW SCHEMA INFO: parsing, Memgraph's index-choice rule, the statistics
 // and schema JSON over a real in-memory storage.
 import { parse } from '../../../dataplane/query/parser.js';
-import { compareByStatistics, labelPropertyStats, IndexStatistics, type LabelPropertyStats } from '../../../dataplane/query/index-statistics.js';
+import { compareByStatistics, labelPropertyStats, IndexStatistics, type LabelPropertyStats, type StatisticsChange } from '../../../dataplane/query/index-statistics.js';
 import { schemaInfo, schemaTypeName } from '../../../dataplane/query/schema-info.js';
-import { CypherEnum, CypherPoint, CypherTime } from '../../../dataplane/values/model.js';
+import { CypherEnum, CypherPoint, CypherTime, type Value } from '../../../dataplane/values/model.js';
 import { InMemoryStorage } from '../../../dataplane/storage/storage.js';
 
 describe('parsing', () => {
@@ -56,21 +56,26 @@ describe('statistics over a storage', () => {
     const ab = labelPropertyStats(tx.verticesByLabel('L'), [['a']]);
     // Groups 3 and 1 around 2: (1 + 1) / 2.
     expect(ab).toEqual({ count: 4, distinct: 2, avgGroupSize: 2, chiSquared: 1, avgDegree: 0.5 });
-    const stats = new IndexStatistics();
-    expect(stats.analyze(tx, storage.indexes(), null)).toEqual([
+    const stats = new IndexStatistics(() => storage.metadata());
+    const keep = (change: StatisticsChange): Value[][] => {
+      for (const [key, value] of change.writes) storage.setMetadata(key, value);
+      return change.rows;
+    };
+    expect(keep(stats.analyze(tx, storage.indexes(), null))).toEqual([
       ['L', null, 5n, null, null, null, 0.4],
       ['L', ['a'], 4n, 2n, 2, 1, 0.5],
       ['L', ['a', 'b.c'], 4n, 2n, 2, 1, 0.5],
     ]);
     expect(stats.labelPropertyStats('L', [['a']])?.avgGroupSize).toBe(2);
-    expect(stats.analyze(tx, storage.indexes(), ['Other'])).toEqual([]);
+    expect(keep(stats.analyze(tx, storage.indexes(), ['Other']))).toEqual([]);
+    // Dropping an index drops its statistics (in the storage, so WAL replay and replicas agree).
     storage.dropIndexOf({ type: 'label', label: 'L', properties: [] });
-    stats.prune(storage.indexes());
-    expect(stats.delete(null)).toEqual([
+    expect(keep(stats.delete(null))).toEqual([
       ['L', ['a']],
       ['L', ['a', 'b.c']],
     ]);
     expect(stats.labelPropertyStats('L', [['a']])).toBeNull();
+    expect(storage.metadata().withPrefix('stats:')).toEqual([]);
     tx.abort();
   });
 });
