@@ -243,7 +243,7 @@ test('no quorum: a follower answers SHOW INSTANCES with zero rows and LeaderNotR
   await c.waitMain();
 });
 
-test('UPDATE CONFIG FOR INSTANCE moves its bolt_server in SHOW INSTANCES and routing; REMOVE COORDINATOR drops a follower', async () => {
+test('UPDATE CONFIG FOR INSTANCE moves its bolt_server in SHOW INSTANCES and routing; REMOVE COORDINATOR drops a follower, ADD COORDINATOR takes it back', async () => {
   const leader = await c.waitLeader();
   const i3 = c.node('instance_3');
   await c.run(leader, "UPDATE CONFIG FOR INSTANCE instance_3 {'bolt_server': 'localhost:1'}");
@@ -264,4 +264,14 @@ test('UPDATE CONFIG FOR INSTANCE moves its bolt_server in SHOW INSTANCES and rou
   });
   expect(text).toMatch(/^mgha_raft_is_leader 1$/m);
   expect((await c.error(leader, `REMOVE COORDINATOR ${removed.id}`)).message).toBe(`Couldn't remove coordinator instance because coordinator with id ${removed.id} doesn't exist!`);
+
+  // Added back under the same id (its process kept running): a voter again, following the leader's log.
+  await c.run(leader, c.addCoordinatorQuery(removed));
+  await c.waitVoters(3);
+  await c.run(leader, "SET COORDINATOR SETTING 'instance_health_check_frequency_sec' TO '2'");
+  await waitFor('the re-added coordinator applies new entries', async () => {
+    const settings = (await c.run(removed.name, 'SHOW COORDINATOR SETTINGS')).rows;
+    return settings.some((r) => r[0] === 'instance_health_check_frequency_sec' && r[1] === '2') ? true : undefined;
+  });
+  expect(names((await c.showInstances(removed.name)).rows).find((r) => r[0] === removed.name)).toEqual([removed.name, 'up', 'follower']);
 });
