@@ -12,10 +12,8 @@
 //   node dist/bench/replication-ceiling.js [--seconds=5] [--trials=5] [--clients=8]
 
 import { execFileSync } from 'node:child_process';
-import { argNumber, pairedRatio, report, runInterleaved, type Operation } from './lib/harness.js';
-import { processCpuSeconds } from './lib/proc-cpu.js';
-import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import { startReplicatedMain, type ReplicationMode } from './lib/replication-rig.js';
+import { argNumber, pairedRatio, report, runInterleaved } from './lib/harness.js';
+import { loadedRig, type LoadedRig, type ReplicationMode } from './lib/replication-rig.js';
 
 const clients = argNumber('clients', 8);
 const load = { clients, seconds: argNumber('seconds', 5), trials: argNumber('trials', 5), warmupSeconds: 1 };
@@ -27,40 +25,15 @@ function pinTo(pid: number, cpu: number): void {
   if (pin) execFileSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
-interface Rig {
-  name: string;
-  op: Operation;
-  serverCpuSeconds(): number;
-  split(): { main: number; replicas: number; ops: number };
-  close(): Promise<void>;
-}
-
-async function rig(name: string, mode: ReplicationMode | null, nullReplicas: boolean): Promise<Rig> {
-  const { main, replicaPids, close: stop } = await startReplicatedMain(mode, FLAGS, { nullReplicas });
-  pinTo(main.pid, 0);
-  replicaPids.forEach((pid) => pinTo(pid, 1));
-  const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(main.boltPort)));
-  let seq = 0;
-  const mainCpu = (): number => processCpuSeconds(main.pid);
-  const replicaCpu = (): number => replicaPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
-  return {
-    name,
-    serverCpuSeconds: () => mainCpu() + replicaCpu(),
-    split: () => ({ main: mainCpu(), replicas: replicaCpu(), ops: seq }),
-    op: async (c) => {
-      const i = seq++;
-      const params = new Map<string, bigint | string>([['id', BigInt(i)], ['name', `m${i}`]]);
-      await conns[c].request(encodeRunPullWith('CREATE (:M {id: $id, name: $name})', params), 2);
-    },
-    async close() {
-      conns.forEach((c) => c.close());
-      await stop();
-    },
-  };
+async function rig(name: string, mode: ReplicationMode | null, nullReplicas: boolean): Promise<LoadedRig> {
+  const r = await loadedRig(name, mode, FLAGS, clients, { nullReplicas });
+  pinTo(r.main.pid, 0);
+  r.replicaPids.forEach((pid) => pinTo(pid, 1));
+  return r;
 }
 
 async function main(): Promise<void> {
-  const rigs: Rig[] = [];
+  const rigs: LoadedRig[] = [];
   pinTo(process.pid, 1);
   try {
     rigs.push(await rig('standalone', null, false));

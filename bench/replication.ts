@@ -29,9 +29,7 @@ import type pg from 'pg';
 import type { TestServer } from '../test/helpers/server.js';
 import { argNumber, pairedRatio, report, runInterleaved, type LoadResult, type Operation } from './lib/harness.js';
 import { connectPg, installedPgBinDir, pgInsertOp, startPostgresWithStandbys, waitForSyncStandbys } from './lib/postgres.js';
-import { processCpuSeconds } from './lib/proc-cpu.js';
-import { encodeRunPullWith, RawBoltConnection } from './lib/raw-bolt.js';
-import { startReplicatedMain, type ReplicationMode } from './lib/replication-rig.js';
+import { loadedRig, type ReplicationMode } from './lib/replication-rig.js';
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const clients = argNumber('clients', 8);
@@ -53,27 +51,8 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function mghaRig(name: string, mode: ReplicationMode | null, mainJs?: string): Promise<Rig> {
-  const rig = await startReplicatedMain(mode, FLAGS, mainJs === undefined ? {} : { startOptions: { mainJs } });
-  const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(rig.main.boltPort)));
-  let seq = 0;
-  const mainCpu = (): number => processCpuSeconds(rig.main.pid);
-  const replicaCpu = (): number => rig.replicas.reduce((sum, r) => sum + processCpuSeconds(r.pid), 0);
-  return {
-    name,
-    main: rig.main,
-    serverCpuSeconds: () => mainCpu() + replicaCpu(),
-    split: () => ({ main: mainCpu(), replicas: replicaCpu(), ops: seq }),
-    op: async (c) => {
-      const i = seq++;
-      const params = new Map<string, bigint | string>([['id', BigInt(i)], ['name', `m${i}`]]);
-      await conns[c].request(encodeRunPullWith('CREATE (:M {id: $id, name: $name})', params), 2);
-    },
-    async close() {
-      conns.forEach((c) => c.close());
-      await rig.close();
-    },
-  };
+function mghaRig(name: string, mode: ReplicationMode | null, mainJs?: string): Promise<Rig> {
+  return loadedRig(name, mode, FLAGS, clients, mainJs === undefined ? {} : { startOptions: { mainJs } });
 }
 
 async function postgresRig(bin: string): Promise<Rig> {

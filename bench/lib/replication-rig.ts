@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/helpers/ports.js';
 import { startServer, type StartOptions, type TestServer } from '../../test/helpers/server.js';
+import type { Operation } from './harness.js';
+import { processCpuSeconds } from './proc-cpu.js';
 import { encodeRunPullWith, RawBoltConnection } from './raw-bolt.js';
 
 export type ReplicationMode = 'ASYNC' | 'SYNC' | 'STRICT_SYNC';
@@ -101,4 +103,47 @@ export async function startReplicatedMain(
     throw e;
   }
   return { main, replicas, replicaPids: [...replicas, ...nulls].map((r) => r.pid), close };
+}
+
+/** A replication setup under load: `clients` raw-Bolt connections to MAIN, each op one single-node CREATE. */
+export interface LoadedRig {
+  name: string;
+  main: TestServer;
+  replicaPids: number[];
+  op: Operation;
+  /** MAIN and the replicas together, for the harness's CPU per trial. */
+  serverCpuSeconds(): number;
+  /** CPU seconds of MAIN and of the replicas, and operations run, since the rig started. */
+  split(): { main: number; replicas: number; ops: number };
+  close(): Promise<void>;
+}
+
+export async function loadedRig(
+  name: string,
+  mode: ReplicationMode | null,
+  flags: string[],
+  clients: number,
+  options: { startOptions?: StartOptions; nullReplicas?: boolean } = {},
+): Promise<LoadedRig> {
+  const rig = await startReplicatedMain(mode, flags, options);
+  const conns = await Promise.all(Array.from({ length: clients }, () => RawBoltConnection.open(rig.main.boltPort)));
+  let seq = 0;
+  const mainCpu = (): number => processCpuSeconds(rig.main.pid);
+  const replicaCpu = (): number => rig.replicaPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  return {
+    name,
+    main: rig.main,
+    replicaPids: rig.replicaPids,
+    serverCpuSeconds: () => mainCpu() + replicaCpu(),
+    split: () => ({ main: mainCpu(), replicas: replicaCpu(), ops: seq }),
+    op: async (c) => {
+      const i = seq++;
+      const params = new Map<string, bigint | string>([['id', BigInt(i)], ['name', `m${i}`]]);
+      await conns[c].request(encodeRunPullWith('CREATE (:M {id: $id, name: $name})', params), 2);
+    },
+    async close() {
+      conns.forEach((c) => c.close());
+      await rig.close();
+    },
+  };
 }
