@@ -10,7 +10,7 @@ import { RpcCodes, RpcError, type RpcCallHook } from '../rpc/types.js';
 import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot, type ShippedRecord } from './protocol.js';
 import { initialReplicaState, leaveDivergence, step, type MainView, type ReplicaEvent, type ReplicaState } from './replica-state.js';
 import type { FailureReason } from './messages.js';
-import { ReplicationCodes, type ReplicaProgress, type ReplicaRegistration, type ReplicationMode } from './types.js';
+import { ReplicationCodes, type ReplicaProgress, type ReplicaRegistration, type ReplicaStatus, type ReplicationMode } from './types.js';
 import { readWalAfter } from './wal-source.js';
 
 /** Catch-up batches: big enough to amortise a round trip, small enough to stay responsive. */
@@ -161,7 +161,10 @@ export class ReplicaClient {
     const t = step(this.stateValue, event);
     this.stateValue = t.state;
     if (t.state.status !== before) {
-      this.options.log.info({ replica: this.registration.name, from: before, to: t.state.status, event: event.kind }, 'replica state changed');
+      // ready ⇄ replicating happens around every call under writes: logged at trace, or a
+      // MAIN at the default INFO level would write lines per commit and replica.
+      const routine = isLive(before) && isLive(t.state.status);
+      this.options.log[routine ? 'trace' : 'info']({ replica: this.registration.name, from: before, to: t.state.status, event: event.kind }, 'replica state changed');
       this.options.onChange?.(this);
     }
     if (t.action === 'startRecovery') void this.recover();
@@ -434,4 +437,9 @@ class OutboxBatch {
     }
     this.commits++;
   }
+}
+
+/** Taking live commits: the states SHOW REPLICAS reports as healthy. */
+function isLive(status: ReplicaStatus): boolean {
+  return status === 'ready' || status === 'replicating';
 }

@@ -14,6 +14,7 @@ import {
   startMain,
   startReplica,
   waitCaughtUp,
+  waitFor,
   waitForStatus,
   type Replica,
 } from '../helpers/replication.js';
@@ -68,6 +69,24 @@ test.each([['SYNC'], ['ASYNC'], ['STRICT_SYNC']])('%s replica: writes replicate 
     ['r2', replicas[1].address, mode.toLowerCase(), null, 'ready', 0],
   ]);
   expect(rows[0].ts).toBe(expected.lastCommitTimestamp);
+});
+
+test('at the default log level a SYNC MAIN logs state changes, not every call: 50 commits add no lines, a killed replica is logged', async () => {
+  const { main, replicas } = await cluster(['SYNC'], ['--log-level=INFO']);
+  const changes = (): { from: string; to: string }[] =>
+    main
+      .stdout()
+      .split('\n')
+      .slice(0, -1) // whole lines only: the last may still be arriving
+      .filter((l) => l.includes('replica state changed'))
+      .map((l) => JSON.parse(l) as { from: string; to: string });
+  const live = new Set(['ready', 'replicating']);
+  await writeSome(main, 50);
+  // ready ⇄ replicating around every call is routine (trace): it used to be 2 INFO lines per commit.
+  await replicas[0].server.kill();
+  await waitForStatus(main, 'r1', 'invalid');
+  await waitFor('the change to invalid in the log', async () => changes().some((c) => c.to === 'invalid'));
+  expect(changes().filter((c) => live.has(c.from) && live.has(c.to))).toEqual([]);
 });
 
 test('SYNC under 8 concurrent writers: no warnings, replicas never leave ready/replicating, digests equal', async () => {
