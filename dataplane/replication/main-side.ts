@@ -18,6 +18,7 @@ import type { CommitNotice, CommitStage, PipelineCommit } from '../storage/types
 import { fencedCommit, strictSyncAbort, syncFailureNotice, type FailureReason, type ReplicaFailure } from './messages.js';
 import { finalizeRecord, shippedRecord } from './protocol.js';
 import type { ReplicaClient } from './replica-client.js';
+import { isLive } from './replica-state.js';
 
 export class MainReplication {
   /** Registered replicas by name, in registration order. */
@@ -68,7 +69,7 @@ export class MainReplication {
     if (ts > this.lastStaged) this.lastStaged = ts;
     // A STRICT_SYNC replica that is not live refuses the commit before anything is sent.
     let notLive: ReplicaClient[] | null = null;
-    for (const c of this.clients.values()) if (c.registration.mode === 'strict_sync' && !isLive(c)) (notLive ??= []).push(c);
+    for (const c of this.clients.values()) if (c.registration.mode === 'strict_sync' && !isLive(c.state.status)) (notLive ??= []).push(c);
     if (notLive !== null) throw strictSyncAbort(notLive.map((c) => failure(c, c.state.status === 'diverged' ? 'diverged' : 'unreachable')));
     // Framed once into its own buffer (the encoded view is reused by the next commit, and
     // sends may be queued), shared by every replica's batch; the replica writes the frame
@@ -160,10 +161,6 @@ function sameWait(a: SyncWait, b: SyncWait): boolean {
   if (a.clients.length !== b.clients.length) return false;
   for (let i = 0; i < a.clients.length; i++) if (a.clients[i] !== b.clients[i] || a.outcomes[i] !== b.outcomes[i]) return false;
   return true;
-}
-
-function isLive(c: ReplicaClient): boolean {
-  return c.state.status === 'ready' || c.state.status === 'replicating';
 }
 
 function failure(c: ReplicaClient, reason: FailureReason): ReplicaFailure {

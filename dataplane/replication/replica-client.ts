@@ -8,9 +8,9 @@ import type { EpochState } from '../durability/epoch.js';
 import { RpcClient } from '../rpc/client.js';
 import { RpcCodes, RpcError, type RpcCallHook } from '../rpc/types.js';
 import { AppendRecords, Heartbeat, SwapMainUuid, TransferSnapshot, type ShippedRecord } from './protocol.js';
-import { initialReplicaState, leaveDivergence, step, type MainView, type ReplicaEvent, type ReplicaState } from './replica-state.js';
+import { initialReplicaState, isLive, leaveDivergence, step, type MainView, type ReplicaEvent, type ReplicaState } from './replica-state.js';
 import type { FailureReason } from './messages.js';
-import { ReplicationCodes, type ReplicaProgress, type ReplicaRegistration, type ReplicaStatus, type ReplicationMode } from './types.js';
+import { ReplicationCodes, type ReplicaProgress, type ReplicaRegistration, type ReplicationMode } from './types.js';
 import { readWalAfter } from './wal-source.js';
 
 /** Catch-up batches: big enough to amortise a round trip, small enough to stay responsive. */
@@ -194,7 +194,7 @@ export class ReplicaClient {
 
   /** Ships a finalisation of a prepare this replica took, whatever its state now. */
   finalize(records: ShippedRecord[]): Promise<FailureReason | null> {
-    if (this.stateValue.status === 'ready' || this.stateValue.status === 'replicating') {
+    if (isLive(this.stateValue.status)) {
       this.apply({ kind: 'commit' });
       return this.ship(records);
     }
@@ -437,9 +437,4 @@ class OutboxBatch {
     }
     this.commits++;
   }
-}
-
-/** Taking live commits: the states SHOW REPLICAS reports as healthy. */
-function isLive(status: ReplicaStatus): boolean {
-  return status === 'ready' || status === 'replicating';
 }

@@ -52,6 +52,11 @@ export interface Transition {
   action: ReplicaAction;
 }
 
+/** Taking live commits: the states SHOW REPLICAS reports as healthy. */
+export function isLive(status: ReplicaStatus): boolean {
+  return status === 'ready' || status === 'replicating';
+}
+
 export function initialReplicaState(): ReplicaState {
   return { status: 'invalid', inFlight: 0, progress: null };
 }
@@ -87,7 +92,7 @@ export function step(state: ReplicaState, event: ReplicaEvent): Transition {
   if (state.status === 'diverged') return event.kind === 'commit' ? keep('skip') : keep();
   switch (event.kind) {
     case 'commit':
-      if (state.status === 'ready' || state.status === 'replicating') return to('replicating', { inFlight: state.inFlight + 1 }, 'send');
+      if (isLive(state.status)) return to('replicating', { inFlight: state.inFlight + 1 }, 'send');
       return keep('skip');
     case 'commitAcked': {
       const inFlight = Math.max(0, state.inFlight - (event.commits ?? 1));

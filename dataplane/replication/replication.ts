@@ -24,7 +24,7 @@ import { MainReplication } from './main-side.js';
 import * as M from './messages.js';
 import { createReplicationMetrics, type ReplicationMetrics } from './metrics.js';
 import { ReplicaClient } from './replica-client.js';
-import { hasDiverged } from './replica-state.js';
+import { hasDiverged, isLive } from './replica-state.js';
 import { ReplicaServer } from './replica-server.js';
 import { loadReplicationState, saveReplicationState, stateFile } from './state-store.js';
 import type { PersistedReplicationState, ReplicaRegistration, ReplicationMode, ReplicationRole } from './types.js';
@@ -219,7 +219,7 @@ export class Replication {
       writingEnabled: isMain && this.writingEnabled,
       deltasBatchProgressSize: this.deltasBatchProgressSize,
       replicas: isMain ? [...this.main.clients.keys()] : [],
-      replicasInSync: isMain ? [...this.main.clients.values()].filter((c) => c.state.status === 'ready' || c.state.status === 'replicating').map((c) => c.registration.name) : [],
+      replicasInSync: isMain ? [...this.main.clients.values()].filter((c) => isLive(c.state.status)).map((c) => c.registration.name) : [],
       epochId: epoch.epochId,
       history: epoch.history,
       // A SYNC replica may hold a commit MAIN has not published yet: divergence is judged against it too.
